@@ -1,0 +1,42 @@
+# pluggy-go: every tool the targets need is installed by the targets themselves.
+GO ?= go
+STATICCHECK_VERSION ?= v0.7.0
+BIN := $(CURDIR)/.bin
+STATICCHECK := $(BIN)/staticcheck
+PKGS := ./...
+
+.PHONY: test lint fmt-check vet staticcheck unit bench cover examples fuzz tidy-check
+
+## test: everything CI checks: formatting, vet, staticcheck and the race-enabled tests.
+test: fmt-check vet staticcheck unit
+
+fmt-check:
+	@out="$$(gofmt -l .)"; if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
+
+vet:
+	$(GO) vet $(PKGS)
+
+$(STATICCHECK):
+	GOBIN=$(BIN) $(GO) install honnef.co/go/tools/cmd/staticcheck@$(STATICCHECK_VERSION)
+
+staticcheck: $(STATICCHECK)
+	$(STATICCHECK) $(PKGS)
+
+lint: fmt-check vet staticcheck
+
+unit:
+	$(GO) test -race -count=1 $(PKGS)
+
+## bench: the benchmarks, with allocations.
+bench:
+	$(GO) test -run '^$$' -bench . -benchmem $(PKGS)
+
+## cover: test coverage per package and a total.
+cover:
+	$(GO) test -count=1 -coverprofile=coverage.out $(PKGS)
+	$(GO) tool cover -func=coverage.out | tail -1
+
+## examples: build every example and run the quickstart against the built-in fake API.
+examples:
+	$(GO) build ./examples/...
+	$(GO) run ./examples/quickstart

@@ -1,0 +1,208 @@
+package pluggy
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"sync"
+	"time"
+
+	"golang.org/x/sync/singleflight"
+
+	"github.com/pluggy-go/pluggy/internal/jwtexp"
+)
+
+// Key lifetimes: Pluggy's API keys live 2 hours; the client renews a key
+// ahead of its expiry, by refreshAhead or a fifth of its lifetime when that is
+// shorter.
+const (
+	apiKeyLifetime = 2 * time.Hour
+	refreshAhead   = 10 * time.Minute
+	// authFailureTTL is how long a refused POST /auth (wrong client keys) is
+	// remembered, so that a burst of calls does not become a burst of logins.
+	authFailureTTL = 5 * time.Second
+	// refreshTimeout bounds one renewal, which runs detached from the
+	// context of whichever call started it.
+	refreshTimeout = 2 * time.Minute
+)
+
+// authenticator caches the API key and renews it, one renewal at a time.
+type authenticator struct {
+	client *Client
+	fixed  string
+
+	mu        sync.Mutex
+	key       string
+	expiresAt time.Time
+	refreshAt time.Time
+	failure   error
+	failedAt  time.Time
+
+	group singleflight.Group
+}
+
+func (a *authenticator) canRefresh() bool { return a.fixed == "" }
+
+// apiKey returns a key valid now, renewing it when it is missing or near
+// its expiry. However many goroutines ask at once, one POST /auth is in
+// flight; each waiter also stops when its own ctx ends.
+func (a *authenticator) apiKey(ctx context.Context) (string, error) {
+	if a.fixed != "" {
+		return a.fixed, nil
+	}
+	now := a.client.clock.Now()
+	a.mu.Lock()
+	key, fresh := a.key, a.key != "" && now.Before(a.refreshAt)
+	stillValid := a.key != "" && now.Before(a.expiresAt)
+	failure := a.failure
+	if failure != nil && now.Sub(a.failedAt) > authFailureTTL {
+		failure = nil
+	}
+	a.mu.Unlock()
+	if fresh {
+		return key, nil
+	}
+	if failure != nil && !stillValid {
+		return "", failure
+	}
+	ch := a.group.DoChan("auth", func() (any, error) {
+		rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), refreshTimeout)
+		defer cancel()
+		return a.refresh(rctx)
+	})
+	select {
+	case res := <-ch:
+		if res.Err != nil {
+			if stillValid {
+				// The renewal ahead of expiry failed, but the old key is
+				// still good: use it and try again on the next call.
+				return key, nil
+			}
+			return "", res.Err
+		}
+		return res.Val.(string), nil
+	case <-ctx.Done():
+		return "", &RequestError{Route: "POST /auth", Attempts: 0, Err: ctx.Err()}
+	}
+}
+
+// refresh asks POST /auth for a new key and stores it.
+func (a *authenticator) refresh(ctx context.Context) (string, error) {
+	c := a.client
+	body := struct {
+		ClientID     string `json:"clientId"`
+		ClientSecret string `json:"clientSecret"`
+	}{c.clientID, c.clientSecret}
+	var out struct {
+		APIKey string `json:"apiKey"`
+	}
+	err := c.send(ctx, "POST /auth", nil, nil, body, &out, false)
+	now := c.clock.Now()
+	if err == nil && out.APIKey == "" {
+		err = &DecodeError{Route: "POST /auth", StatusCode: http.StatusOK, Err: errors.New("answer has no apiKey")}
+	}
+	if err != nil {
+		var apiErr *Error
+		if errors.As(err, &apiErr) && (apiErr.StatusCode == http.StatusUnauthorized || apiErr.StatusCode == http.StatusForbidden) {
+			err = &AuthError{Err: apiErr}
+			a.mu.Lock()
+			a.failure, a.failedAt = err, now
+			a.mu.Unlock()
+		}
+		return "", err
+	}
+	issued, expires := now, now.Add(apiKeyLifetime)
+	if claims, ok := jwtexp.Parse(out.APIKey); ok {
+		expires = claims.ExpiresAt
+		if !claims.IssuedAt.IsZero() && claims.IssuedAt.Before(expires) {
+			issued = claims.IssuedAt
+		}
+	}
+	ahead := min(refreshAhead, expires.Sub(issued)/5)
+	a.mu.Lock()
+	a.key, a.expiresAt, a.refreshAt = out.APIKey, expires, expires.Add(-ahead)
+	a.failure = nil
+	a.mu.Unlock()
+	c.logger.LogAttrs(ctx, slog.LevelInfo, "pluggy: API key renewed", slog.Time("expiresAt", expires))
+	return out.APIKey, nil
+}
+
+// invalidate drops key if it is still the cached one, so that the next call
+// renews it. A key already replaced by another goroutine is left alone.
+func (a *authenticator) invalidate(key string) {
+	a.mu.Lock()
+	if a.key == key {
+		a.key, a.refreshAt, a.expiresAt = "", time.Time{}, time.Time{}
+	}
+	a.mu.Unlock()
+}
+
+// AuthError is a refused POST /auth: the client id or secret is wrong
+// (401 CLIENT_KEYS_UNAUTHORIZED). Retrying will not help until the
+// credentials change. It wraps the *Error of the answer.
+type AuthError struct{ Err *Error }
+
+func (e *AuthError) Error() string {
+	return "pluggy: authentication failed, check the client id and secret: " + e.Err.Error()
+}
+
+func (e *AuthError) Unwrap() error { return e.Err }
+
+// AuthService creates connect tokens.
+type AuthService service
+
+// ConnectTokenParams are the options of a connect token (ConnectTokenRequest).
+type ConnectTokenParams struct {
+	// ItemID lets the widget update this existing item instead of creating one.
+	ItemID string `json:"itemId,omitempty"`
+	// Options apply to the item the widget creates or updates.
+	Options *ItemOptions `json:"options,omitempty"`
+}
+
+// ItemOptions are options for an item created through the Connect widget
+// (ItemOptions).
+type ItemOptions struct {
+	// ClientUserID is your identifier for the user (an id, a UUID, an email).
+	ClientUserID string `json:"clientUserId,omitempty"`
+	// WebhookURL is notified of this item's changes.
+	WebhookURL string `json:"webhookUrl,omitempty"`
+	// OAuthRedirectURI is where the user is sent after the connect flow.
+	OAuthRedirectURI string `json:"oauthRedirectUri,omitempty"`
+	// AvoidDuplicates refuses to create an item with the same credentials as
+	// an existing one.
+	AvoidDuplicates *bool `json:"avoidDuplicates,omitempty"`
+}
+
+// ConnectToken is a short-lived (30 minutes) token for Pluggy's Connect
+// widget in a browser. It is a secret: it prints as [redacted].
+type ConnectToken struct {
+	// AccessToken is the value to hand to the widget.
+	AccessToken string `json:"accessToken"`
+}
+
+// String hides the token.
+func (t ConnectToken) String() string { return "pluggy.ConnectToken{[redacted]}" }
+
+// GoString hides the token.
+func (t ConnectToken) GoString() string { return t.String() }
+
+// Format hides the token for every verb.
+func (t ConnectToken) Format(f fmt.State, _ rune) { _, _ = f.Write([]byte(t.String())) }
+
+// CreateConnectToken returns a token for the Connect widget (POST
+// /connect_token). params may be nil.
+func (s *AuthService) CreateConnectToken(ctx context.Context, params *ConnectTokenParams) (*ConnectToken, error) {
+	if params == nil {
+		params = &ConnectTokenParams{}
+	}
+	var out ConnectToken
+	if err := s.client.call(ctx, "POST /connect_token", nil, nil, params, &out); err != nil {
+		return nil, err
+	}
+	if out.AccessToken == "" {
+		return nil, &DecodeError{Route: "POST /connect_token", StatusCode: http.StatusOK, Err: errors.New("answer has no accessToken")}
+	}
+	return &out, nil
+}

@@ -1,0 +1,229 @@
+package pluggy
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+	"time"
+	"unicode/utf8"
+)
+
+// Sentinel errors for errors.Is. An *Error matches the ones that describe it,
+// so callers can write errors.Is(err, pluggy.ErrNotFound) without unwrapping.
+var (
+	// ErrNotFound matches a 404 answer.
+	ErrNotFound = errors.New("pluggy: not found")
+	// ErrRateLimited matches a 429 answer.
+	ErrRateLimited = errors.New("pluggy: rate limited")
+	// ErrUnauthorized matches a 401 answer, such as wrong client keys on POST /auth.
+	ErrUnauthorized = errors.New("pluggy: unauthorized")
+	// ErrExpiredKey matches a 403 without a codeDescription: Pluggy's answer to
+	// a missing, invalid or expired API key. The client refreshes its key and
+	// replays once before returning it.
+	ErrExpiredKey = errors.New("pluggy: API key missing, invalid or expired")
+	// ErrForbidden matches a 403 with a codeDescription: a real denial.
+	ErrForbidden = errors.New("pluggy: forbidden")
+	// ErrDeprecated matches a 410 or an ENDPOINT_DEPRECATED answer.
+	ErrDeprecated = errors.New("pluggy: endpoint deprecated")
+	// ErrConflict matches a 409 answer, such as a duplicate item.
+	ErrConflict = errors.New("pluggy: conflict")
+)
+
+// Error is an answer of the Pluggy API outside 2xx.
+//
+// The fields come from Pluggy's error body (GlobalErrorResponse):
+//
+//	{"code": 404, "codeDescription": "ITEM_NOT_FOUND", "message": "Item not found"}
+//
+// A body that is not JSON (an HTML page from a proxy) still becomes an *Error,
+// with the status and a short snippet of the body in Message.
+type Error struct {
+	// StatusCode is the HTTP status of the answer.
+	StatusCode int
+	// Code is the body's "code", usually equal to StatusCode.
+	Code int
+	// CodeDescription is a stable upper-case name ("ITEM_NOT_FOUND"); empty
+	// when the body has none.
+	CodeDescription string
+	// Message is the body's "message", or a snippet of a non-JSON body.
+	Message string
+	// Data is the body's "data" object as sent, or nil.
+	Data json.RawMessage
+	// ErrorID is the body's "errorId" when Pluggy sends one; quote it to support.
+	ErrorID string
+	// Errors lists the parameter problems of a 400 on item creation (the
+	// body's "errors", or "details" in some answers).
+	Errors []ParameterError
+	// Route is the route literal of the call that failed ("GET /items/{id}").
+	Route string
+	// RetryAfter is how long the server asked to wait (Retry-After or
+	// RateLimit-Reset), zero when it did not say.
+	RetryAfter time.Duration
+	// NotJSON is true when the body was not a JSON error object.
+	NotJSON bool
+}
+
+// ParameterError is one parameter problem reported by the API
+// (ParameterValidationError).
+type ParameterError struct {
+	// Code names the problem.
+	Code string `json:"code"`
+	// Message explains it.
+	Message string `json:"message"`
+	// Parameter is the name of the offending parameter.
+	Parameter string `json:"parameter"`
+}
+
+// Error describes the failure: route, status, codeDescription and message.
+func (e *Error) Error() string {
+	var b strings.Builder
+	b.WriteString("pluggy: ")
+	if e.Route != "" {
+		b.WriteString(e.Route)
+		b.WriteString(": ")
+	}
+	fmt.Fprintf(&b, "%d", e.StatusCode)
+	if t := http.StatusText(e.StatusCode); t != "" && e.CodeDescription == "" {
+		b.WriteString(" " + t)
+	}
+	if e.CodeDescription != "" {
+		b.WriteString(" " + e.CodeDescription)
+	}
+	if e.Message != "" {
+		b.WriteString(": " + e.Message)
+	}
+	for i, p := range e.Errors {
+		if i == 0 {
+			b.WriteString(" (")
+		} else {
+			b.WriteString("; ")
+		}
+		fmt.Fprintf(&b, "%s: %s", p.Parameter, p.Message)
+		if i == len(e.Errors)-1 {
+			b.WriteString(")")
+		}
+	}
+	if e.ErrorID != "" {
+		b.WriteString(" [errorId " + e.ErrorID + "]")
+	}
+	return b.String()
+}
+
+// Is reports whether e is described by one of the package's sentinel errors.
+func (e *Error) Is(target error) bool {
+	switch target {
+	case ErrNotFound:
+		return e.StatusCode == http.StatusNotFound
+	case ErrRateLimited:
+		return e.StatusCode == http.StatusTooManyRequests
+	case ErrUnauthorized:
+		return e.StatusCode == http.StatusUnauthorized
+	case ErrExpiredKey:
+		return e.expiredKey()
+	case ErrForbidden:
+		return e.StatusCode == http.StatusForbidden && !e.expiredKey()
+	case ErrDeprecated:
+		return e.StatusCode == http.StatusGone || e.CodeDescription == "ENDPOINT_DEPRECATED"
+	case ErrConflict:
+		return e.StatusCode == http.StatusConflict
+	}
+	return false
+}
+
+// expiredKey reports Pluggy's answer to a missing, invalid or expired API key:
+// a 403 with no codeDescription.
+func (e *Error) expiredKey() bool {
+	return e.StatusCode == http.StatusForbidden && e.CodeDescription == ""
+}
+
+// IsNotFound reports whether err is or wraps a 404 from the API.
+func IsNotFound(err error) bool { return errors.Is(err, ErrNotFound) }
+
+// IsRateLimited reports whether err is or wraps a 429 from the API.
+func IsRateLimited(err error) bool { return errors.Is(err, ErrRateLimited) }
+
+// IsDeprecated reports whether err is or wraps a 410 / ENDPOINT_DEPRECATED answer.
+func IsDeprecated(err error) bool { return errors.Is(err, ErrDeprecated) }
+
+const maxErrorBody = 64 << 10
+
+// parseError builds the *Error for a non-2xx answer from its status, headers
+// and (at most maxErrorBody bytes of) body.
+func parseError(route string, status int, h http.Header, body []byte, wait time.Duration) *Error {
+	e := &Error{StatusCode: status, Route: route, RetryAfter: wait}
+	var b struct {
+		Code            json.RawMessage  `json:"code"`
+		CodeDescription *string          `json:"codeDescription"`
+		Message         *string          `json:"message"`
+		Data            json.RawMessage  `json:"data"`
+		ErrorID         *string          `json:"errorId"`
+		Errors          []ParameterError `json:"errors"`
+		Details         []ParameterError `json:"details"`
+	}
+	trimmed := bytes.TrimSpace(body)
+	if len(trimmed) == 0 || trimmed[0] != '{' || json.Unmarshal(trimmed, &b) != nil {
+		e.NotJSON = len(trimmed) > 0
+		e.Message = snippet(trimmed)
+		return e
+	}
+	var code float64
+	if json.Unmarshal(b.Code, &code) == nil && code >= 0 && code < 1000 {
+		e.Code = int(code)
+	}
+	if b.CodeDescription != nil {
+		e.CodeDescription = *b.CodeDescription
+	}
+	if b.Message != nil {
+		e.Message = *b.Message
+	}
+	if len(b.Data) > 0 && string(b.Data) != "null" {
+		e.Data = append(json.RawMessage(nil), b.Data...)
+	}
+	if b.ErrorID != nil {
+		e.ErrorID = *b.ErrorID
+	}
+	e.Errors = b.Errors
+	if len(e.Errors) == 0 {
+		e.Errors = b.Details
+	}
+	return e
+}
+
+// snippet returns at most 200 characters of body on one line.
+func snippet(body []byte) string {
+	s := strings.Join(strings.Fields(string(body)), " ")
+	const max = 200
+	if len(s) <= max {
+		return s
+	}
+	cut := max
+	for cut > 0 && !utf8.RuneStart(s[cut]) {
+		cut--
+	}
+	return s[:cut] + "…"
+}
+
+// ParamError reports an argument the client refused before sending anything.
+type ParamError struct {
+	// Param names the argument as the API does ("pageSize", "itemId").
+	Param string
+	// Problem says what is wrong with it.
+	Problem string
+}
+
+func (e *ParamError) Error() string {
+	return "pluggy: invalid " + e.Param + ": " + e.Problem
+}
+
+// ErrInvalidParam matches every *ParamError.
+var ErrInvalidParam = errors.New("pluggy: invalid parameter")
+
+// Is lets errors.Is(err, ErrInvalidParam) match any *ParamError.
+func (e *ParamError) Is(target error) bool { return target == ErrInvalidParam }
+
+func paramErr(param, format string, args ...any) error {
+	return &ParamError{Param: param, Problem: fmt.Sprintf(format, args...)}
+}

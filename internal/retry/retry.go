@@ -1,0 +1,159 @@
+// Package retry holds the retry policy of the client: which failures may be
+// replayed, how long to wait between attempts, and what the server asked for.
+package retry
+
+import (
+	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"errors"
+	"math/rand/v2"
+	"net"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"sync/atomic"
+	"time"
+)
+
+// Attempt records, for one attempt at a time, what the transport saw of the
+// request on its way out. The pipeline keeps one in the request's context so
+// that the retry policy can tell whether the server may have acted on a
+// request that failed without an answer.
+type Attempt struct {
+	// Route is the route literal of the call ("POST /items").
+	Route string
+	// Replayable is true for calls that may be sent twice without harm.
+	Replayable bool
+
+	gotConn      atomic.Bool
+	wroteRequest atomic.Int32 // 0 unknown, 1 written, 2 write failed
+	number       atomic.Int32
+}
+
+// Begin marks the start of a new attempt and returns its number (1-based).
+func (a *Attempt) Begin() int {
+	a.gotConn.Store(false)
+	a.wroteRequest.Store(0)
+	return int(a.number.Add(1))
+}
+
+// Number is the number of attempts begun so far.
+func (a *Attempt) Number() int { return int(a.number.Load()) }
+
+// GotConn records that a connection was obtained for the attempt.
+func (a *Attempt) GotConn() { a.gotConn.Store(true) }
+
+// WroteRequest records the outcome of writing the request.
+func (a *Attempt) WroteRequest(err error) {
+	if err != nil {
+		a.wroteRequest.Store(2)
+	} else {
+		a.wroteRequest.Store(1)
+	}
+}
+
+// NeverReachedServer reports whether the failed attempt surely did not
+// deliver a complete request: no connection was made, or writing the request
+// failed. A complete request followed by a lost answer is not such a case.
+func (a *Attempt) NeverReachedServer(err error) bool {
+	if a.wroteRequest.Load() == 2 {
+		return true
+	}
+	if a.gotConn.Load() {
+		return false
+	}
+	return isDialError(err)
+}
+
+type ctxKey struct{}
+
+// WithAttempt returns a context that carries a.
+func WithAttempt(ctx context.Context, a *Attempt) context.Context {
+	return context.WithValue(ctx, ctxKey{}, a)
+}
+
+// FromContext returns the Attempt carried by ctx, or nil.
+func FromContext(ctx context.Context) *Attempt {
+	a, _ := ctx.Value(ctxKey{}).(*Attempt)
+	return a
+}
+
+func isDialError(err error) bool {
+	var op *net.OpError
+	if errors.As(err, &op) && op.Op == "dial" {
+		return true
+	}
+	var dns *net.DNSError
+	return errors.As(err, &dns)
+}
+
+// Permanent reports whether a transport error will not go away by trying
+// again: a bad URL, a certificate problem, too many redirects.
+func Permanent(err error) bool {
+	var uerr *url.Error
+	if errors.As(err, &uerr) {
+		msg := uerr.Err.Error()
+		if strings.Contains(msg, "stopped after") && strings.Contains(msg, "redirects") {
+			return true
+		}
+		if strings.Contains(msg, "unsupported protocol scheme") || strings.Contains(msg, "invalid header") {
+			return true
+		}
+	}
+	var unknownAuthority x509.UnknownAuthorityError
+	var hostname x509.HostnameError
+	var invalid x509.CertificateInvalidError
+	var verify *tls.CertificateVerificationError
+	return errors.As(err, &unknownAuthority) || errors.As(err, &hostname) ||
+		errors.As(err, &invalid) || errors.As(err, &verify)
+}
+
+// ServerWait returns how long the server asked the client to wait before the
+// next request, from Retry-After (seconds or an HTTP date) or, failing that,
+// RateLimit-Reset (seconds). It returns 0 when neither is usable.
+func ServerWait(h http.Header, now time.Time) time.Duration {
+	if v := strings.TrimSpace(h.Get("Retry-After")); v != "" {
+		if d, ok := parseSeconds(v); ok {
+			return d
+		}
+		if t, err := http.ParseTime(v); err == nil {
+			if d := t.Sub(now); d > 0 {
+				return d
+			}
+			return 0
+		}
+	}
+	if v := strings.TrimSpace(h.Get("RateLimit-Reset")); v != "" {
+		if d, ok := parseSeconds(v); ok {
+			return d
+		}
+	}
+	return 0
+}
+
+func parseSeconds(v string) (time.Duration, bool) {
+	n, err := strconv.ParseFloat(v, 64)
+	if err != nil || n < 0 || n > 24*3600 {
+		return 0, false
+	}
+	return time.Duration(n * float64(time.Second)), true
+}
+
+// Backoff is the exponential backoff with jitter used between attempts:
+// between half and all of min·2^attempt, capped at max.
+func Backoff(min, max time.Duration, attempt int) time.Duration {
+	if min <= 0 {
+		return 0
+	}
+	d := min
+	for i := 0; i < attempt && d < max; i++ {
+		d *= 2
+	}
+	if d > max {
+		d = max
+	}
+	half := d / 2
+	return half + time.Duration(rand.Int64N(int64(d-half)+1))
+}

@@ -1,0 +1,73 @@
+package retry
+
+import (
+	"errors"
+	"net"
+	"net/http"
+	"net/url"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+)
+
+func TestServerWait(t *testing.T) {
+	now := time.Date(2026, 11, 23, 12, 0, 0, 0, time.UTC)
+	h := http.Header{}
+	assert.Zero(t, ServerWait(h, now))
+
+	h.Set("RateLimit-Reset", "12")
+	assert.Equal(t, 12*time.Second, ServerWait(h, now))
+
+	h.Set("Retry-After", "60")
+	assert.Equal(t, 60*time.Second, ServerWait(h, now), "Retry-After wins over RateLimit-Reset")
+
+	h.Set("Retry-After", now.Add(30*time.Second).Format(http.TimeFormat))
+	assert.Equal(t, 30*time.Second, ServerWait(h, now))
+
+	h.Set("Retry-After", now.Add(-30*time.Second).Format(http.TimeFormat))
+	assert.Zero(t, ServerWait(h, now), "a date in the past asks for no wait")
+
+	h = http.Header{"Retry-After": {"soon"}, "Ratelimit-Reset": {"-3"}}
+	assert.Zero(t, ServerWait(h, now))
+}
+
+func TestBackoffGrowsAndIsCapped(t *testing.T) {
+	for attempt := 0; attempt < 10; attempt++ {
+		d := Backoff(100*time.Millisecond, 2*time.Second, attempt)
+		want := 100 * time.Millisecond << attempt
+		if want > 2*time.Second {
+			want = 2 * time.Second
+		}
+		assert.GreaterOrEqual(t, d, want/2, "attempt %d", attempt)
+		assert.LessOrEqual(t, d, want, "attempt %d", attempt)
+	}
+	assert.Zero(t, Backoff(0, time.Second, 3))
+}
+
+func TestNeverReachedServer(t *testing.T) {
+	dial := &url.Error{Op: "Post", URL: "http://x", Err: &net.OpError{Op: "dial", Err: syscall.ECONNREFUSED}}
+	reset := &url.Error{Op: "Post", URL: "http://x", Err: &net.OpError{Op: "read", Err: syscall.ECONNRESET}}
+
+	var a Attempt
+	a.Begin()
+	assert.True(t, a.NeverReachedServer(dial), "dial error with no connection")
+	assert.False(t, a.NeverReachedServer(reset), "a read error could follow a delivered request")
+
+	a.GotConn()
+	a.WroteRequest(nil)
+	assert.False(t, a.NeverReachedServer(reset), "request written, answer lost: may have acted")
+
+	a.Begin()
+	a.GotConn()
+	a.WroteRequest(syscall.ECONNRESET)
+	assert.True(t, a.NeverReachedServer(reset), "write failed: the server has no whole request")
+	assert.Equal(t, 2, a.Number())
+}
+
+func TestPermanent(t *testing.T) {
+	assert.True(t, Permanent(&url.Error{Err: errors.New(`unsupported protocol scheme "ftp"`)}))
+	assert.True(t, Permanent(&url.Error{Err: errors.New("stopped after 10 redirects")}))
+	assert.False(t, Permanent(&url.Error{Err: &net.OpError{Op: "dial", Err: syscall.ECONNREFUSED}}))
+}
