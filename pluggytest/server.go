@@ -1,0 +1,396 @@
+// Package pluggytest is an in-memory fake of the Pluggy API for tests and
+// examples. It runs on net/http/httptest, keeps state in memory, answers in
+// Pluggy's shapes, and lets a test control time, rate limits and faults.
+//
+//	srv := pluggytest.NewServer()
+//	defer srv.Close()
+//	client, err := srv.Client()
+//
+// Routes are registered with the same "METHOD /path/{param}" literals the
+// Pluggy API reference uses.
+package pluggytest
+
+import (
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/pluggy-go/pluggy"
+)
+
+// Default credentials the server accepts.
+const (
+	DefaultClientID     = "3f7b6c1e-2a4d-4e8f-9b0c-5d6e7f8a9b0c"
+	DefaultClientSecret = "pluggytest-secret"
+)
+
+// TimeLayout is how the server writes date-times, like Pluggy: milliseconds, UTC.
+const TimeLayout = "2006-01-02T15:04:05.000Z"
+
+// Server is a running fake Pluggy API. Its methods are safe for concurrent use.
+type Server struct {
+	// URL is the base URL of the server, for pluggy.WithBaseURL.
+	URL string
+	// ClientID and ClientSecret are the credentials POST /auth accepts.
+	ClientID, ClientSecret string
+
+	hs  *httptest.Server
+	mux *http.ServeMux
+
+	mu        sync.Mutex
+	offset    time.Duration
+	fixedNow  time.Time
+	keyTTL    time.Duration
+	keys      map[string]time.Time
+	rng       *rand.Rand
+	requests  []Request
+	faults    map[string][]Fault
+	rateLimit bool
+	windows   map[string]*window
+	listeners []func(Event)
+	state     map[string]any
+	signKey   []byte
+}
+
+// Option configures a Server.
+type Option func(*Server)
+
+// WithCredentials sets the client id and secret POST /auth accepts.
+func WithCredentials(clientID, clientSecret string) Option {
+	return func(s *Server) { s.ClientID, s.ClientSecret = clientID, clientSecret }
+}
+
+// WithKeyTTL sets how long the API keys the server issues live (2 hours by
+// default), so that a test can watch a key expire.
+func WithKeyTTL(d time.Duration) Option { return func(s *Server) { s.keyTTL = d } }
+
+// WithStartTime freezes the server's clock at t; it then moves only through
+// Advance. By default the clock follows real time (and Advance adds to it).
+func WithStartTime(t time.Time) Option { return func(s *Server) { s.fixedNow = t.UTC() } }
+
+// WithoutRateLimit turns off Pluggy's rate limits (20 a minute on PATCH
+// /items/{id}, 360 a minute elsewhere), which the server enforces by default.
+func WithoutRateLimit() Option { return func(s *Server) { s.rateLimit = false } }
+
+// WithSeed seeds the generator of identifiers and data, for reproducible runs.
+func WithSeed(seed uint64) Option {
+	return func(s *Server) { s.rng = rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15)) }
+}
+
+// features are the route sets of the server, one per file, registered by
+// init functions so that each area of the API lives in its own file.
+var features []func(*Server)
+
+func registerFeature(f func(*Server)) { features = append(features, f) }
+
+// NewServer starts a fake Pluggy API. Close it when done.
+func NewServer(opts ...Option) *Server {
+	s := &Server{
+		ClientID:     DefaultClientID,
+		ClientSecret: DefaultClientSecret,
+		mux:          http.NewServeMux(),
+		keyTTL:       2 * time.Hour,
+		keys:         map[string]time.Time{},
+		faults:       map[string][]Fault{},
+		rateLimit:    true,
+		windows:      map[string]*window{},
+		state:        map[string]any{},
+		signKey:      []byte("pluggytest"),
+	}
+	WithSeed(1)(s)
+	for _, o := range opts {
+		if o != nil {
+			o(s)
+		}
+	}
+	s.handle("POST /auth", s.postAuth)
+	s.handle("POST /connect_token", s.postConnectToken)
+	for _, f := range features {
+		f(s)
+	}
+	s.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		writeError(w, http.StatusNotFound, "NOT_FOUND", "Route "+r.Method+" "+r.URL.Path+" not found")
+	})
+	s.hs = httptest.NewServer(s.mux)
+	s.URL = s.hs.URL
+	return s
+}
+
+// Close stops the server.
+func (s *Server) Close() { s.hs.Close() }
+
+// Client returns a *pluggy.Client pointed at the server with its
+// credentials; opts are applied after those.
+func (s *Server) Client(opts ...pluggy.Option) (*pluggy.Client, error) {
+	all := append([]pluggy.Option{pluggy.WithBaseURL(s.URL)}, opts...)
+	return pluggy.NewClient(s.ClientID, s.ClientSecret, all...)
+}
+
+// Now is the server's current time.
+func (s *Server) Now() time.Time {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.nowLocked()
+}
+
+func (s *Server) nowLocked() time.Time {
+	if !s.fixedNow.IsZero() {
+		return s.fixedNow.Add(s.offset)
+	}
+	return time.Now().UTC().Add(s.offset)
+}
+
+// Advance moves the server's clock forward by d: keys expire, rate limit
+// windows reset and items move on as if d had passed.
+func (s *Server) Advance(d time.Duration) {
+	s.mu.Lock()
+	s.offset += d
+	s.mu.Unlock()
+}
+
+// Request is a request the server received.
+type Request struct {
+	// Route is the route literal it matched ("GET /items/{id}").
+	Route string
+	// Method, Path and Query are as received.
+	Method, Path, Query string
+	// Body is the request body.
+	Body []byte
+	// HadAPIKey is true when the request carried an X-API-KEY header.
+	HadAPIKey bool
+	// At is the server time it arrived.
+	At time.Time
+}
+
+// Requests returns the requests received so far, oldest first.
+func (s *Server) Requests() []Request {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]Request(nil), s.requests...)
+}
+
+// RequestsTo returns the requests received on route ("POST /items").
+func (s *Server) RequestsTo(route string) []Request {
+	var out []Request
+	for _, r := range s.Requests() {
+		if r.Route == route {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+// Event is something that changed in the server, for webhook delivery.
+type Event struct {
+	// Type is the webhook event type ("item/updated").
+	Type string
+	// Payload holds the event's fields besides event, eventId and clientId.
+	Payload map[string]any
+}
+
+// onEvent registers f to be called, outside the server's lock, with every
+// event the server emits.
+func (s *Server) onEvent(f func(Event)) {
+	s.mu.Lock()
+	s.listeners = append(s.listeners, f)
+	s.mu.Unlock()
+}
+
+// emit hands ev to the listeners.
+func (s *Server) emit(ev Event) {
+	s.mu.Lock()
+	ls := make([]func(Event), len(s.listeners))
+	copy(ls, s.listeners)
+	s.mu.Unlock()
+	for _, f := range ls {
+		f(ev)
+	}
+}
+
+// feature returns the state of a feature, creating it with mk on first use.
+func (s *Server) feature(name string, mk func() any) any {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	v, ok := s.state[name]
+	if !ok {
+		v = mk()
+		s.state[name] = v
+	}
+	return v
+}
+
+// newID returns a random (seeded) UUID v4.
+func (s *Server) newID() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.newIDLocked()
+}
+
+func (s *Server) newIDLocked() string {
+	var b [16]byte
+	for i := 0; i < 16; i += 8 {
+		v := s.rng.Uint64()
+		for j := 0; j < 8; j++ {
+			b[i+j] = byte(v >> (8 * j))
+		}
+	}
+	b[6] = b[6]&0x0f | 0x40
+	b[8] = b[8]&0x3f | 0x80
+	return fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:16])
+}
+
+// handle registers h on route behind the server's middleware: recording,
+// injected faults, rate limits and API key checks (except on POST /auth).
+func (s *Server) handle(route string, h http.HandlerFunc) {
+	authed := route != "POST /auth"
+	s.mux.HandleFunc(route, func(w http.ResponseWriter, r *http.Request) {
+		body, _ := io.ReadAll(io.LimitReader(r.Body, 8<<20))
+		r.Body = io.NopCloser(strings.NewReader(string(body)))
+		s.mu.Lock()
+		s.requests = append(s.requests, Request{
+			Route: route, Method: r.Method, Path: r.URL.Path, Query: r.URL.RawQuery,
+			Body: body, HadAPIKey: r.Header.Get("X-API-KEY") != "", At: s.nowLocked(),
+		})
+		fault, faulty := s.takeFaultLocked(route)
+		s.mu.Unlock()
+		if faulty && fault.serve(w) {
+			return
+		}
+		if !s.allow(w, route) {
+			return
+		}
+		if authed && !s.validKey(r.Header.Get("X-API-KEY")) {
+			writeJSON(w, http.StatusForbidden, map[string]any{"code": 403, "message": "Missing or invalid authorization token"})
+			return
+		}
+		if faulty && fault.wrap != nil {
+			w = fault.wrap(w)
+			defer fault.finish(w)
+		}
+		h(w, r)
+	})
+}
+
+func (s *Server) postAuth(w http.ResponseWriter, r *http.Request) {
+	var body struct {
+		ClientID     string `json:"clientId"`
+		ClientSecret string `json:"clientSecret"`
+	}
+	if err := json.NewDecoder(r.Body).Decode(&body); err != nil {
+		writeError(w, http.StatusBadRequest, "INVALID_REQUEST", "Body must be JSON with clientId and clientSecret")
+		return
+	}
+	if subtleEq(body.ClientID, s.ClientID) && subtleEq(body.ClientSecret, s.ClientSecret) {
+		writeJSON(w, http.StatusOK, map[string]string{"apiKey": s.issueKey()})
+		return
+	}
+	writeError(w, http.StatusUnauthorized, "CLIENT_KEYS_UNAUTHORIZED", "Client keys are invalid")
+}
+
+func (s *Server) postConnectToken(w http.ResponseWriter, r *http.Request) {
+	var body struct {
+		ItemID  string         `json:"itemId"`
+		Options map[string]any `json:"options"`
+	}
+	if err := json.NewDecoder(r.Body).Decode(&body); err != nil && !errors.Is(err, io.EOF) {
+		writeError(w, http.StatusBadRequest, "INVALID_REQUEST", "Body must be a JSON object")
+		return
+	}
+	s.mu.Lock()
+	now := s.nowLocked()
+	s.mu.Unlock()
+	writeJSON(w, http.StatusOK, map[string]string{"accessToken": s.token(map[string]any{
+		"clientId": s.ClientID, "itemId": body.ItemID, "iat": now.Unix(), "exp": now.Add(30 * time.Minute).Unix(),
+	})})
+}
+
+// issueKey returns a new JWT-shaped API key that expires after keyTTL.
+func (s *Server) issueKey() string {
+	s.mu.Lock()
+	now := s.nowLocked()
+	exp := now.Add(s.keyTTL)
+	jti := s.newIDLocked()
+	s.mu.Unlock()
+	key := s.token(map[string]any{"clientId": s.ClientID, "jti": jti, "iat": now.Unix(), "exp": exp.Unix()})
+	s.mu.Lock()
+	s.keys[key] = exp
+	s.mu.Unlock()
+	return key
+}
+
+func (s *Server) token(claims map[string]any) string {
+	enc := base64.RawURLEncoding
+	hdr := enc.EncodeToString([]byte(`{"alg":"HS256","typ":"JWT"}`))
+	payload, _ := json.Marshal(claims)
+	signing := hdr + "." + enc.EncodeToString(payload)
+	mac := hmac.New(sha256.New, s.signKey)
+	mac.Write([]byte(signing))
+	return signing + "." + enc.EncodeToString(mac.Sum(nil))
+}
+
+func (s *Server) validKey(key string) bool {
+	if key == "" {
+		return false
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	exp, ok := s.keys[key]
+	return ok && s.nowLocked().Before(exp)
+}
+
+// ExpireKeys makes every key issued so far invalid, as if they had expired.
+func (s *Server) ExpireKeys() {
+	s.mu.Lock()
+	for k := range s.keys {
+		s.keys[k] = time.Time{}
+	}
+	s.mu.Unlock()
+}
+
+func subtleEq(a, b string) bool { return hmac.Equal([]byte(a), []byte(b)) }
+
+// writeJSON answers status with v as JSON.
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.WriteHeader(status)
+	_ = json.NewEncoder(w).Encode(v)
+}
+
+// writeError answers a Pluggy error body.
+func writeError(w http.ResponseWriter, status int, codeDescription, message string) {
+	body := map[string]any{"code": status, "message": message}
+	if codeDescription != "" {
+		body["codeDescription"] = codeDescription
+	}
+	writeJSON(w, status, body)
+}
+
+// writePage answers a page envelope.
+func writePage[T any](w http.ResponseWriter, results []T, page, total, totalPages int) {
+	if results == nil {
+		results = []T{}
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"page": page, "total": total, "totalPages": totalPages, "results": results})
+}
+
+// readJSON decodes the request body into v, answering 400 when it cannot.
+func readJSON(w http.ResponseWriter, r *http.Request, v any) bool {
+	if err := json.NewDecoder(r.Body).Decode(v); err != nil {
+		writeError(w, http.StatusBadRequest, "INVALID_REQUEST", "Body is not valid JSON: "+err.Error())
+		return false
+	}
+	return true
+}
+
+// fmtTime writes t as Pluggy does.
+func fmtTime(t time.Time) string { return t.UTC().Format(TimeLayout) }
