@@ -64,6 +64,10 @@ type Error struct {
 	RetryAfter time.Duration
 	// NotJSON is true when the body was not a JSON error object.
 	NotJSON bool
+
+	// body is the JSON error object as received, for the accessors of
+	// operation-specific fields (such as the items of a duplicate-item answer).
+	body []byte
 }
 
 // ParameterError is one parameter problem reported by the API
@@ -75,6 +79,9 @@ type ParameterError struct {
 	Message string `json:"message"`
 	// Parameter is the name of the offending parameter.
 	Parameter string `json:"parameter"`
+	// Data holds details of the problem when the API sends them
+	// ({"min": 6}), as sent.
+	Data json.RawMessage `json:"data,omitempty"`
 }
 
 // Error describes the failure: route, status, codeDescription and message.
@@ -169,6 +176,7 @@ func parseError(route string, status int, h http.Header, body []byte, wait time.
 		e.Message = snippet(trimmed)
 		return e
 	}
+	e.body = trimmed
 	var code float64
 	if json.Unmarshal(b.Code, &code) == nil && code >= 0 && code < 1000 {
 		e.Code = int(code)
