@@ -1,0 +1,831 @@
+package pluggy
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"math"
+	"net/url"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// ParameterType is the kind of value a parameter asks for (ConnectorCredential
+// type). The spec lists text, password, number, image and select; the live
+// API also sends oauth. Any other value still decodes.
+type ParameterType string
+
+// The parameter types.
+const (
+	// ParameterText is a line of text.
+	ParameterText ParameterType = "text"
+	// ParameterPassword is a secret line of text.
+	ParameterPassword ParameterType = "password"
+	// ParameterNumber is digits (a token, an account number).
+	ParameterNumber ParameterType = "number"
+	// ParameterImage shows an image (often a QR code) in Data; the answer is
+	// what the user reads from it. See ImageBytes.
+	ParameterImage ParameterType = "image"
+	// ParameterSelect asks to pick one of Options; the answer is its Value.
+	ParameterSelect ParameterType = "select"
+	// ParameterOAuth sends the user to the URL in Data; the item goes on
+	// after the institution's callback, with no answer to send. See OAuthURL.
+	ParameterOAuth ParameterType = "oauth"
+)
+
+// Parameter describes a value an item needs (ConnectorCredential): one of a
+// connector's credentials, or what a running item waits for in
+// item.parameter (an MFA token, a choice, a QR code, an OAuth redirect).
+// Answer an item's parameter with ItemsService.SendMFA, {Name: value},
+// before ExpiresAt; ItemsService.Wait does it through ItemHandler.
+type Parameter struct {
+	// Name is the key to send the value under (name).
+	Name string `json:"name"`
+	// Label is the text to show beside the input (label).
+	Label string `json:"label"`
+	// Type is the kind of value (type).
+	Type ParameterType `json:"type"`
+	// AssistiveText helps the user fill the input (assistiveText).
+	AssistiveText *string `json:"assistiveText,omitempty"`
+	// Data is a base64 image (type image) or a URL (type oauth) (data).
+	Data *string `json:"data,omitempty"`
+	// Placeholder is the input's placeholder (placeholder).
+	Placeholder *string `json:"placeholder,omitempty"`
+	// Validation is a regular expression the value must match (validation).
+	Validation *string `json:"validation,omitempty"`
+	// ValidationMessage is what to tell the user when it does not
+	// (validationMessage).
+	ValidationMessage *string `json:"validationMessage,omitempty"`
+	// Instructions tell the user where to find the value (instructions;
+	// sent by the live API, not in the spec).
+	Instructions *string `json:"instructions,omitempty"`
+	// MFA marks a one-time value that must be given again on each
+	// execution (mfa).
+	MFA *bool `json:"mfa,omitempty"`
+	// Optional tells that the value may be left out (optional; live API).
+	Optional *bool `json:"optional,omitempty"`
+	// Options are the choices of a select (options).
+	Options []SelectOption `json:"options"`
+	// ExpiresAt is when the item stops waiting for the value (expiresAt;
+	// live API). No answer may be sent after it.
+	ExpiresAt *Timestamp `json:"expiresAt,omitempty"`
+}
+
+// SelectOption is one choice of a select parameter (CredentialSelectOption).
+type SelectOption struct {
+	// Value is what to send back (value).
+	Value string `json:"value"`
+	// Label is what to show the user (label).
+	Label string `json:"label"`
+}
+
+// IsOptional reports whether the value may be left out.
+func (p *Parameter) IsOptional() bool { return p != nil && p.Optional != nil && *p.Optional }
+
+// Expired reports whether the parameter's expiresAt has passed at now. A
+// parameter without expiresAt never expires.
+func (p *Parameter) Expired(now time.Time) bool {
+	return p != nil && p.ExpiresAt != nil && !p.ExpiresAt.IsZero() && !now.Before(p.ExpiresAt.Time)
+}
+
+// Option returns the select option whose value is v.
+func (p *Parameter) Option(v string) (SelectOption, bool) {
+	if p == nil {
+		return SelectOption{}, false
+	}
+	for _, o := range p.Options {
+		if o.Value == v {
+			return o, true
+		}
+	}
+	return SelectOption{}, false
+}
+
+// Validate checks a value the user typed before it is sent: present unless
+// the parameter is optional, one of the options of a select, and matching
+// the validation regex. The error is a *ParamError naming the parameter
+// whose Problem is the parameter's validationMessage; it never repeats the
+// value. A regex Go cannot compile is not held against the value: the API
+// still checks it.
+func (p *Parameter) Validate(value string) error {
+	if p == nil {
+		return paramErr("parameter", "is nil")
+	}
+	if value == "" {
+		if p.IsOptional() {
+			return nil
+		}
+		return &ParamError{Param: p.Name, Problem: "is required"}
+	}
+	if p.Type == ParameterSelect && len(p.Options) > 0 {
+		if _, ok := p.Option(value); !ok {
+			vals := make([]string, len(p.Options))
+			for i, o := range p.Options {
+				vals[i] = strconv.Quote(o.Value)
+			}
+			return &ParamError{Param: p.Name, Problem: "must be one of " + strings.Join(vals, ", ")}
+		}
+	}
+	if p.Validation != nil && *p.Validation != "" {
+		if re, err := compileValidation(*p.Validation); err == nil && !re.MatchString(value) {
+			msg := "does not match the expected format"
+			if p.ValidationMessage != nil && strings.TrimSpace(*p.ValidationMessage) != "" {
+				msg = *p.ValidationMessage
+			}
+			return &ParamError{Param: p.Name, Problem: msg}
+		}
+	}
+	return nil
+}
+
+// compileValidation compiles a validation regex, also in the JavaScript
+// literal form "/^\d{6}$/i".
+func compileValidation(expr string) (*regexp.Regexp, error) {
+	if len(expr) > 2 && expr[0] == '/' {
+		if end := strings.LastIndexByte(expr, '/'); end > 0 {
+			flags := expr[end+1:]
+			expr = expr[1:end]
+			if strings.Contains(flags, "i") {
+				expr = "(?i)" + expr
+			}
+		}
+	}
+	return regexp.Compile(expr)
+}
+
+// ErrNoImage is returned by ImageBytes when there is no image data.
+var ErrNoImage = errors.New("pluggy: no image data")
+
+// ImageBytes returns the image of an image parameter (often a QR code to
+// scan), decoded from Data, which is base64 or a data URL
+// ("data:image/png;base64,..."). Detect its format with
+// http.DetectContentType.
+func (p *Parameter) ImageBytes() ([]byte, error) {
+	if p == nil || p.Data == nil {
+		return nil, ErrNoImage
+	}
+	return decodeImage(*p.Data)
+}
+
+// decodeImage decodes base64 (standard or URL alphabet, padded or not,
+// line breaks allowed) or a data URL.
+func decodeImage(s string) ([]byte, error) {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return nil, ErrNoImage
+	}
+	if strings.HasPrefix(strings.ToLower(s), "data:") {
+		comma := strings.IndexByte(s, ',')
+		if comma < 0 {
+			return nil, errors.New("pluggy: malformed data URL: no comma")
+		}
+		header, payload := strings.ToLower(s[5:comma]), s[comma+1:]
+		if !strings.HasSuffix(header, ";base64") {
+			b, err := url.PathUnescape(payload)
+			if err != nil {
+				return nil, fmt.Errorf("pluggy: malformed data URL: %w", err)
+			}
+			return []byte(b), nil
+		}
+		s = payload
+	}
+	s = strings.Map(func(r rune) rune {
+		if r == ' ' || r == '\n' || r == '\r' || r == '\t' {
+			return -1
+		}
+		return r
+	}, s)
+	for _, enc := range []*base64.Encoding{base64.StdEncoding, base64.RawStdEncoding, base64.URLEncoding, base64.RawURLEncoding} {
+		if b, err := enc.DecodeString(s); err == nil && len(b) > 0 {
+			return b, nil
+		}
+	}
+	return nil, errors.New("pluggy: image data is neither base64 nor a data URL")
+}
+
+// OAuthURL returns the URL an oauth parameter sends the user to (its Data),
+// checked to be an absolute http(s) URL.
+func (p *Parameter) OAuthURL() (string, error) {
+	if p == nil || p.Data == nil || strings.TrimSpace(*p.Data) == "" {
+		return "", errors.New("pluggy: parameter has no URL")
+	}
+	raw := strings.TrimSpace(*p.Data)
+	u, err := url.Parse(raw)
+	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+		return "", errors.New("pluggy: parameter data is not an absolute http(s) URL")
+	}
+	return raw, nil
+}
+
+// UserAction is what an item waiting for the user (WAITING_USER_ACTION)
+// asks them to do outside Pluggy, such as authorising a device or scanning
+// a QR code in the bank's app (ConnectorUserAction).
+type UserAction struct {
+	// Instructions tell the user what to do (instructions).
+	Instructions string `json:"instructions"`
+	// Attributes carry details: deviceNickname, or name "qr" with data a
+	// QR code (attributes).
+	Attributes map[string]any `json:"attributes,omitempty"`
+	// ExpiresAt is when the item stops waiting (expiresAt), a date string
+	// in most answers and a number in some.
+	ExpiresAt *Timestamp `json:"expiresAt,omitempty"`
+}
+
+// Attribute returns the attribute called name as text ("" when absent).
+func (a *UserAction) Attribute(name string) string {
+	if a == nil {
+		return ""
+	}
+	return attrString(a.Attributes, name)
+}
+
+// Expired reports whether the action's expiresAt has passed at now.
+func (a *UserAction) Expired(now time.Time) bool {
+	return a != nil && a.ExpiresAt != nil && !a.ExpiresAt.IsZero() && !now.Before(a.ExpiresAt.Time)
+}
+
+// ImageBytes decodes the image in attributes.data (Inter's QR code), base64
+// or a data URL.
+func (a *UserAction) ImageBytes() ([]byte, error) {
+	if a == nil {
+		return nil, ErrNoImage
+	}
+	return decodeImage(a.Attribute("data"))
+}
+
+// Timestamp is a point in time the API sends either as an RFC 3339 string
+// or as a number of seconds or milliseconds since the Unix epoch (numbers
+// from 1e11 up are taken as milliseconds). It encodes back the way it came;
+// one built in Go encodes as RFC 3339. The zero value encodes as null.
+type Timestamp struct {
+	time.Time
+	raw    []byte
+	parsed time.Time
+}
+
+// NewTimestamp returns t as a Timestamp.
+func NewTimestamp(t time.Time) Timestamp { return Timestamp{Time: t} }
+
+// UnmarshalJSON reads a date-time string, a number (seconds or
+// milliseconds), a number in a string, or null.
+func (t *Timestamp) UnmarshalJSON(b []byte) error {
+	b = bytes.TrimSpace(b)
+	*t = Timestamp{}
+	if len(b) == 0 || string(b) == "null" {
+		return nil
+	}
+	text := string(b)
+	if b[0] == '"' {
+		if err := json.Unmarshal(b, &text); err != nil {
+			return err
+		}
+		text = strings.TrimSpace(text)
+		if text == "" {
+			return nil
+		}
+		if v, err := time.Parse(time.RFC3339Nano, text); err == nil {
+			t.Time = v
+			t.parsed, t.raw = v, append([]byte(nil), b...)
+			return nil
+		}
+	}
+	f, err := strconv.ParseFloat(text, 64)
+	if err != nil || math.IsNaN(f) || math.IsInf(f, 0) || math.Abs(f) > 1e16 {
+		return fmt.Errorf("pluggy: %.40q is neither a date-time nor an epoch number", text)
+	}
+	var v time.Time
+	if math.Abs(f) >= 1e11 {
+		ms := math.Floor(f)
+		v = time.UnixMilli(int64(ms)).Add(time.Duration((f - ms) * float64(time.Millisecond)))
+	} else {
+		s := math.Floor(f)
+		v = time.Unix(int64(s), int64((f-s)*float64(time.Second)))
+	}
+	t.Time = v.UTC()
+	t.parsed, t.raw = t.Time, append([]byte(nil), b...)
+	return nil
+}
+
+// MarshalJSON writes the value as it was received, or RFC 3339 when it was
+// built or changed in Go, or null for the zero value.
+func (t Timestamp) MarshalJSON() ([]byte, error) {
+	if t.raw != nil && t.Time.Equal(t.parsed) {
+		return append([]byte(nil), t.raw...), nil
+	}
+	if t.IsZero() {
+		return []byte("null"), nil
+	}
+	return json.Marshal(t.Time)
+}
+
+// ItemHandler receives what an item asks for while ItemsService.Wait,
+// Connect or Refresh drives it. Every field is optional.
+type ItemHandler struct {
+	// OnParameter is called once for each new parameter the item waits for
+	// (WAITING_USER_INPUT) and returns the answers to send, {p.Name:
+	// value}. The answer is checked with p.Validate and sent with POST
+	// /items/{id}/mfa, unless the parameter has expired by then. Return
+	// nil to send nothing (an oauth parameter: show p.OAuthURL() and let the
+	// institution call Pluggy back). An error stops the wait and is
+	// returned. When OnParameter is nil, a parameter ends the wait with
+	// ErrInputRequired.
+	OnParameter func(ctx context.Context, item *Item, p *Parameter) (map[string]string, error)
+	// OnUserAction is called when the item waits for the user to act
+	// elsewhere (WAITING_USER_ACTION), and again each time the action
+	// changes (Inter's QR code changes every few seconds). Show a.Instructions
+	// and a.ImageBytes(); return at once. An error stops the wait.
+	OnUserAction func(ctx context.Context, item *Item, a *UserAction) error
+	// OnAuthorizationPending is called when the item ends with
+	// USER_AUTHORIZATION_PENDING (Caixa): the user must authorise the
+	// device item.Error.DeviceNickname() in the bank's app, scanning
+	// item.Error.QRCodes(). Return once they have; the item is then updated
+	// (PATCH /items/{id}, empty body) and driven on. An error stops the
+	// wait. When nil, the pending state ends the wait with an *ItemError.
+	OnAuthorizationPending func(ctx context.Context, item *Item) error
+	// OnStatus is told each time the item's status or execution status
+	// changes, for progress reports.
+	OnStatus func(item *Item)
+	// Poll tunes the polling; the zero value is sensible.
+	Poll PollOptions
+}
+
+// PollOptions tune how an item is polled while it is driven.
+type PollOptions struct {
+	// Interval is the first wait between two reads of the item (1s by
+	// default); it doubles while nothing changes, up to MaxInterval.
+	Interval time.Duration
+	// MaxInterval caps the wait (10s by default).
+	MaxInterval time.Duration
+	// InputInterval is the wait while a short-lived parameter or user
+	// action is pending, or just after an answer (1s by default): QR codes
+	// change every few seconds.
+	InputInterval time.Duration
+	// MaxAuthorizations caps how many times a USER_AUTHORIZATION_PENDING
+	// item is handed to OnAuthorizationPending and updated (3 by default).
+	MaxAuthorizations int
+	// Sleep waits d or until ctx ends (then it returns ctx's error). Tests
+	// replace it to run without waiting; the default uses a timer.
+	Sleep func(ctx context.Context, d time.Duration) error
+}
+
+// shortLived is how far ahead an expiresAt makes a pending parameter or
+// action short-lived, polled every InputInterval.
+const shortLived = 10 * time.Minute
+
+// maxStaleSkips bounds how many reads in a row older than the last write
+// answer are ignored.
+const maxStaleSkips = 5
+
+func (o PollOptions) withDefaults() PollOptions {
+	if o.Interval <= 0 {
+		o.Interval = time.Second
+	}
+	if o.MaxInterval <= 0 {
+		o.MaxInterval = 10 * time.Second
+	}
+	if o.MaxInterval < o.Interval {
+		o.MaxInterval = o.Interval
+	}
+	if o.InputInterval <= 0 {
+		o.InputInterval = time.Second
+	}
+	if o.MaxAuthorizations <= 0 {
+		o.MaxAuthorizations = 3
+	}
+	if o.Sleep == nil {
+		o.Sleep = sleepCtx
+	}
+	return o
+}
+
+func sleepCtx(ctx context.Context, d time.Duration) error {
+	if d <= 0 {
+		return ctx.Err()
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+// ErrInputRequired is returned by Wait when the item asks for a parameter
+// and the handler has no OnParameter.
+var ErrInputRequired = errors.New("pluggy: item waits for input and ItemHandler.OnParameter is nil")
+
+// ErrItemFailed matches every *ItemError.
+var ErrItemFailed = errors.New("pluggy: item execution failed")
+
+// ErrParameterExpired matches every *ParameterExpiredError.
+var ErrParameterExpired = errors.New("pluggy: parameter expired")
+
+// ItemError is an item whose execution ended badly: LOGIN_ERROR, OUTDATED,
+// or an error execution status. Code says why (INVALID_CREDENTIALS,
+// USER_AUTHORIZATION_NOT_GRANTED, USER_INPUT_TIMEOUT, ...).
+type ItemError struct {
+	// ItemID is the item's id.
+	ItemID string
+	// Status is the item's final status.
+	Status ItemStatus
+	// ExecutionStatus is the execution's final status.
+	ExecutionStatus ExecutionStatus
+	// Code is item.error.code, or the execution status when the item has
+	// no error object.
+	Code ItemErrorCode
+	// Message is item.error.message.
+	Message string
+	// ProviderMessage is the institution's own words, when it sent any.
+	ProviderMessage string
+	// Item is the item as last read.
+	Item *Item
+}
+
+func newItemError(it *Item) *ItemError {
+	e := &ItemError{ItemID: it.ID, Status: it.Status, ExecutionStatus: it.ExecutionStatus,
+		Code: ItemErrorCode(it.ExecutionStatus), Item: it}
+	if it.Error != nil {
+		if it.Error.Code != "" {
+			e.Code = it.Error.Code
+		}
+		e.Message = it.Error.Message
+		if it.Error.ProviderMessage != nil {
+			e.ProviderMessage = *it.Error.ProviderMessage
+		}
+	}
+	return e
+}
+
+func (e *ItemError) Error() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "pluggy: item %s ended %s", e.ItemID, e.Status)
+	if e.Code != "" && string(e.Code) != string(e.Status) {
+		b.WriteString(" " + string(e.Code))
+	}
+	if e.Message != "" {
+		b.WriteString(": " + e.Message)
+	}
+	if e.ProviderMessage != "" && e.ProviderMessage != e.Message {
+		b.WriteString(" (institution: " + e.ProviderMessage + ")")
+	}
+	return b.String()
+}
+
+// Is makes errors.Is(err, ErrItemFailed) match.
+func (e *ItemError) Is(target error) bool { return target == ErrItemFailed }
+
+// LoginFailed reports a failure the user must fix by connecting again
+// (status LOGIN_ERROR, or refused credentials or MFA).
+func (e *ItemError) LoginFailed() bool {
+	return e.Status == ItemStatusLoginError || e.Code == ItemErrorInvalidCredentials ||
+		e.Code == ItemErrorInvalidCredentialsMFA
+}
+
+// Retryable reports a failure on the institution's or Pluggy's side that a
+// later update may not meet (SITE_NOT_AVAILABLE, CONNECTION_ERROR,
+// UNEXPECTED_ERROR, ERROR).
+func (e *ItemError) Retryable() bool {
+	switch e.Code {
+	case ItemErrorSiteNotAvailable, ItemErrorConnectionError, ItemErrorUnexpected,
+		ItemErrorCode(ExecutionStatusError), ItemErrorCode(ExecutionStatusMergeError):
+		return true
+	}
+	return false
+}
+
+// ParameterExpiredError reports a parameter whose expiresAt passed before an
+// answer could be sent; nothing was sent.
+type ParameterExpiredError struct {
+	// ItemID is the item's id.
+	ItemID string
+	// Parameter is the name of the parameter.
+	Parameter string
+	// ExpiresAt is when it expired.
+	ExpiresAt time.Time
+	// Item is the item as last read.
+	Item *Item
+}
+
+func (e *ParameterExpiredError) Error() string {
+	return fmt.Sprintf("pluggy: item %s: parameter %q expired at %s; no answer sent",
+		e.ItemID, e.Parameter, e.ExpiresAt.UTC().Format(time.RFC3339))
+}
+
+// Is makes errors.Is(err, ErrParameterExpired) match.
+func (e *ParameterExpiredError) Is(target error) bool { return target == ErrParameterExpired }
+
+// Wait drives an item to the end of its execution: it reads the item (GET
+// /items/{id}) with a capped backoff, about every second while a
+// short-lived parameter or user action is pending, hands each new
+// parameter, user action or device authorisation to h (which may be nil for
+// flows without any), sends the answers, and returns the final item.
+//
+// It returns the item and a nil error on SUCCESS or PARTIAL_SUCCESS (see
+// item.StatusDetail for the products not updated). On failure it returns
+// the item as last read with: *ItemError for LOGIN_ERROR, OUTDATED and
+// error execution statuses; *ParameterExpiredError when a parameter expired
+// before its answer could be sent; *ParamError when an answer fails the
+// parameter's checks (nothing sent); ErrInputRequired; the error of a
+// handler or of a request; or ctx's error, wrapped, when ctx ends.
+//
+// A parameter seen again after its answer is not asked again; the same
+// parameter asked anew after the item moved on (Safra asks its token twice)
+// is. Requests stay within the client's rate limits.
+func (s *ItemsService) Wait(ctx context.Context, itemID string, h *ItemHandler) (*Item, error) {
+	item, err := s.Get(ctx, itemID)
+	if err != nil {
+		return nil, err
+	}
+	return s.drive(ctx, item, h, false)
+}
+
+// Connect creates an item (POST /items) and drives it to its end as Wait
+// does. It returns the errors of Create, then those of Wait.
+func (s *ItemsService) Connect(ctx context.Context, params *CreateItemParams, h *ItemHandler) (*Item, error) {
+	item, err := s.Create(ctx, params)
+	if err != nil {
+		return nil, err
+	}
+	return s.drive(ctx, item, h, true)
+}
+
+// Refresh updates an item (PATCH /items/{id}, limited by Pluggy to 20 a
+// minute; params may be nil to sync with the stored credentials) and
+// drives the new execution to its end as Wait does.
+func (s *ItemsService) Refresh(ctx context.Context, itemID string, params *UpdateItemParams, h *ItemHandler) (*Item, error) {
+	item, err := s.Update(ctx, itemID, params)
+	if err != nil {
+		return nil, err
+	}
+	return s.drive(ctx, item, h, true)
+}
+
+// itemDriver holds what the driver remembers of one item between reads.
+type itemDriver struct {
+	s     *ItemsService
+	h     ItemHandler
+	id    string
+	delay time.Duration
+
+	// baseline is the updatedAt of the last write answer; reads older
+	// than it are stale.
+	baseline   time.Time
+	staleSkips int
+	lastKey    string
+
+	// The parameter last handed to OnParameter, and whether the item has
+	// left WAITING_USER_INPUT since.
+	answeredFP string
+	answeredAt time.Time
+	leftInput  bool
+
+	actionFP string
+
+	authRounds     int
+	handledPending bool
+	pendingAt      time.Time
+	leftPending    bool
+}
+
+func (s *ItemsService) drive(ctx context.Context, item *Item, h *ItemHandler, fromWrite bool) (*Item, error) {
+	d := &itemDriver{s: s, id: item.ID}
+	if h != nil {
+		d.h = *h
+	}
+	d.h.Poll = d.h.Poll.withDefaults()
+	d.delay = d.h.Poll.Interval
+	if d.id == "" {
+		return item, &DecodeError{Route: "GET /items/{id}", StatusCode: 200, Err: errors.New("item has no id")}
+	}
+	if fromWrite {
+		d.noteWrite(item)
+	}
+	for {
+		if err := ctx.Err(); err != nil {
+			return item, d.ctxErr(err)
+		}
+		done, wait, err := d.step(ctx, item)
+		if done || err != nil {
+			if err != nil && ctx.Err() != nil && errors.Is(err, ctx.Err()) {
+				err = d.ctxErr(err)
+			}
+			return item, err
+		}
+		if err := d.h.Poll.Sleep(ctx, wait); err != nil {
+			return item, d.ctxErr(err)
+		}
+		next, err := s.Get(ctx, d.id)
+		if err != nil {
+			return item, err
+		}
+		item = next
+	}
+}
+
+func (d *itemDriver) ctxErr(err error) error {
+	return fmt.Errorf("pluggy: waiting on item %s: %w", d.id, err)
+}
+
+// noteWrite remembers the updatedAt of an item a write answered with.
+func (d *itemDriver) noteWrite(it *Item) {
+	if it != nil && it.UpdatedAt.After(d.baseline) {
+		d.baseline = it.UpdatedAt
+	}
+	d.staleSkips = 0
+	d.delay = d.h.Poll.Interval
+}
+
+// step handles one read of the item. It reports whether the wait is over
+// (with the error to return) or how long to wait before the next read.
+func (d *itemDriver) step(ctx context.Context, it *Item) (done bool, wait time.Duration, err error) {
+	if !d.baseline.IsZero() && !it.UpdatedAt.IsZero() && it.UpdatedAt.Before(d.baseline) && d.staleSkips < maxStaleSkips {
+		// A read older than what a write answered: ignore it.
+		d.staleSkips++
+		return false, d.h.Poll.InputInterval, nil
+	}
+	d.staleSkips = 0
+	if key := string(it.Status) + "|" + string(it.ExecutionStatus); key != d.lastKey {
+		d.lastKey = key
+		d.delay = d.h.Poll.Interval
+		if d.h.OnStatus != nil {
+			d.h.OnStatus(it)
+		}
+	}
+	switch {
+	case it.Status == ItemStatusWaitingUserInput || (it.Status != ItemStatusWaitingUserAction && it.ExecutionStatus == ExecutionStatusWaitingUserInput):
+		d.actionFP = ""
+		if it.Parameter == nil {
+			return false, d.h.Poll.InputInterval, nil
+		}
+		return d.parameter(ctx, it)
+	case it.Status == ItemStatusWaitingUserAction || it.ExecutionStatus == ExecutionStatusWaitingUserAction:
+		d.leftInput = true
+		return d.userAction(ctx, it)
+	}
+	d.leftInput = true
+	d.actionFP = ""
+	if authorizationPending(it) {
+		return d.authorize(ctx, it)
+	}
+	d.leftPending = true
+	if itemFinished(it) {
+		if it.ExecutionStatus.Succeeded() || (it.Status == ItemStatusUpdated && !it.ExecutionStatus.Finished()) {
+			return true, 0, nil
+		}
+		return true, 0, newItemError(it)
+	}
+	return false, d.backoff(), nil
+}
+
+func (d *itemDriver) backoff() time.Duration {
+	w := d.delay
+	d.delay = min(d.delay*2, d.h.Poll.MaxInterval)
+	return w
+}
+
+// pendingWait is the wait while the user has something to do that expires
+// at exp (nil: unknown).
+func (d *itemDriver) pendingWait(exp *Timestamp) time.Duration {
+	if exp == nil || exp.IsZero() || exp.Time.Sub(d.s.client.clock.Now()) <= shortLived {
+		return d.h.Poll.InputInterval
+	}
+	return d.backoff()
+}
+
+func (d *itemDriver) parameter(ctx context.Context, it *Item) (bool, time.Duration, error) {
+	p := it.Parameter
+	fp := fingerprint(p)
+	if d.answeredFP != "" && fp == d.answeredFP && !d.leftInput && !it.UpdatedAt.After(d.answeredAt) {
+		// The parameter already handled, read again before the item moved on.
+		return false, d.pendingWait(p.ExpiresAt), nil
+	}
+	if p.Expired(d.s.client.clock.Now()) {
+		return true, 0, d.expired(it)
+	}
+	if d.h.OnParameter == nil {
+		return true, 0, fmt.Errorf("pluggy: item %s asks for %q: %w", d.id, p.Name, ErrInputRequired)
+	}
+	answers, err := d.h.OnParameter(ctx, it, p)
+	if err != nil {
+		return true, 0, err
+	}
+	if err := ctx.Err(); err != nil {
+		return true, 0, err
+	}
+	d.answeredFP, d.answeredAt, d.leftInput = fp, it.UpdatedAt, false
+	if len(answers) == 0 {
+		return false, d.pendingWait(p.ExpiresAt), nil
+	}
+	if err := checkAnswers(p, answers); err != nil {
+		return true, 0, err
+	}
+	if p.Expired(d.s.client.clock.Now()) {
+		return true, 0, d.expired(it)
+	}
+	resp, err := d.s.SendMFA(ctx, d.id, answers)
+	if err != nil {
+		return true, 0, err
+	}
+	d.noteWrite(resp)
+	return false, d.h.Poll.InputInterval, nil
+}
+
+func (d *itemDriver) expired(it *Item) error {
+	return &ParameterExpiredError{ItemID: d.id, Parameter: it.Parameter.Name, ExpiresAt: it.Parameter.ExpiresAt.Time, Item: it}
+}
+
+// checkAnswers checks the answer to p before it is sent.
+func checkAnswers(p *Parameter, answers map[string]string) error {
+	for k := range answers {
+		if strings.TrimSpace(k) == "" {
+			return paramErr("answers", "holds an empty parameter name")
+		}
+	}
+	v, ok := answers[p.Name]
+	if !ok {
+		if p.IsOptional() {
+			return nil
+		}
+		return &ParamError{Param: p.Name, Problem: "the answers do not include it"}
+	}
+	return p.Validate(v)
+}
+
+func (d *itemDriver) userAction(ctx context.Context, it *Item) (bool, time.Duration, error) {
+	a := it.UserAction
+	if a == nil {
+		return false, d.h.Poll.InputInterval, nil
+	}
+	if fp := fingerprint(a); fp != d.actionFP {
+		d.actionFP = fp
+		if d.h.OnUserAction != nil {
+			if err := d.h.OnUserAction(ctx, it, a); err != nil {
+				return true, 0, err
+			}
+		}
+	}
+	return false, d.pendingWait(a.ExpiresAt), nil
+}
+
+func (d *itemDriver) authorize(ctx context.Context, it *Item) (bool, time.Duration, error) {
+	if d.handledPending && !d.leftPending && !it.UpdatedAt.After(d.pendingAt) {
+		// The state already handled, read again before the update shows.
+		return false, d.h.Poll.InputInterval, nil
+	}
+	if d.h.OnAuthorizationPending == nil || d.authRounds >= d.h.Poll.MaxAuthorizations {
+		return true, 0, newItemError(it)
+	}
+	d.authRounds++
+	if err := d.h.OnAuthorizationPending(ctx, it); err != nil {
+		return true, 0, err
+	}
+	if err := ctx.Err(); err != nil {
+		return true, 0, err
+	}
+	resp, err := d.s.Update(ctx, d.id, nil)
+	if err != nil {
+		return true, 0, err
+	}
+	d.handledPending, d.pendingAt, d.leftPending = true, it.UpdatedAt, false
+	d.noteWrite(resp)
+	return false, d.h.Poll.Interval, nil
+}
+
+// authorizationPending reports an execution that ended waiting for the
+// user to authorise a device (Caixa).
+func authorizationPending(it *Item) bool {
+	if it.ExecutionStatus == ExecutionStatusUserAuthorizationPending {
+		return true
+	}
+	return it.Error != nil && it.Error.Code == ItemErrorUserAuthorizationPending &&
+		it.Status != ItemStatusUpdating && it.Status != ItemStatusMerging
+}
+
+// itemFinished reports an item whose execution has ended.
+func itemFinished(it *Item) bool {
+	switch it.Status {
+	case ItemStatusUpdated, ItemStatusLoginError, ItemStatusOutdated:
+		return true
+	case ItemStatusUpdating, ItemStatusWaitingUserInput, ItemStatusWaitingUserAction, ItemStatusMerging:
+		return false
+	}
+	return it.ExecutionStatus.Finished()
+}
+
+// fingerprint identifies a parameter or user action by its whole content.
+func fingerprint(v any) string {
+	b, err := json.Marshal(v)
+	if err != nil {
+		b = fmt.Appendf(nil, "%#v", v)
+	}
+	sum := sha256.Sum256(b)
+	return string(sum[:])
+}
