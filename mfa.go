@@ -299,17 +299,37 @@ func (t *Timestamp) UnmarshalJSON(b []byte) error {
 	if err != nil || math.IsNaN(f) || math.IsInf(f, 0) || math.Abs(f) > 1e16 {
 		return fmt.Errorf("pluggy: %.40q is neither a date-time nor an epoch number", text)
 	}
-	var v time.Time
+	unit := time.Second
 	if math.Abs(f) >= 1e11 {
-		ms := math.Floor(f)
-		v = time.UnixMilli(int64(ms)).Add(time.Duration((f - ms) * float64(time.Millisecond)))
-	} else {
-		s := math.Floor(f)
-		v = time.Unix(int64(s), int64((f-s)*float64(time.Second)))
+		unit = time.Millisecond
 	}
+	v := epoch(text, f, unit)
 	t.Time = v.UTC()
 	t.parsed, t.raw = t.Time, append([]byte(nil), b...)
 	return nil
+}
+
+// epoch converts a count of units (seconds or milliseconds) since the Unix
+// epoch, exactly when text is a plain decimal ("1795435500.123"), through f
+// otherwise.
+func epoch(text string, f float64, unit time.Duration) time.Time {
+	neg := strings.HasPrefix(text, "-")
+	whole, frac, _ := strings.Cut(strings.TrimPrefix(text, "-"), ".")
+	n, err := strconv.ParseInt(whole, 10, 64)
+	var sub int64 // the fraction of a unit, in billionths
+	if err == nil && len(frac) <= 9 && strings.Trim(frac, "0123456789") == "" {
+		sub, _ = strconv.ParseInt((frac + "000000000")[:9], 10, 64)
+	} else {
+		i := math.Floor(math.Abs(f))
+		n, sub = int64(i), int64((math.Abs(f)-i)*1e9)
+	}
+	if neg {
+		n, sub = -n, -sub
+	}
+	if unit == time.Millisecond {
+		return time.UnixMilli(n).Add(time.Duration(sub / 1000))
+	}
+	return time.Unix(n, sub)
 }
 
 // MarshalJSON writes the value as it was received, or RFC 3339 when it was
