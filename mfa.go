@@ -273,7 +273,10 @@ type Timestamp struct {
 func NewTimestamp(t time.Time) Timestamp { return Timestamp{Time: t} }
 
 // UnmarshalJSON reads a date-time string, a number (seconds or
-// milliseconds), a number in a string, or null.
+// milliseconds), a number in a string, or null. A string or number it
+// cannot read as a time decodes as the zero time and is written back as
+// sent, so that one odd value does not fail a whole item; other JSON types
+// are an error.
 func (t *Timestamp) UnmarshalJSON(b []byte) error {
 	b = bytes.TrimSpace(b)
 	*t = Timestamp{}
@@ -281,31 +284,27 @@ func (t *Timestamp) UnmarshalJSON(b []byte) error {
 		return nil
 	}
 	text := string(b)
-	if b[0] == '"' {
+	switch {
+	case b[0] == '"':
 		if err := json.Unmarshal(b, &text); err != nil {
 			return err
 		}
 		text = strings.TrimSpace(text)
-		if text == "" {
-			return nil
+	case b[0] == '-' || (b[0] >= '0' && b[0] <= '9'):
+	default:
+		return fmt.Errorf("pluggy: a time must be a string or a number, got %.20s", b)
+	}
+	t.raw = append([]byte(nil), b...)
+	if v, err := time.Parse(time.RFC3339Nano, text); err == nil {
+		t.Time = v
+	} else if f, err := strconv.ParseFloat(text, 64); err == nil && !math.IsNaN(f) && !math.IsInf(f, 0) && math.Abs(f) <= 1e16 {
+		unit := time.Second
+		if math.Abs(f) >= 1e11 {
+			unit = time.Millisecond
 		}
-		if v, err := time.Parse(time.RFC3339Nano, text); err == nil {
-			t.Time = v
-			t.parsed, t.raw = v, append([]byte(nil), b...)
-			return nil
-		}
+		t.Time = epoch(text, f, unit).UTC()
 	}
-	f, err := strconv.ParseFloat(text, 64)
-	if err != nil || math.IsNaN(f) || math.IsInf(f, 0) || math.Abs(f) > 1e16 {
-		return fmt.Errorf("pluggy: %.40q is neither a date-time nor an epoch number", text)
-	}
-	unit := time.Second
-	if math.Abs(f) >= 1e11 {
-		unit = time.Millisecond
-	}
-	v := epoch(text, f, unit)
-	t.Time = v.UTC()
-	t.parsed, t.raw = t.Time, append([]byte(nil), b...)
+	t.parsed = t.Time
 	return nil
 }
 
@@ -564,7 +563,7 @@ func (s *ItemsService) Wait(ctx context.Context, itemID string, h *ItemHandler) 
 	if err != nil {
 		return nil, err
 	}
-	return s.drive(ctx, item, h, false)
+	return s.drive(ctx, itemID, item, h, false)
 }
 
 // Connect creates an item (POST /items) and drives it to its end as Wait
@@ -574,7 +573,7 @@ func (s *ItemsService) Connect(ctx context.Context, params *CreateItemParams, h 
 	if err != nil {
 		return nil, err
 	}
-	return s.drive(ctx, item, h, true)
+	return s.drive(ctx, item.ID, item, h, true)
 }
 
 // Refresh updates an item (PATCH /items/{id}, limited by Pluggy to 20 a
@@ -585,7 +584,7 @@ func (s *ItemsService) Refresh(ctx context.Context, itemID string, params *Updat
 	if err != nil {
 		return nil, err
 	}
-	return s.drive(ctx, item, h, true)
+	return s.drive(ctx, itemID, item, h, true)
 }
 
 // itemDriver holds what the driver remembers of one item between reads.
@@ -615,15 +614,17 @@ type itemDriver struct {
 	leftPending    bool
 }
 
-func (s *ItemsService) drive(ctx context.Context, item *Item, h *ItemHandler, fromWrite bool) (*Item, error) {
-	d := &itemDriver{s: s, id: item.ID}
+// drive runs the driver on item id from its first state, item, which a
+// write answered with when fromWrite.
+func (s *ItemsService) drive(ctx context.Context, id string, item *Item, h *ItemHandler, fromWrite bool) (*Item, error) {
+	d := &itemDriver{s: s, id: id}
 	if h != nil {
 		d.h = *h
 	}
 	d.h.Poll = d.h.Poll.withDefaults()
 	d.delay = d.h.Poll.Interval
 	if d.id == "" {
-		return item, &DecodeError{Route: "GET /items/{id}", StatusCode: 200, Err: errors.New("item has no id")}
+		return item, &DecodeError{Route: "POST /items", StatusCode: 200, Err: errors.New("the created item has no id")}
 	}
 	if fromWrite {
 		d.noteWrite(item)

@@ -353,6 +353,9 @@ func TestScenarios(t *testing.T) {
 			sc := loadScenario(t, name)
 			require.NotEmpty(t, sc.Flow)
 			r := newScenarioRun(t, sc)
+			for _, raw := range r.items {
+				assertRoundTrip[Item](t, raw)
+			}
 			item, err := r.run()
 
 			// Every state of the timeline was read, no more.
@@ -576,8 +579,22 @@ func TestWaitAuthorizationPendingWithoutHandlerOrTooOften(t *testing.T) {
 	assert.Equal(t, ItemErrorUserAuthorizationPending, ie.Code)
 	assert.Empty(t, r.patches)
 
-	// The item keeps ending pending: after MaxAuthorizations rounds, give up.
+	// The pending state read again after the PATCH (no timestamps to tell)
+	// is not handled twice.
 	running := map[string]any{"status": "UPDATING", "executionStatus": "LOGIN_IN_PROGRESS"}
+	success := map[string]any{"status": "UPDATED", "executionStatus": "SUCCESS", "error": nil}
+	r = newScenarioRun(t, timelineScenario(pending, pending, running, success))
+	calls := 0
+	item, err := r.client.Items.Wait(context.Background(), testItemID, &ItemHandler{
+		OnAuthorizationPending: func(context.Context, *Item) error { calls++; return nil },
+		Poll:                   PollOptions{Sleep: noSleep},
+	})
+	require.NoError(t, err)
+	assert.Equal(t, ExecutionStatusSuccess, item.ExecutionStatus)
+	assert.Equal(t, 1, calls)
+	assert.Equal(t, []map[string]any{{}}, r.patches)
+
+	// The item keeps ending pending: after MaxAuthorizations rounds, give up.
 	r = newScenarioRun(t, timelineScenario(pending, running, pending, running, pending))
 	rounds := 0
 	_, err = r.client.Items.Wait(context.Background(), testItemID, &ItemHandler{
@@ -618,6 +635,21 @@ func TestWaitGetErrorStops(t *testing.T) {
 	item, err := c.Items.Wait(context.Background(), testItemID, nil)
 	assert.True(t, IsNotFound(err))
 	assert.Nil(t, item)
+}
+
+func TestWaitUsesTheRequestedID(t *testing.T) {
+	c, mock := newTestClient(t)
+	mock.RegisterResponder(http.MethodGet, u("/items/"+testItemID), jsonResponder(t, 200,
+		[]byte(`{"status":"UPDATED","executionStatus":"SUCCESS"}`)))
+	item, err := c.Items.Wait(context.Background(), testItemID, nil)
+	require.NoError(t, err)
+	assert.Equal(t, ItemStatusUpdated, item.Status)
+
+	mock.RegisterResponder(http.MethodPost, u("/items"), jsonResponder(t, 200, []byte(`{"status":"UPDATING","executionStatus":"CREATED"}`)))
+	_, err = c.Items.Connect(context.Background(), &CreateItemParams{ConnectorID: 0}, nil)
+	var de *DecodeError
+	require.ErrorAs(t, err, &de)
+	assert.Contains(t, err.Error(), "no id")
 }
 
 func TestConnectCreateErrorSendsNothingElse(t *testing.T) {
@@ -777,17 +809,29 @@ func TestTimestamp(t *testing.T) {
 		require.NoError(t, err)
 		assert.Equal(t, raw, string(out), "encodes back the way it came")
 	}
-	for _, raw := range []string{`null`, `""`} {
+	for _, raw := range []string{`null`} {
 		ts := NewTimestamp(want)
 		require.NoError(t, json.Unmarshal([]byte(raw), &ts))
 		assert.True(t, ts.IsZero())
 		out, _ := json.Marshal(ts)
 		assert.Equal(t, "null", string(out))
 	}
-	for _, raw := range []string{`"amanhã"`, `true`, `{}`, `1e300`, `"NaN"`} {
+	for _, raw := range []string{`true`, `{}`, `[1]`} {
 		var ts Timestamp
 		assert.Error(t, json.Unmarshal([]byte(raw), &ts), raw)
 	}
+	// A string or number that is no time decodes as zero and goes back as sent.
+	for _, raw := range []string{`"amanhã"`, `1e300`, `"NaN"`, `""`} {
+		var ts Timestamp
+		require.NoError(t, json.Unmarshal([]byte(raw), &ts), raw)
+		assert.True(t, ts.IsZero(), raw)
+		out, err := json.Marshal(ts)
+		require.NoError(t, err)
+		assert.Equal(t, raw, string(out))
+	}
+	var odd Item
+	require.NoError(t, json.Unmarshal([]byte(`{"id":"x","status":"WAITING_USER_ACTION","executionStatus":"WAITING_USER_ACTION","userAction":{"instructions":"i","expiresAt":"em 5 minutos"}}`), &odd))
+	assert.False(t, odd.UserAction.Expired(time.Now()))
 	out, err := json.Marshal(NewTimestamp(want))
 	require.NoError(t, err)
 	assert.Equal(t, `"2026-11-23T12:05:00.123Z"`, string(out))
