@@ -253,7 +253,7 @@ func (s *ConnectorsService) List(ctx context.Context, params *ConnectorListParam
 // Errors: *ParamError for a negative id; *Error matching ErrNotFound
 // (CONNECTOR_NOT_FOUND) when there is no such connector.
 func (s *ConnectorsService) Get(ctx context.Context, id int, params *ConnectorGetParams) (*Connector, error) {
-	if err := checkConnectorID(id); err != nil {
+	if err := checkConnectorID("id", id); err != nil {
 		return nil, err
 	}
 	var q query
@@ -288,7 +288,7 @@ func (v *ParameterValidation) Valid() bool { return v != nil && len(v.Errors) ==
 // Errors: *ParamError for a negative id or no parameters, *Error for an API
 // answer outside 2xx.
 func (s *ConnectorsService) Validate(ctx context.Context, id int, parameters map[string]string) (*ParameterValidation, error) {
-	if err := checkConnectorID(id); err != nil {
+	if err := checkConnectorID("id", id); err != nil {
 		return nil, err
 	}
 	if len(parameters) == 0 {
@@ -301,9 +301,10 @@ func (s *ConnectorsService) Validate(ctx context.Context, id int, parameters map
 	return &out, nil
 }
 
-func checkConnectorID(id int) error {
+// checkConnectorID refuses a negative connector id (0 is the sandbox).
+func checkConnectorID(param string, id int) error {
 	if id < 0 {
-		return paramErr("id", "connector ids are 0 or more, got %d", id)
+		return paramErr(param, "connector ids are 0 or more, got %d", id)
 	}
 	return nil
 }

@@ -268,15 +268,26 @@ func attrString(m map[string]any, name string) string {
 
 // StatusDetail is the per-product outcome of an execution (StatusDetail).
 type StatusDetail struct {
-	Accounts                *StatusDetailProduct `json:"accounts,omitempty"`
-	CreditCards             *StatusDetailProduct `json:"creditCards,omitempty"`
-	Transactions            *StatusDetailProduct `json:"transactions,omitempty"`
-	Investments             *StatusDetailProduct `json:"investments,omitempty"`
-	Identity                *StatusDetailProduct `json:"identity,omitempty"`
+	// Accounts is the outcome for bank accounts (accounts).
+	Accounts *StatusDetailProduct `json:"accounts,omitempty"`
+	// CreditCards is the outcome for credit cards (creditCards).
+	CreditCards *StatusDetailProduct `json:"creditCards,omitempty"`
+	// Transactions is the outcome for transactions (transactions).
+	Transactions *StatusDetailProduct `json:"transactions,omitempty"`
+	// Investments is the outcome for investments (investments).
+	Investments *StatusDetailProduct `json:"investments,omitempty"`
+	// Identity is the outcome for the owner's identity (identity).
+	Identity *StatusDetailProduct `json:"identity,omitempty"`
+	// InvestmentsTransactions is the outcome for investment transactions
+	// (investmentsTransactions).
 	InvestmentsTransactions *StatusDetailProduct `json:"investmentsTransactions,omitempty"`
-	PaymentData             *StatusDetailProduct `json:"paymentData,omitempty"`
-	Loans                   *StatusDetailProduct `json:"loans,omitempty"`
-	AccountStatements       *StatusDetailProduct `json:"accountStatements,omitempty"`
+	// PaymentData is the outcome for payment data (paymentData).
+	PaymentData *StatusDetailProduct `json:"paymentData,omitempty"`
+	// Loans is the outcome for loans (loans).
+	Loans *StatusDetailProduct `json:"loans,omitempty"`
+	// AccountStatements is the outcome for account statements
+	// (accountStatements).
+	AccountStatements *StatusDetailProduct `json:"accountStatements,omitempty"`
 }
 
 // Products returns the products present in the detail, keyed by their JSON
@@ -372,8 +383,8 @@ func (p *CreateItemParams) validate() error {
 	if p == nil {
 		return paramErr("params", "must not be nil")
 	}
-	if err := checkConnectorID(p.ConnectorID); err != nil {
-		return &ParamError{Param: "connectorId", Problem: err.(*ParamError).Problem}
+	if err := checkConnectorID("connectorId", p.ConnectorID); err != nil {
+		return err
 	}
 	if err := checkParameters(p.Parameters, p.EncryptedParameters); err != nil {
 		return err

@@ -483,6 +483,7 @@ func newItemError(it *Item) *ItemError {
 	return e
 }
 
+// Error describes the failure: item, status, code and messages.
 func (e *ItemError) Error() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "pluggy: item %s ended %s", e.ItemID, e.Status)
@@ -533,6 +534,7 @@ type ParameterExpiredError struct {
 	Item *Item
 }
 
+// Error names the item and the parameter and says nothing was sent.
 func (e *ParameterExpiredError) Error() string {
 	return fmt.Sprintf("pluggy: item %s: parameter %q expired at %s; no answer sent",
 		e.ItemID, e.Parameter, e.ExpiresAt.UTC().Format(time.RFC3339))
