@@ -29,9 +29,13 @@ const (
 )
 
 // authenticator caches the API key and renews it, one renewal at a time.
+// It holds the credentials, so that they live behind a pointer: printing a
+// Client value shows an address, never the secret.
 type authenticator struct {
-	client *Client
-	fixed  string
+	client       *Client
+	clientID     string
+	clientSecret string
+	fixed        string
 
 	mu        sync.Mutex
 	key       string
@@ -94,7 +98,7 @@ func (a *authenticator) refresh(ctx context.Context) (string, error) {
 	body := struct {
 		ClientID     string `json:"clientId"`
 		ClientSecret string `json:"clientSecret"`
-	}{c.clientID, c.clientSecret}
+	}{a.clientID, a.clientSecret}
 	var out struct {
 		APIKey string `json:"apiKey"`
 	}
