@@ -261,6 +261,19 @@ func TestWebhookHandlerDuplicatesHandedOnOnce(t *testing.T) {
 	assert.Len(t, rec.events, 3)
 }
 
+func TestWebhookHandlerDedupeUsesItsClock(t *testing.T) {
+	clk := newFakeClock(time.Date(2026, 11, 23, 12, 0, 0, 0, time.UTC))
+	rec := newRecorder()
+	h := newHook(t, rec.fn, WithWebhookClock(clk))
+	assert.Equal(t, http.StatusOK, deliver(h, itemUpdated("ttl-1")).Code)
+	clk.Advance(DefaultDedupeTTL - time.Second)
+	assert.Equal(t, http.StatusOK, deliver(h, itemUpdated("ttl-1")).Code)
+	clk.Advance(time.Second)
+	assert.Equal(t, http.StatusOK, deliver(h, itemUpdated("ttl-1")).Code)
+	require.NoError(t, h.Close())
+	assert.Len(t, rec.events, 2, "handed on again once the TTL has passed")
+}
+
 func TestWebhookHandlerConcurrentDuplicates(t *testing.T) {
 	const ids, copies = 8, 25
 	var mu sync.Mutex
