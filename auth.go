@@ -72,6 +72,12 @@ func (a *authenticator) apiKey(ctx context.Context) (string, error) {
 		return "", failure
 	}
 	ch := a.group.DoChan("auth", func() (any, error) {
+		// A renewal may have finished between this caller's look at the
+		// cache and its joining the group: use that key rather than
+		// asking again.
+		if k, ok := a.fresh(); ok {
+			return k, nil
+		}
 		rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), refreshTimeout)
 		defer cancel()
 		return a.refresh(rctx)
@@ -90,6 +96,14 @@ func (a *authenticator) apiKey(ctx context.Context) (string, error) {
 	case <-ctx.Done():
 		return "", &RequestError{Route: "POST /auth", Attempts: 0, Err: ctx.Err()}
 	}
+}
+
+// fresh returns the cached key when it needs no renewal yet.
+func (a *authenticator) fresh() (string, bool) {
+	now := a.client.clock.Now()
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return a.key, a.key != "" && now.Before(a.refreshAt)
 }
 
 // refresh asks POST /auth for a new key and stores it.
