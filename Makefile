@@ -40,3 +40,10 @@ cover:
 examples:
 	$(GO) build ./examples/...
 	$(GO) run ./examples/quickstart
+
+## fuzz: fuzz the webhook event parser, then the webhook handler, for FUZZTIME each
+## (their seed corpora also run in `make test`).
+FUZZTIME ?= 30s
+fuzz:
+	$(GO) test -run '^$$' -fuzz '^FuzzParseWebhookEvent$$' -fuzztime $(FUZZTIME) .
+	$(GO) test -run '^$$' -fuzz '^FuzzWebhookHandler$$' -fuzztime $(FUZZTIME) .

@@ -29,9 +29,13 @@ const (
 )
 
 // authenticator caches the API key and renews it, one renewal at a time.
+// It holds the credentials, so that they live behind a pointer: printing a
+// Client value shows an address, never the secret.
 type authenticator struct {
-	client *Client
-	fixed  string
+	client       *Client
+	clientID     string
+	clientSecret string
+	fixed        string
 
 	mu        sync.Mutex
 	key       string
@@ -68,6 +72,12 @@ func (a *authenticator) apiKey(ctx context.Context) (string, error) {
 		return "", failure
 	}
 	ch := a.group.DoChan("auth", func() (any, error) {
+		// A renewal may have finished between this caller's look at the
+		// cache and its joining the group: use that key rather than
+		// asking again.
+		if k, ok := a.fresh(); ok {
+			return k, nil
+		}
 		rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), refreshTimeout)
 		defer cancel()
 		return a.refresh(rctx)
@@ -88,13 +98,21 @@ func (a *authenticator) apiKey(ctx context.Context) (string, error) {
 	}
 }
 
+// fresh returns the cached key when it needs no renewal yet.
+func (a *authenticator) fresh() (string, bool) {
+	now := a.client.clock.Now()
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return a.key, a.key != "" && now.Before(a.refreshAt)
+}
+
 // refresh asks POST /auth for a new key and stores it.
 func (a *authenticator) refresh(ctx context.Context) (string, error) {
 	c := a.client
 	body := struct {
 		ClientID     string `json:"clientId"`
 		ClientSecret string `json:"clientSecret"`
-	}{c.clientID, c.clientSecret}
+	}{a.clientID, a.clientSecret}
 	var out struct {
 		APIKey string `json:"apiKey"`
 	}

@@ -61,8 +61,6 @@ func (systemClock) Now() time.Time { return time.Now() }
 // tags: client.Items.Get, client.Accounts.List, client.Webhooks.Create, ...
 type Client struct {
 	baseURL        *url.URL
-	clientID       string
-	clientSecret   string
 	userAgent      string
 	logger         *slog.Logger
 	limiter        Limiter
@@ -218,8 +216,10 @@ func WithTimeout(d time.Duration) Option {
 	}
 }
 
-// WithAttemptTimeout bounds each attempt (30 seconds by default) when the
-// *http.Client has no Timeout of its own.
+// WithAttemptTimeout bounds each attempt, from sending the request to reading
+// the whole answer (30 seconds by default; 0 for no bound). The time spent
+// waiting on the rate limiter does not count. A Timeout on the *http.Client
+// given to WithHTTPClient still applies to each attempt as a whole.
 func WithAttemptTimeout(d time.Duration) Option {
 	return func(c *Client) error {
 		if d < 0 {
@@ -270,8 +270,6 @@ func WithAPIKey(key string) Option {
 // clientID and clientSecret. No request is made until the first call.
 func NewClient(clientID, clientSecret string, opts ...Option) (*Client, error) {
 	c := &Client{
-		clientID:       strings.TrimSpace(clientID),
-		clientSecret:   clientSecret,
 		userAgent:      "pluggy-go/" + Version,
 		logger:         slog.New(slog.DiscardHandler),
 		clock:          systemClock{},
@@ -281,7 +279,7 @@ func NewClient(clientID, clientSecret string, opts ...Option) (*Client, error) {
 		retryWaitMin:   500 * time.Millisecond,
 		retryWaitMax:   30 * time.Second,
 	}
-	c.auth = &authenticator{client: c}
+	c.auth = &authenticator{client: c, clientID: strings.TrimSpace(clientID), clientSecret: clientSecret}
 	base, _ := url.Parse(DefaultBaseURL)
 	c.baseURL = base
 	for _, opt := range opts {
@@ -294,11 +292,11 @@ func NewClient(clientID, clientSecret string, opts ...Option) (*Client, error) {
 	}
 	if c.auth.fixed == "" {
 		switch {
-		case c.clientID == "" && strings.TrimSpace(c.clientSecret) == "":
+		case c.auth.clientID == "" && strings.TrimSpace(c.auth.clientSecret) == "":
 			return nil, errors.New("pluggy: NewClient: client id and client secret are empty")
-		case c.clientID == "":
+		case c.auth.clientID == "":
 			return nil, errors.New("pluggy: NewClient: client id is empty")
-		case strings.TrimSpace(c.clientSecret) == "":
+		case strings.TrimSpace(c.auth.clientSecret) == "":
 			return nil, errors.New("pluggy: NewClient: client secret is empty")
 		}
 	}
@@ -324,9 +322,6 @@ func (c *Client) newRetryClient() *retryablehttp.Client {
 	if base == nil {
 		base = http.DefaultTransport
 	}
-	if hc.Timeout == 0 {
-		hc.Timeout = c.attemptTimeout
-	}
 	hc.Transport = &attemptTransport{base: base, client: c}
 	return &retryablehttp.Client{
 		HTTPClient:   &hc,
@@ -341,7 +336,7 @@ func (c *Client) newRetryClient() *retryablehttp.Client {
 
 // String describes the client without its secret or keys.
 func (c *Client) String() string {
-	return fmt.Sprintf("pluggy.Client{baseURL: %s, clientID: %s}", c.baseURL, c.clientID)
+	return fmt.Sprintf("pluggy.Client{baseURL: %s, clientID: %s}", c.baseURL, c.auth.clientID)
 }
 
 // GoString is String, so that %#v shows no secret either.
@@ -564,13 +559,21 @@ func (t *attemptTransport) RoundTrip(req *http.Request) (*http.Response, error) 
 		}
 		req = req.WithContext(httptrace.WithClientTrace(ctx, trace))
 	}
+	var cancel context.CancelFunc = func() {}
+	if c.attemptTimeout > 0 {
+		var actx context.Context
+		actx, cancel = context.WithTimeout(req.Context(), c.attemptTimeout)
+		req = req.WithContext(actx)
+	}
 	start := time.Now()
 	resp, err := t.base.RoundTrip(req)
 	attrs := []slog.Attr{slog.String("route", routeLiteral), slog.Int("attempt", n), slog.Duration("elapsed", time.Since(start))}
 	if err != nil {
+		cancel()
 		c.logger.LogAttrs(ctx, slog.LevelDebug, "pluggy: request failed", append(attrs, slog.String("error", stripURL(err).Error()))...)
 		return nil, err
 	}
+	resp.Body = &cancelOnClose{ReadCloser: resp.Body, cancel: cancel}
 	c.logger.LogAttrs(ctx, slog.LevelDebug, "pluggy: request", append(attrs, slog.Int("status", resp.StatusCode))...)
 	if resp.StatusCode == http.StatusTooManyRequests {
 		if d := retry.ServerWait(resp.Header, c.clock.Now()); d > 0 {
@@ -578,6 +581,18 @@ func (t *attemptTransport) RoundTrip(req *http.Request) (*http.Response, error) 
 		}
 	}
 	return resp, nil
+}
+
+// cancelOnClose ends an attempt's timeout once its body is closed.
+type cancelOnClose struct {
+	io.ReadCloser
+	cancel context.CancelFunc
+}
+
+func (b *cancelOnClose) Close() error {
+	err := b.ReadCloser.Close()
+	b.cancel()
+	return err
 }
 
 // checkRetry decides whether an attempt is retried: connection errors and

@@ -7,6 +7,7 @@ import (
 	"crypto/tls"
 	"crypto/x509"
 	"errors"
+	"fmt"
 	"math/rand/v2"
 	"net"
 	"net/http"
@@ -55,16 +56,52 @@ func (a *Attempt) WroteRequest(err error) {
 }
 
 // NeverReachedServer reports whether the failed attempt surely did not
-// deliver a complete request: no connection was made, or writing the request
-// failed. A complete request followed by a lost answer is not such a case.
+// deliver a complete request: no connection was made, not a byte was written,
+// or writing the request failed. A complete request followed by a lost answer
+// is not such a case.
 func (a *Attempt) NeverReachedServer(err error) bool {
-	if a.wroteRequest.Load() == 2 {
+	if a.wroteRequest.Load() == 2 || nothingWritten(err) {
 		return true
 	}
 	if a.gotConn.Load() {
 		return false
 	}
 	return isDialError(err)
+}
+
+// nothingWritten reports whether err carries net/http's own finding that not
+// one byte of the request was written to the connection. The transport keeps
+// that count (it is how it decides its own retries) but does not export the
+// error type, so it is recognised by name.
+func nothingWritten(err error) bool {
+	for _, e := range chain(err) {
+		if fmt.Sprintf("%T", e) == "http.nothingWrittenError" {
+			return true
+		}
+	}
+	return false
+}
+
+// chain lists err and everything it wraps, depth first.
+func chain(err error) []error {
+	var out []error
+	var walk func(error)
+	walk = func(e error) {
+		if e == nil || len(out) > 32 {
+			return
+		}
+		out = append(out, e)
+		switch u := e.(type) {
+		case interface{ Unwrap() error }:
+			walk(u.Unwrap())
+		case interface{ Unwrap() []error }:
+			for _, x := range u.Unwrap() {
+				walk(x)
+			}
+		}
+	}
+	walk(err)
+	return out
 }
 
 type ctxKey struct{}

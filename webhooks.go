@@ -1,0 +1,874 @@
+package pluggy
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/url"
+	"sort"
+	"strings"
+	"time"
+)
+
+// WebhookEvent is the type of a webhook notification, and the event a
+// webhook registration listens to (the spec's WebhookEventType). Register
+// WebhookEventAll to receive every event. An event this version does not know
+// still decodes: it is just a string.
+type WebhookEvent string
+
+// The webhook event types of the Pluggy API.
+const (
+	// WebhookEventAll subscribes to every event (registrations only; no
+	// notification carries it).
+	WebhookEventAll WebhookEvent = "all"
+
+	// WebhookEventItemCreated: an item was created and connected.
+	WebhookEventItemCreated WebhookEvent = "item/created"
+	// WebhookEventItemUpdated: an item finished an execution with new data.
+	WebhookEventItemUpdated WebhookEvent = "item/updated"
+	// WebhookEventItemError: an execution ended in error (see ItemEvent.Error).
+	WebhookEventItemError WebhookEvent = "item/error"
+	// WebhookEventItemDeleted: an item was deleted.
+	WebhookEventItemDeleted WebhookEvent = "item/deleted"
+	// WebhookEventItemWaitingUserInput: an item waits for an MFA answer.
+	WebhookEventItemWaitingUserInput WebhookEvent = "item/waiting_user_input"
+	// WebhookEventItemWaitingUserAction: an item waits for the user to act
+	// at the institution.
+	WebhookEventItemWaitingUserAction WebhookEvent = "item/waiting_user_action"
+	// WebhookEventItemLoginSucceeded: the institution accepted the
+	// credentials; data is still being collected.
+	WebhookEventItemLoginSucceeded WebhookEvent = "item/login_succeeded"
+
+	// WebhookEventConnectorStatusUpdated: a connector's health changed
+	// (ONLINE, OFFLINE, UNSTABLE).
+	WebhookEventConnectorStatusUpdated WebhookEvent = "connector/status_updated"
+
+	// WebhookEventTransactionsCreated: an execution added transactions.
+	WebhookEventTransactionsCreated WebhookEvent = "transactions/created"
+	// WebhookEventTransactionsUpdated: an execution changed transactions.
+	WebhookEventTransactionsUpdated WebhookEvent = "transactions/updated"
+	// WebhookEventTransactionsDeleted: an execution removed transactions.
+	WebhookEventTransactionsDeleted WebhookEvent = "transactions/deleted"
+
+	// WebhookEventPaymentIntentCreated: a payment intent was created.
+	WebhookEventPaymentIntentCreated WebhookEvent = "payment_intent/created"
+	// WebhookEventPaymentIntentCompleted: the institution confirmed the payment.
+	WebhookEventPaymentIntentCompleted WebhookEvent = "payment_intent/completed"
+	// WebhookEventPaymentIntentWaitingPayerAuthorization: the payer still has
+	// to authorise the payment.
+	WebhookEventPaymentIntentWaitingPayerAuthorization WebhookEvent = "payment_intent/waiting_payer_authorization"
+	// WebhookEventPaymentIntentError: the payment was rejected or failed.
+	WebhookEventPaymentIntentError WebhookEvent = "payment_intent/error"
+
+	// WebhookEventPaymentRequestUpdated: a payment request's status changed.
+	WebhookEventPaymentRequestUpdated WebhookEvent = "payment_request/updated"
+
+	// WebhookEventScheduledPaymentCreated: a scheduled payment was created.
+	WebhookEventScheduledPaymentCreated WebhookEvent = "scheduled_payment/created"
+	// WebhookEventScheduledPaymentCompleted: a scheduled payment was paid.
+	WebhookEventScheduledPaymentCompleted WebhookEvent = "scheduled_payment/completed"
+	// WebhookEventScheduledPaymentError: a scheduled payment failed.
+	WebhookEventScheduledPaymentError WebhookEvent = "scheduled_payment/error"
+	// WebhookEventScheduledPaymentCanceled: a scheduled payment was canceled.
+	WebhookEventScheduledPaymentCanceled WebhookEvent = "scheduled_payment/canceled"
+	// WebhookEventScheduledPaymentAllCompleted: every payment of a schedule
+	// was paid.
+	WebhookEventScheduledPaymentAllCompleted WebhookEvent = "scheduled_payment/all_completed"
+	// WebhookEventScheduledPaymentAllCreated: every payment of a schedule was
+	// created.
+	WebhookEventScheduledPaymentAllCreated WebhookEvent = "scheduled_payment/all_created"
+
+	// WebhookEventBoletoUpdated: an issued boleto changed (paid, expired, ...).
+	WebhookEventBoletoUpdated WebhookEvent = "boleto/updated"
+
+	// WebhookEventAutomaticPixPaymentCreated: an automatic PIX payment was
+	// scheduled.
+	WebhookEventAutomaticPixPaymentCreated WebhookEvent = "automatic_pix_payment/created"
+	// WebhookEventAutomaticPixPaymentCompleted: an automatic PIX payment was
+	// confirmed.
+	WebhookEventAutomaticPixPaymentCompleted WebhookEvent = "automatic_pix_payment/completed"
+	// WebhookEventAutomaticPixPaymentError: an automatic PIX payment failed.
+	WebhookEventAutomaticPixPaymentError WebhookEvent = "automatic_pix_payment/error"
+	// WebhookEventAutomaticPixPaymentCanceled: an automatic PIX payment was
+	// canceled.
+	WebhookEventAutomaticPixPaymentCanceled WebhookEvent = "automatic_pix_payment/canceled"
+
+	// WebhookEventSmartTransferPreauthorizationCompleted: the payer accepted
+	// a smart transfer preauthorization.
+	WebhookEventSmartTransferPreauthorizationCompleted WebhookEvent = "smart_transfer_preauthorization/completed"
+	// WebhookEventSmartTransferPreauthorizationError: a smart transfer
+	// preauthorization failed.
+	WebhookEventSmartTransferPreauthorizationError WebhookEvent = "smart_transfer_preauthorization/error"
+	// WebhookEventSmartTransferPaymentCompleted: a smart transfer payment
+	// succeeded.
+	WebhookEventSmartTransferPaymentCompleted WebhookEvent = "smart_transfer_payment/completed"
+	// WebhookEventSmartTransferPaymentError: a smart transfer payment failed.
+	WebhookEventSmartTransferPaymentError WebhookEvent = "smart_transfer_payment/error"
+)
+
+// webhookEvents lists every WebhookEvent the spec defines, in its order.
+var webhookEvents = []WebhookEvent{
+	WebhookEventAll,
+	WebhookEventItemCreated, WebhookEventItemUpdated, WebhookEventItemError, WebhookEventItemDeleted,
+	WebhookEventItemWaitingUserInput, WebhookEventItemWaitingUserAction, WebhookEventItemLoginSucceeded,
+	WebhookEventConnectorStatusUpdated,
+	WebhookEventTransactionsCreated, WebhookEventTransactionsUpdated, WebhookEventTransactionsDeleted,
+	WebhookEventPaymentIntentCreated, WebhookEventPaymentIntentCompleted,
+	WebhookEventPaymentIntentWaitingPayerAuthorization, WebhookEventPaymentIntentError,
+	WebhookEventPaymentRequestUpdated,
+	WebhookEventScheduledPaymentCreated, WebhookEventScheduledPaymentCompleted, WebhookEventScheduledPaymentError,
+	WebhookEventScheduledPaymentCanceled, WebhookEventScheduledPaymentAllCompleted, WebhookEventScheduledPaymentAllCreated,
+	WebhookEventBoletoUpdated,
+	WebhookEventAutomaticPixPaymentCreated, WebhookEventAutomaticPixPaymentCompleted,
+	WebhookEventAutomaticPixPaymentError, WebhookEventAutomaticPixPaymentCanceled,
+	WebhookEventSmartTransferPreauthorizationCompleted, WebhookEventSmartTransferPreauthorizationError,
+	WebhookEventSmartTransferPaymentCompleted, WebhookEventSmartTransferPaymentError,
+}
+
+// WebhookEvents returns every event type this version knows, WebhookEventAll
+// first. The slice is a copy.
+func WebhookEvents() []WebhookEvent { return append([]WebhookEvent(nil), webhookEvents...) }
+
+// Known reports whether e is one of the event types this version knows.
+func (e WebhookEvent) Known() bool {
+	for _, k := range webhookEvents {
+		if e == k {
+			return true
+		}
+	}
+	return false
+}
+
+// Topic returns the part before the slash ("item" for "item/updated"), or
+// the whole value when it has none.
+func (e WebhookEvent) Topic() string {
+	topic, _, _ := strings.Cut(string(e), "/")
+	return topic
+}
+
+// Webhook is a registration: Pluggy POSTs every event of type Event to URL.
+type Webhook struct {
+	// ID identifies the webhook (id).
+	ID string `json:"id"`
+	// URL receives the notifications (url).
+	URL string `json:"url"`
+	// Event is the event type it listens to, or WebhookEventAll (event).
+	Event WebhookEvent `json:"event"`
+	// DisabledAt is when Pluggy disabled it (after repeated failures) or you
+	// did; nil while it is enabled (disabledAt).
+	DisabledAt *time.Time `json:"disabledAt,omitempty"`
+	// CreatedAt is when it was created (createdAt).
+	CreatedAt time.Time `json:"createdAt,omitzero"`
+	// UpdatedAt is when it last changed (updatedAt).
+	UpdatedAt time.Time `json:"updatedAt,omitzero"`
+}
+
+// Enabled reports whether the webhook receives notifications.
+func (w *Webhook) Enabled() bool { return w != nil && w.DisabledAt == nil }
+
+// CreateWebhookParams is the body of POST /webhooks (CreateWebhook).
+//
+// Its String, GoString and Format hide the header values, which usually
+// hold the secret your receiver checks.
+type CreateWebhookParams struct {
+	// Event is the event type to listen to, or WebhookEventAll (required;
+	// event).
+	Event WebhookEvent `json:"event"`
+	// URL receives the notifications (required; url). It must be an
+	// absolute https URL; plain http is accepted only for a loopback host
+	// (localhost, 127.0.0.0/8, ::1), which only a local fake such as
+	// pluggytest can reach: Pluggy itself refuses it.
+	URL string `json:"url"`
+	// Headers are sent back with every notification (headers): put a long
+	// random secret in one and check it with NewWebhookHandler's
+	// WithWebhookSecret.
+	Headers map[string]string `json:"headers,omitempty"`
+}
+
+func (p *CreateWebhookParams) validate() error {
+	if p == nil {
+		return paramErr("params", "must not be nil")
+	}
+	if err := checkWebhookEvent("event", p.Event, true); err != nil {
+		return err
+	}
+	if err := checkWebhookURL("url", p.URL, true); err != nil {
+		return err
+	}
+	return checkWebhookHeaders("headers", p.Headers)
+}
+
+// String describes the params without the header values.
+func (p CreateWebhookParams) String() string {
+	return fmt.Sprintf("pluggy.CreateWebhookParams{Event: %q, URL: %q, Headers: %s}",
+		p.Event, p.URL, redactedWebhookHeaders(p.Headers))
+}
+
+// GoString is String.
+func (p CreateWebhookParams) GoString() string { return p.String() }
+
+// Format prints String for every verb.
+func (p CreateWebhookParams) Format(f fmt.State, _ rune) { _, _ = io.WriteString(f, p.String()) }
+
+// UpdateWebhookParams is the body of PATCH /webhooks/{id} (UpdateWebhook).
+// Every field is optional; at least one must be set.
+//
+// Its String, GoString and Format hide the header values.
+type UpdateWebhookParams struct {
+	// URL moves the webhook to a new URL (url), with the same rules as
+	// CreateWebhookParams.URL.
+	URL string `json:"url,omitempty"`
+	// Event changes the event type listened to (event).
+	Event WebhookEvent `json:"event,omitempty"`
+	// Headers replaces the headers sent with every notification (headers);
+	// nil leaves them as they are.
+	Headers map[string]string `json:"-"`
+	// ClearHeaders removes every header (sends "headers": null). It cannot
+	// be combined with Headers.
+	ClearHeaders bool `json:"-"`
+	// Enabled re-enables (true) a webhook Pluggy disabled, or disables it
+	// (false) (enabled).
+	Enabled *bool `json:"enabled,omitempty"`
+}
+
+// MarshalJSON writes the body; headers only when set or cleared.
+func (p UpdateWebhookParams) MarshalJSON() ([]byte, error) {
+	type plain UpdateWebhookParams
+	b, err := json.Marshal(plain(p))
+	if err != nil {
+		return nil, err
+	}
+	var hv []byte
+	switch {
+	case p.ClearHeaders:
+		hv = []byte("null")
+	case p.Headers != nil:
+		if hv, err = json.Marshal(p.Headers); err != nil {
+			return nil, err
+		}
+	default:
+		return b, nil
+	}
+	out := make([]byte, 0, len(b)+len(hv)+12)
+	out = append(out, `{"headers":`...)
+	out = append(out, hv...)
+	if len(b) > 2 {
+		out = append(out, ',')
+	}
+	return append(out, b[1:]...), nil
+}
+
+func (p *UpdateWebhookParams) validate() error {
+	if p == nil || (p.URL == "" && p.Event == "" && p.Headers == nil && !p.ClearHeaders && p.Enabled == nil) {
+		return paramErr("params", "set at least one of URL, Event, Headers, ClearHeaders or Enabled")
+	}
+	if p.Headers != nil && p.ClearHeaders {
+		return paramErr("headers", "set either Headers or ClearHeaders, not both")
+	}
+	if err := checkWebhookEvent("event", p.Event, false); err != nil {
+		return err
+	}
+	if err := checkWebhookURL("url", p.URL, false); err != nil {
+		return err
+	}
+	return checkWebhookHeaders("headers", p.Headers)
+}
+
+// String describes the params without the header values.
+func (p UpdateWebhookParams) String() string {
+	enabled := "nil"
+	if p.Enabled != nil {
+		enabled = fmt.Sprint(*p.Enabled)
+	}
+	return fmt.Sprintf("pluggy.UpdateWebhookParams{URL: %q, Event: %q, Headers: %s, ClearHeaders: %t, Enabled: %s}",
+		p.URL, p.Event, redactedWebhookHeaders(p.Headers), p.ClearHeaders, enabled)
+}
+
+// GoString is String.
+func (p UpdateWebhookParams) GoString() string { return p.String() }
+
+// Format prints String for every verb.
+func (p UpdateWebhookParams) Format(f fmt.State, _ rune) { _, _ = io.WriteString(f, p.String()) }
+
+// checkWebhookEvent accepts WebhookEventAll or any "topic/name" made of
+// lower-case letters and underscores. Event types this version does not know
+// are let through, so that a new Pluggy event can be registered before the
+// SDK learns it; Pluggy answers 400 ("Invalid event type") to a type it does
+// not have.
+func checkWebhookEvent(param string, e WebhookEvent, required bool) error {
+	if e == "" {
+		if required {
+			return paramErr(param, "must not be empty")
+		}
+		return nil
+	}
+	if e == WebhookEventAll || e.Known() {
+		return nil
+	}
+	topic, name, ok := strings.Cut(string(e), "/")
+	if !ok || !webhookEventWord(topic) || !webhookEventWord(name) {
+		return paramErr(param, "%.60q is not an event type (\"topic/name\" in lower case, or \"all\")", string(e))
+	}
+	return nil
+}
+
+func webhookEventWord(s string) bool {
+	if s == "" || len(s) > 64 {
+		return false
+	}
+	for _, r := range s {
+		if (r < 'a' || r > 'z') && r != '_' {
+			return false
+		}
+	}
+	return true
+}
+
+// checkWebhookURL accepts an absolute https URL, or an http URL whose host is
+// loopback (for local fakes). It refuses credentials in the URL: pass them
+// as Headers.
+func checkWebhookURL(param, raw string, required bool) error {
+	if raw == "" {
+		if required {
+			return paramErr(param, "must not be empty")
+		}
+		return nil
+	}
+	u, err := url.Parse(raw)
+	if err != nil || !u.IsAbs() || u.Host == "" || u.Opaque != "" {
+		return paramErr(param, "must be an absolute https URL")
+	}
+	if u.User != nil {
+		return paramErr(param, "must not carry credentials (user:password@); send them as headers")
+	}
+	switch strings.ToLower(u.Scheme) {
+	case "https":
+		return nil
+	case "http":
+		if webhookLoopbackHost(u.Hostname()) {
+			return nil
+		}
+		return paramErr(param, "must use https (plain http only for a loopback host)")
+	}
+	return paramErr(param, "must be an absolute https URL")
+}
+
+func webhookLoopbackHost(host string) bool {
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
+// checkWebhookHeaders refuses header names that are not HTTP tokens and
+// values with line breaks or other control characters. Problems name the
+// header, never its value.
+func checkWebhookHeaders(param string, h map[string]string) error {
+	for name, value := range h {
+		if !webhookHeaderName(name) {
+			return paramErr(param, "%.60q is not a valid header name", name)
+		}
+		for i := 0; i < len(value); i++ {
+			if c := value[i]; (c < ' ' && c != '\t') || c == 0x7f {
+				return paramErr(param, "the value of %q holds a control character", name)
+			}
+		}
+	}
+	return nil
+}
+
+// webhookHeaderName reports whether s is an RFC 9110 token.
+func webhookHeaderName(s string) bool {
+	if s == "" {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c >= 'a' && c <= 'z', c >= 'A' && c <= 'Z', c >= '0' && c <= '9':
+		case strings.IndexByte("!#$%&'*+-.^_`|~", c) >= 0:
+		default:
+			return false
+		}
+	}
+	return true
+}
+
+func redactedWebhookHeaders(h map[string]string) string {
+	if h == nil {
+		return "nil"
+	}
+	names := make([]string, 0, len(h))
+	for k := range h {
+		names = append(names, k+":[redacted]")
+	}
+	sort.Strings(names)
+	return "map[" + strings.Join(names, " ") + "]"
+}
+
+// List returns the application's webhooks (GET /webhooks), all in one page.
+// When there are none Pluggy may answer 204; List then returns an empty page.
+//
+// Errors: *Error for an answer outside 2xx.
+func (s *WebhooksService) List(ctx context.Context) (*Page[Webhook], error) {
+	var out Page[Webhook]
+	if err := s.client.call(ctx, "GET /webhooks", nil, nil, nil, &out); err != nil {
+		return nil, err
+	}
+	if out.Results == nil {
+		out.Results = []Webhook{}
+	}
+	return &out, nil
+}
+
+// Create registers a webhook (POST /webhooks): Pluggy will POST every event
+// of params.Event to params.URL, with params.Headers. Pluggy answers 201.
+//
+// The POST is not retried after it may have reached Pluggy (a retry could
+// register the webhook twice).
+//
+// Errors: *ParamError before any request (nil params, empty or malformed
+// event, a URL that is not absolute https, credentials in the URL, a bad
+// header name or value); *Error for 400 (invalid event, a URL Pluggy
+// refuses — localhost, an IP literal, a private address —, the same event
+// and URL already registered, or 5 webhooks for the event already).
+func (s *WebhooksService) Create(ctx context.Context, params *CreateWebhookParams) (*Webhook, error) {
+	if err := params.validate(); err != nil {
+		return nil, err
+	}
+	var out Webhook
+	if err := s.client.call(ctx, "POST /webhooks", nil, nil, params, &out); err != nil {
+		return nil, err
+	}
+	return &out, nil
+}
+
+// Get returns the webhook with the given id (GET /webhooks/{id}).
+//
+// Errors: *ParamError for an empty id; *Error matching ErrNotFound
+// (WEBHOOK_NOT_FOUND).
+func (s *WebhooksService) Get(ctx context.Context, id string) (*Webhook, error) {
+	if err := requireID("id", id); err != nil {
+		return nil, err
+	}
+	var out Webhook
+	if err := s.client.call(ctx, "GET /webhooks/{id}", []string{id}, nil, nil, &out); err != nil {
+		return nil, err
+	}
+	return &out, nil
+}
+
+// Update changes a webhook's URL, event or headers, or enables or disables
+// it (PATCH /webhooks/{id}). Fields left zero are not changed.
+//
+// Errors: *ParamError before any request (empty id, nothing to update,
+// Headers with ClearHeaders, the checks of Create); *Error for 400 (as
+// Create) or 404 WEBHOOK_NOT_FOUND.
+func (s *WebhooksService) Update(ctx context.Context, id string, params *UpdateWebhookParams) (*Webhook, error) {
+	if err := requireID("id", id); err != nil {
+		return nil, err
+	}
+	if err := params.validate(); err != nil {
+		return nil, err
+	}
+	var out Webhook
+	if err := s.client.call(ctx, "PATCH /webhooks/{id}", []string{id}, nil, params, &out); err != nil {
+		return nil, err
+	}
+	return &out, nil
+}
+
+// Delete removes a webhook (DELETE /webhooks/{id}) and returns the number
+// of webhooks deleted (1).
+//
+// Errors: *ParamError for an empty id; *Error matching ErrNotFound.
+func (s *WebhooksService) Delete(ctx context.Context, id string) (int, error) {
+	if err := requireID("id", id); err != nil {
+		return 0, err
+	}
+	var out struct {
+		Count int `json:"count"`
+	}
+	if err := s.client.call(ctx, "DELETE /webhooks/{id}", []string{id}, nil, nil, &out); err != nil {
+		return 0, err
+	}
+	return out.Count, nil
+}
+
+// ----- Events -----
+
+// ErrInvalidEvent matches every error of ParseWebhookEvent: a body that is
+// not a JSON object, has no "event", or whose fields do not have the types
+// of the event's documented payload.
+var ErrInvalidEvent = errors.New("pluggy: invalid webhook event")
+
+// Event is one webhook notification as Pluggy POSTs it. The fields every
+// event shares are here; the fields of its type are in Payload.
+//
+// Pluggy's payloads are notifications, not data: re-fetch what changed with
+// the client (by ItemID, PaymentRequestID, ...) rather than trusting them.
+type Event struct {
+	// Type is the event type (event).
+	Type WebhookEvent
+	// EventID identifies this event; a redelivery carries the same one
+	// (eventId). The handler drops duplicates by it.
+	EventID string
+	// ClientID is the Pluggy application the event belongs to; Pluggy
+	// leaves it out of some events (clientId).
+	ClientID string
+	// ID is the id of the entity the event is about (the item, the
+	// connector, the payment intent, ...); older than EventID and kept for
+	// compatibility (id).
+	ID string
+	// Payload holds the type's own fields: *ItemEvent, *ConnectorStatusEvent,
+	// *TransactionsCreatedEvent, *TransactionsChangedEvent,
+	// *PaymentIntentEvent, *PaymentRequestEvent, *ScheduledPaymentEvent,
+	// *BoletoEvent, *AutomaticPixPaymentEvent,
+	// *SmartTransferPreauthorizationEvent, *SmartTransferPaymentEvent, or
+	// *UnknownEvent for a type this version does not know. Never nil in an
+	// Event returned by ParseWebhookEvent.
+	Payload EventPayload
+	// Raw is the body exactly as received.
+	Raw json.RawMessage
+}
+
+// Decode decodes the raw body into v, for fields this package does not
+// model.
+func (e *Event) Decode(v any) error {
+	if e == nil || len(e.Raw) == 0 {
+		return fmt.Errorf("%w: no body", ErrInvalidEvent)
+	}
+	return json.Unmarshal(e.Raw, v)
+}
+
+// String names the event without its content: "item/updated (eventId ...)".
+func (e Event) String() string {
+	return fmt.Sprintf("%s (eventId %s)", e.Type, e.EventID)
+}
+
+// EventPayload is the typed part of an Event. It is implemented by this
+// package's *...Event types only; switch on the concrete type:
+//
+//	switch p := ev.Payload.(type) {
+//	case *pluggy.ItemEvent:
+//		item, err := client.Items.Get(ctx, p.ItemID)
+//	case *pluggy.PaymentRequestEvent:
+//		...
+//	}
+type EventPayload interface {
+	eventPayload()
+}
+
+// TriggeredBy says who started the execution an item event reports.
+type TriggeredBy string
+
+// The values of TriggeredBy.
+const (
+	// TriggeredByUser: the user, in Pluggy Connect.
+	TriggeredByUser TriggeredBy = "USER"
+	// TriggeredByClient: your application, through the API.
+	TriggeredByClient TriggeredBy = "CLIENT"
+	// TriggeredBySync: Pluggy's scheduled auto-sync.
+	TriggeredBySync TriggeredBy = "SYNC"
+	// TriggeredByInternal: Pluggy itself.
+	TriggeredByInternal TriggeredBy = "INTERNAL"
+)
+
+// EventError is the error an event reports. Item events fill Code and
+// Message; smart transfer events Code, Description and Detail.
+type EventError struct {
+	// Code names the error ("INVALID_CREDENTIALS", ...) (code).
+	Code string `json:"code,omitempty"`
+	// Message explains it (message).
+	Message string `json:"message,omitempty"`
+	// Description explains it, in smart transfer events (description).
+	Description string `json:"description,omitempty"`
+	// Detail adds detail, in smart transfer events (detail).
+	Detail string `json:"detail,omitempty"`
+}
+
+// ItemEvent is the payload of the item/* events.
+type ItemEvent struct {
+	// ItemID is the item the event is about (itemId).
+	ItemID string `json:"itemId"`
+	// TriggeredBy says who started the execution, when Pluggy says
+	// (triggeredBy).
+	TriggeredBy TriggeredBy `json:"triggeredBy,omitempty"`
+	// Error is why the execution failed, in item/error (error).
+	Error *EventError `json:"error,omitempty"`
+}
+
+// ConnectorStatusEvent is the payload of connector/status_updated. The
+// connector's id is Event.ID.
+type ConnectorStatusEvent struct {
+	// Data holds the new status (data).
+	Data struct {
+		// Status is the connector's health: ONLINE, OFFLINE or UNSTABLE
+		// (status).
+		Status string `json:"status"`
+	} `json:"data"`
+}
+
+// TransactionsCreatedEvent is the payload of transactions/created: list the
+// new transactions with CreatedTransactionsLink, or with GET
+// /v2/transactions filtered by AccountID and TransactionsCreatedAtFrom.
+type TransactionsCreatedEvent struct {
+	// ItemID is the item that synced (itemId).
+	ItemID string `json:"itemId"`
+	// AccountID is the account with new transactions (accountId).
+	AccountID string `json:"accountId"`
+	// TransactionsCreatedAtFrom is when the new transactions start
+	// (transactionsCreatedAtFrom); a date-only value reads as midnight UTC.
+	TransactionsCreatedAtFrom time.Time `json:"transactionsCreatedAtFrom,omitzero"`
+	// CreatedTransactionsLink is a ready API URL listing the new
+	// transactions (createdTransactionsLink).
+	CreatedTransactionsLink string `json:"createdTransactionsLink,omitempty"`
+}
+
+// UnmarshalJSON reads transactionsCreatedAtFrom as RFC 3339 or YYYY-MM-DD.
+func (e *TransactionsCreatedEvent) UnmarshalJSON(b []byte) error {
+	var v struct {
+		ItemID                    string  `json:"itemId"`
+		AccountID                 string  `json:"accountId"`
+		TransactionsCreatedAtFrom *string `json:"transactionsCreatedAtFrom"`
+		CreatedTransactionsLink   string  `json:"createdTransactionsLink"`
+	}
+	if err := json.Unmarshal(b, &v); err != nil {
+		return err
+	}
+	*e = TransactionsCreatedEvent{ItemID: v.ItemID, AccountID: v.AccountID, CreatedTransactionsLink: v.CreatedTransactionsLink}
+	if v.TransactionsCreatedAtFrom != nil && *v.TransactionsCreatedAtFrom != "" {
+		s := *v.TransactionsCreatedAtFrom
+		t, err := time.Parse(time.RFC3339Nano, s)
+		if err != nil {
+			if t, err = time.Parse(time.DateOnly, s); err != nil {
+				return fmt.Errorf("transactionsCreatedAtFrom %.40q is not a date-time", s)
+			}
+		}
+		e.TransactionsCreatedAtFrom = t
+	}
+	return nil
+}
+
+// TransactionsChangedEvent is the payload of transactions/updated and
+// transactions/deleted: fetch updated ones with GET /v2/transactions by
+// these ids; drop deleted ones from your copy.
+type TransactionsChangedEvent struct {
+	// ItemID is the item that synced (itemId).
+	ItemID string `json:"itemId"`
+	// AccountID is the account whose transactions changed (accountId).
+	AccountID string `json:"accountId"`
+	// TransactionIDs are the transactions updated or deleted
+	// (transactionIds).
+	TransactionIDs []string `json:"transactionIds"`
+}
+
+// PaymentIntentEvent is the payload of the payment_intent/* events.
+type PaymentIntentEvent struct {
+	// PaymentIntentID is the intent (paymentIntentId).
+	PaymentIntentID string `json:"paymentIntentId"`
+	// PaymentRequestID is its payment request (paymentRequestId).
+	PaymentRequestID string `json:"paymentRequestId,omitempty"`
+	// BulkPaymentID is its bulk payment, when it belongs to one
+	// (bulkPaymentId).
+	BulkPaymentID string `json:"bulkPaymentId,omitempty"`
+	// Error is why it failed, when Pluggy says (error).
+	Error *EventError `json:"error,omitempty"`
+}
+
+// PaymentRequestEvent is the payload of payment_request/updated.
+type PaymentRequestEvent struct {
+	// PaymentRequestID is the payment request (paymentRequestId).
+	PaymentRequestID string `json:"paymentRequestId"`
+	// Data holds its new status (data).
+	Data struct {
+		// Status is the payment request's status (a PaymentRequestStatus
+		// value: AUTHORIZED, COMPLETED, ERROR, CANCELED, ...) (status).
+		Status string `json:"status"`
+	} `json:"data"`
+}
+
+// ScheduledPaymentEvent is the payload of the scheduled_payment/* events.
+type ScheduledPaymentEvent struct {
+	// PaymentRequestID is the payment request of the schedule
+	// (paymentRequestId).
+	PaymentRequestID string `json:"paymentRequestId"`
+	// ScheduledPaymentID is the scheduled payment; empty in the all_*
+	// events, which are about the whole schedule (scheduledPaymentId).
+	ScheduledPaymentID string `json:"scheduledPaymentId,omitempty"`
+	// Error is why it failed, when Pluggy says (error).
+	Error *EventError `json:"error,omitempty"`
+}
+
+// BoletoEvent is the payload of boleto/updated: re-fetch the boleto to see
+// what changed. Its id is Event.ID (and BoletoID when sent).
+type BoletoEvent struct {
+	// BoletoID is the boleto (boletoId).
+	BoletoID string `json:"boletoId,omitempty"`
+	// Status is its new status (OPEN, PAID, OVERDUE, CANCELLED, ...) (status).
+	Status string `json:"status,omitempty"`
+}
+
+// AutomaticPixPaymentEvent is the payload of the automatic_pix_payment/*
+// events.
+type AutomaticPixPaymentEvent struct {
+	// AutomaticPixPaymentID is the payment (automaticPixPaymentId).
+	AutomaticPixPaymentID string `json:"automaticPixPaymentId"`
+	// PaymentRequestID is its authorisation's payment request
+	// (paymentRequestId).
+	PaymentRequestID string `json:"paymentRequestId,omitempty"`
+	// EndToEndID is the PIX end-to-end id, once there is one (endToEndId).
+	EndToEndID string `json:"endToEndId,omitempty"`
+	// Error is why it failed, when Pluggy says (error).
+	Error *EventError `json:"error,omitempty"`
+}
+
+// SmartTransferPreauthorizationEvent is the payload of the
+// smart_transfer_preauthorization/* events.
+type SmartTransferPreauthorizationEvent struct {
+	// SmartTransferPreauthorizationID is the preauthorization
+	// (smartTransferPreauthorizationId).
+	SmartTransferPreauthorizationID string `json:"smartTransferPreauthorizationId"`
+	// Status is its new status (status).
+	Status string `json:"status,omitempty"`
+	// Error is why it failed, in the error event (error).
+	Error *EventError `json:"error,omitempty"`
+}
+
+// SmartTransferPaymentEvent is the payload of the smart_transfer_payment/*
+// events.
+type SmartTransferPaymentEvent struct {
+	// SmartTransferPaymentID is the payment (smartTransferPaymentId).
+	SmartTransferPaymentID string `json:"smartTransferPaymentId"`
+	// SmartTransferPreauthorizationID is the preauthorization it was made
+	// under (smartTransferPreauthorizationId).
+	SmartTransferPreauthorizationID string `json:"smartTransferPreauthorizationId,omitempty"`
+	// Status is its new status (status).
+	Status string `json:"status,omitempty"`
+	// Error is why it failed, in the error event (error).
+	Error *EventError `json:"error,omitempty"`
+}
+
+// UnknownEvent is the payload of an event type this version does not know:
+// its fields, undecoded. Event.Raw and Event.Decode give the whole body.
+type UnknownEvent struct {
+	// Fields maps each top-level field of the body to its raw JSON.
+	Fields map[string]json.RawMessage
+}
+
+func (*ItemEvent) eventPayload()                          {}
+func (*ConnectorStatusEvent) eventPayload()               {}
+func (*TransactionsCreatedEvent) eventPayload()           {}
+func (*TransactionsChangedEvent) eventPayload()           {}
+func (*PaymentIntentEvent) eventPayload()                 {}
+func (*PaymentRequestEvent) eventPayload()                {}
+func (*ScheduledPaymentEvent) eventPayload()              {}
+func (*BoletoEvent) eventPayload()                        {}
+func (*AutomaticPixPaymentEvent) eventPayload()           {}
+func (*SmartTransferPreauthorizationEvent) eventPayload() {}
+func (*SmartTransferPaymentEvent) eventPayload()          {}
+func (*UnknownEvent) eventPayload()                       {}
+
+// newEventPayload returns an empty payload of the type for t, or nil when t
+// is not a known event type.
+func newEventPayload(t WebhookEvent) EventPayload {
+	switch t {
+	case WebhookEventItemCreated, WebhookEventItemUpdated, WebhookEventItemError, WebhookEventItemDeleted,
+		WebhookEventItemWaitingUserInput, WebhookEventItemWaitingUserAction, WebhookEventItemLoginSucceeded:
+		return &ItemEvent{}
+	case WebhookEventConnectorStatusUpdated:
+		return &ConnectorStatusEvent{}
+	case WebhookEventTransactionsCreated:
+		return &TransactionsCreatedEvent{}
+	case WebhookEventTransactionsUpdated, WebhookEventTransactionsDeleted:
+		return &TransactionsChangedEvent{}
+	case WebhookEventPaymentIntentCreated, WebhookEventPaymentIntentCompleted,
+		WebhookEventPaymentIntentWaitingPayerAuthorization, WebhookEventPaymentIntentError:
+		return &PaymentIntentEvent{}
+	case WebhookEventPaymentRequestUpdated:
+		return &PaymentRequestEvent{}
+	case WebhookEventScheduledPaymentCreated, WebhookEventScheduledPaymentCompleted, WebhookEventScheduledPaymentError,
+		WebhookEventScheduledPaymentCanceled, WebhookEventScheduledPaymentAllCompleted, WebhookEventScheduledPaymentAllCreated:
+		return &ScheduledPaymentEvent{}
+	case WebhookEventBoletoUpdated:
+		return &BoletoEvent{}
+	case WebhookEventAutomaticPixPaymentCreated, WebhookEventAutomaticPixPaymentCompleted,
+		WebhookEventAutomaticPixPaymentError, WebhookEventAutomaticPixPaymentCanceled:
+		return &AutomaticPixPaymentEvent{}
+	case WebhookEventSmartTransferPreauthorizationCompleted, WebhookEventSmartTransferPreauthorizationError:
+		return &SmartTransferPreauthorizationEvent{}
+	case WebhookEventSmartTransferPaymentCompleted, WebhookEventSmartTransferPaymentError:
+		return &SmartTransferPaymentEvent{}
+	}
+	return nil
+}
+
+// ParseWebhookEvent parses the body of a webhook notification. It keeps a
+// copy of body in Event.Raw and fills Payload with the type's fields; an
+// event type this version does not know parses too, into *UnknownEvent.
+//
+// It does not authenticate anything: use NewWebhookHandler to receive
+// notifications, or check the secret header yourself first.
+//
+// Errors (all matching ErrInvalidEvent): the body is not one JSON object,
+// has no "event", or a field has the wrong JSON type (eventId not a string,
+// transactionIds not an array, ...). It never panics, whatever body holds.
+func ParseWebhookEvent(body []byte) (*Event, error) {
+	trimmed := bytes.TrimSpace(body)
+	if len(trimmed) == 0 || trimmed[0] != '{' {
+		return nil, fmt.Errorf("%w: body is not a JSON object", ErrInvalidEvent)
+	}
+	var env struct {
+		Event    *string `json:"event"`
+		EventID  *string `json:"eventId"`
+		ClientID *string `json:"clientId"`
+		ID       *string `json:"id"`
+	}
+	if err := json.Unmarshal(trimmed, &env); err != nil {
+		return nil, fmt.Errorf("%w: %v", ErrInvalidEvent, err)
+	}
+	if env.Event == nil || strings.TrimSpace(*env.Event) == "" {
+		return nil, fmt.Errorf("%w: no \"event\"", ErrInvalidEvent)
+	}
+	ev := &Event{
+		Type: WebhookEvent(*env.Event),
+		Raw:  append(json.RawMessage(nil), trimmed...),
+	}
+	if env.EventID != nil {
+		ev.EventID = *env.EventID
+	}
+	if env.ClientID != nil {
+		ev.ClientID = *env.ClientID
+	}
+	if env.ID != nil {
+		ev.ID = *env.ID
+	}
+	p := newEventPayload(ev.Type)
+	if p == nil {
+		u := &UnknownEvent{}
+		if err := json.Unmarshal(ev.Raw, &u.Fields); err != nil {
+			return nil, fmt.Errorf("%w: %v", ErrInvalidEvent, err)
+		}
+		ev.Payload = u
+		return ev, nil
+	}
+	if err := json.Unmarshal(ev.Raw, p); err != nil {
+		return nil, fmt.Errorf("%w: %s: %v", ErrInvalidEvent, ev.Type.safe(), err)
+	}
+	ev.Payload = p
+	return ev, nil
+}
+
+// safe returns the event type for an error message: quoted and cut short,
+// since it comes from outside.
+func (e WebhookEvent) safe() string {
+	if e.Known() {
+		return string(e)
+	}
+	return fmt.Sprintf("%.60q", string(e))
+}
