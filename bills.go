@@ -44,9 +44,8 @@ const (
 type Bill struct {
 	// ID is the bill's primary identifier.
 	ID string `json:"id"`
-	// AccountID is the credit card account of the bill (sent by the live API;
-	// not in the spec's schema).
-	AccountID *string `json:"accountId,omitempty"`
+	// AccountID is the credit card account of the bill.
+	AccountID string `json:"accountId"`
 	// DueDate is when the bill is due.
 	DueDate time.Time `json:"dueDate"`
 	// BillClosingDate is when the bill closed.
@@ -69,8 +68,8 @@ type Bill struct {
 type BillFinanceCharge struct {
 	// ID is the charge's primary identifier.
 	ID string `json:"id"`
-	// CreditCardBillID is the bill (sent by the live API; not in the schema).
-	CreditCardBillID *string `json:"creditCardBillId,omitempty"`
+	// CreditCardBillID is the bill the charge is on.
+	CreditCardBillID string `json:"creditCardBillId"`
 	// Type is the kind of charge.
 	Type BillFinanceChargeType `json:"type"`
 	// Amount is the charge.
