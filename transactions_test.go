@@ -404,13 +404,18 @@ func TestTransactionsGet(t *testing.T) {
 func TestTransactionsUpdateCategory(t *testing.T) {
 	c, mock := newTestClient(t)
 	const id = "d4a7e2b9-6c1f-4e83-b05a-9f2c8d7e6a51"
-	rec := on(mock, http.MethodPatch, "/transactions/"+id, fixtureResponder(t, 200, "transactions-Update", "200"))
+	var sent map[string]any
+	answer := fixtureResponder(t, 200, "transactions-Update", "200")
+	rec := on(mock, http.MethodPatch, "/transactions/"+id, func(r *http.Request) (*http.Response, error) {
+		sent = requestBody(t, r)
+		return answer(r)
+	})
 
 	tx, err := c.Transactions.UpdateCategory(context.Background(), id, "11010000")
 	require.NoError(t, err)
 	assertRequest(t, rec.req(t, 0), http.MethodPatch, "/transactions/"+id, nil)
 	assert.Equal(t, "application/json", rec.req(t, 0).Header.Get("Content-Type"))
-	assert.JSONEq(t, `{"categoryId":"11010000"}`, string(rec.body(t, 0)))
+	assert.Equal(t, map[string]any{"categoryId": "11010000"}, sent)
 	assert.Equal(t, "11010000", *tx.CategoryID)
 	assert.Equal(t, "Restaurants", *tx.Category)
 	assert.Equal(t, ts("2026-11-23T12:00:04.815Z"), tx.UpdatedAt)
