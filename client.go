@@ -370,7 +370,20 @@ func (c *Client) call(ctx context.Context, routeLiteral string, pathArgs []strin
 	return c.send(ctx, routeLiteral, pathArgs, query, body, out, true)
 }
 
+// callRaw is call with a query string the server handed back ready-made
+// (the "next" cursor of GET /v2/transactions). rawQuery, with or without its
+// leading "?", is sent exactly as given: decoding and re-encoding it could
+// change a cursor (a "+" must stay a "+"). It goes through the same pipeline.
+func (c *Client) callRaw(ctx context.Context, routeLiteral string, pathArgs []string, rawQuery string, body, out any) error {
+	return c.sendRaw(ctx, routeLiteral, pathArgs, strings.TrimPrefix(rawQuery, "?"), body, out, true)
+}
+
 func (c *Client) send(ctx context.Context, routeLiteral string, pathArgs []string, query url.Values, body, out any, authed bool) error {
+	return c.sendRaw(ctx, routeLiteral, pathArgs, query.Encode(), body, out, authed)
+}
+
+// sendRaw is the pipeline itself; rawQuery is already encoded.
+func (c *Client) sendRaw(ctx context.Context, routeLiteral string, pathArgs []string, rawQuery string, body, out any, authed bool) error {
 	if ctx == nil {
 		return errors.New("pluggy: nil context")
 	}
@@ -391,7 +404,7 @@ func (c *Client) send(ctx context.Context, routeLiteral string, pathArgs []strin
 	if u.Path, err = url.PathUnescape(u.RawPath); err != nil {
 		return fmt.Errorf("pluggy: %s: %w", routeLiteral, err)
 	}
-	u.RawQuery = query.Encode()
+	u.RawQuery = rawQuery
 
 	var payload []byte
 	if body != nil {

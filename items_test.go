@@ -13,7 +13,7 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-const testItemID = "7c2e9a41-5d3b-4f8e-b1a6-0e9d3c7f2a58"
+const fixtureItemID = "7c2e9a41-5d3b-4f8e-b1a6-0e9d3c7f2a58"
 
 func TestItemsCreate(t *testing.T) {
 	c, mock := newTestClient(t)
@@ -39,7 +39,7 @@ func TestItemsCreate(t *testing.T) {
 		AvoidDuplicates:  Ptr(true),
 	})
 	require.NoError(t, err)
-	assert.Equal(t, testItemID, item.ID)
+	assert.Equal(t, fixtureItemID, item.ID)
 	assert.Equal(t, ItemStatusUpdating, item.Status)
 	assert.Equal(t, ExecutionStatusCreated, item.ExecutionStatus)
 	assert.Nil(t, item.LastUpdatedAt)
@@ -151,8 +151,8 @@ func TestErrorAccessorsOnOddBodies(t *testing.T) {
 
 func TestItemsGet(t *testing.T) {
 	c, mock := newTestClient(t)
-	mock.RegisterResponder(http.MethodGet, u("/items/"+testItemID), fixtureResponder(t, 200, "items-retrieve", "200"))
-	item, err := c.Items.Get(context.Background(), testItemID)
+	mock.RegisterResponder(http.MethodGet, u("/items/"+fixtureItemID), fixtureResponder(t, 200, "items-retrieve", "200"))
+	item, err := c.Items.Get(context.Background(), fixtureItemID)
 	require.NoError(t, err)
 	assert.Equal(t, ItemStatusUpdated, item.Status)
 	assert.Equal(t, ExecutionStatusSuccess, item.ExecutionStatus)
@@ -167,8 +167,8 @@ func TestItemsGet(t *testing.T) {
 func TestItemsGetVariants(t *testing.T) {
 	c, mock := newTestClient(t)
 	get := func(name string) *Item {
-		mock.RegisterResponder(http.MethodGet, u("/items/"+testItemID), fixtureResponder(t, 200, "items-retrieve", name))
-		item, err := c.Items.Get(context.Background(), testItemID)
+		mock.RegisterResponder(http.MethodGet, u("/items/"+fixtureItemID), fixtureResponder(t, 200, "items-retrieve", name))
+		item, err := c.Items.Get(context.Background(), fixtureItemID)
 		require.NoError(t, err)
 		return item
 	}
@@ -205,18 +205,18 @@ func TestItemsGetVariants(t *testing.T) {
 
 func TestItemsGetErrors(t *testing.T) {
 	c, mock := newTestClient(t)
-	mock.RegisterResponder(http.MethodGet, u("/items/"+testItemID), fixtureResponder(t, 404, "items-retrieve", "404"))
-	_, err := c.Items.Get(context.Background(), testItemID)
+	mock.RegisterResponder(http.MethodGet, u("/items/"+fixtureItemID), fixtureResponder(t, 404, "items-retrieve", "404"))
+	_, err := c.Items.Get(context.Background(), fixtureItemID)
 	assert.True(t, IsNotFound(err))
 	var apiErr *Error
 	require.ErrorAs(t, err, &apiErr)
 	assert.Equal(t, CodeItemNotFound, apiErr.CodeDescription)
 
 	// A 403 without codeDescription is an expired key: renewed and replayed once.
-	mock.RegisterResponder(http.MethodGet, u("/items/"+testItemID), jsonResponder(t, 403, fixture(t, "errors", "items-retrieve-403")))
-	_, err = c.Items.Get(context.Background(), testItemID)
+	mock.RegisterResponder(http.MethodGet, u("/items/"+fixtureItemID), jsonResponder(t, 403, fixture(t, "errors", "items-retrieve-403")))
+	_, err = c.Items.Get(context.Background(), fixtureItemID)
 	assert.True(t, errors.Is(err, ErrExpiredKey))
-	assert.Equal(t, 2, mock.GetCallCountInfo()["GET "+u("/items/"+testItemID)], "the refused call and its one replay")
+	assert.Equal(t, 2, mock.GetCallCountInfo()["GET "+u("/items/"+fixtureItemID)], "the refused call and its one replay")
 
 	mock.RegisterResponder(http.MethodPost, u("/items"), jsonResponder(t, 403, fixture(t, "errors", "items-create-403")))
 	_, err = c.Items.Create(context.Background(), &CreateItemParams{ConnectorID: 201})
@@ -234,11 +234,11 @@ func TestItemsGetEscapesID(t *testing.T) {
 func TestItemsUpdate(t *testing.T) {
 	c, mock := newTestClient(t)
 	var bodies []map[string]any
-	mock.RegisterResponder(http.MethodPatch, u("/items/"+testItemID), func(r *http.Request) (*http.Response, error) {
+	mock.RegisterResponder(http.MethodPatch, u("/items/"+fixtureItemID), func(r *http.Request) (*http.Response, error) {
 		bodies = append(bodies, requestBody(t, r))
 		return fixtureResponder(t, 200, "items-update", "200")(r)
 	})
-	item, err := c.Items.Update(context.Background(), testItemID, &UpdateItemParams{
+	item, err := c.Items.Update(context.Background(), fixtureItemID, &UpdateItemParams{
 		Parameters:   map[string]string{"token": "654321"},
 		ClientUserID: "cliente-58213",
 		WebhookURL:   "https://api.minhafintech.com.br/webhooks/pluggy",
@@ -247,7 +247,7 @@ func TestItemsUpdate(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, ItemStatusUpdating, item.Status)
 	assert.Equal(t, ExecutionStatusCreated, item.ExecutionStatus)
-	_, err = c.Items.Update(context.Background(), testItemID, nil)
+	_, err = c.Items.Update(context.Background(), fixtureItemID, nil)
 	require.NoError(t, err)
 	assert.Equal(t, []map[string]any{
 		{"parameters": map[string]any{"token": "654321"}, "clientUserId": "cliente-58213",
@@ -258,72 +258,72 @@ func TestItemsUpdate(t *testing.T) {
 
 func TestItemsUpdateErrors(t *testing.T) {
 	c, mock := newTestClient(t)
-	mock.RegisterResponder(http.MethodPatch, u("/items/"+testItemID), fixtureResponder(t, 400, "items-update", "400-mfa-required"))
-	_, err := c.Items.Update(context.Background(), testItemID, nil)
+	mock.RegisterResponder(http.MethodPatch, u("/items/"+fixtureItemID), fixtureResponder(t, 400, "items-update", "400-mfa-required"))
+	_, err := c.Items.Update(context.Background(), fixtureItemID, nil)
 	var apiErr *Error
 	require.ErrorAs(t, err, &apiErr)
 	require.Len(t, apiErr.InvalidParameters(), 1)
 	assert.Equal(t, "token", apiErr.InvalidParameters()[0].Parameter)
 
-	mock.RegisterResponder(http.MethodPatch, u("/items/"+testItemID), fixtureResponder(t, 400, "items-update", "400"))
-	_, err = c.Items.Update(context.Background(), testItemID, nil)
+	mock.RegisterResponder(http.MethodPatch, u("/items/"+fixtureItemID), fixtureResponder(t, 400, "items-update", "400"))
+	_, err = c.Items.Update(context.Background(), fixtureItemID, nil)
 	require.ErrorAs(t, err, &apiErr)
 	assert.Equal(t, "TOO_MANY_CONSECUTIVE_LOGIN_FAILURES", apiErr.CodeDescription)
 	assert.Empty(t, apiErr.InvalidParameters())
 
-	mock.RegisterResponder(http.MethodPatch, u("/items/"+testItemID), fixtureResponder(t, 409, "items-update", "409"))
-	_, err = c.Items.Update(context.Background(), testItemID, nil)
+	mock.RegisterResponder(http.MethodPatch, u("/items/"+fixtureItemID), fixtureResponder(t, 409, "items-update", "409"))
+	_, err = c.Items.Update(context.Background(), fixtureItemID, nil)
 	assert.True(t, errors.Is(err, ErrConflict))
 
-	mock.RegisterResponder(http.MethodPatch, u("/items/"+testItemID), fixtureResponder(t, 404, "items-update", "404"))
-	_, err = c.Items.Update(context.Background(), testItemID, nil)
+	mock.RegisterResponder(http.MethodPatch, u("/items/"+fixtureItemID), fixtureResponder(t, 404, "items-update", "404"))
+	_, err = c.Items.Update(context.Background(), fixtureItemID, nil)
 	assert.True(t, IsNotFound(err))
 }
 
 func TestItemsDelete(t *testing.T) {
 	c, mock := newTestClient(t)
-	mock.RegisterResponder(http.MethodDelete, u("/items/"+testItemID), func(r *http.Request) (*http.Response, error) {
+	mock.RegisterResponder(http.MethodDelete, u("/items/"+fixtureItemID), func(r *http.Request) (*http.Response, error) {
 		assert.Nil(t, requestBody(t, r))
 		return fixtureResponder(t, 200, "items-delete", "200")(r)
 	})
-	n, err := c.Items.Delete(context.Background(), testItemID)
+	n, err := c.Items.Delete(context.Background(), fixtureItemID)
 	require.NoError(t, err)
 	assert.Equal(t, 1, n)
 
-	mock.RegisterResponder(http.MethodDelete, u("/items/"+testItemID), fixtureResponder(t, 404, "items-delete", "404"))
-	n, err = c.Items.Delete(context.Background(), testItemID)
+	mock.RegisterResponder(http.MethodDelete, u("/items/"+fixtureItemID), fixtureResponder(t, 404, "items-delete", "404"))
+	n, err = c.Items.Delete(context.Background(), fixtureItemID)
 	assert.True(t, IsNotFound(err))
 	assert.Zero(t, n)
 }
 
 func TestItemsSendMFA(t *testing.T) {
 	c, mock := newTestClient(t)
-	mock.RegisterResponder(http.MethodPost, u("/items/"+testItemID+"/mfa"), func(r *http.Request) (*http.Response, error) {
+	mock.RegisterResponder(http.MethodPost, u("/items/"+fixtureItemID+"/mfa"), func(r *http.Request) (*http.Response, error) {
 		assert.Equal(t, map[string]any{"token": "123456"}, requestBody(t, r))
 		return fixtureResponder(t, 200, "items-send-mfa", "200")(r)
 	})
-	item, err := c.Items.SendMFA(context.Background(), testItemID, map[string]string{"token": "123456"})
+	item, err := c.Items.SendMFA(context.Background(), fixtureItemID, map[string]string{"token": "123456"})
 	require.NoError(t, err)
 	assert.Equal(t, ExecutionStatusLoginMFAInProgress, item.ExecutionStatus)
 
-	mock.RegisterResponder(http.MethodPost, u("/items/"+testItemID+"/mfa"), fixtureResponder(t, 404, "items-send-mfa", "404"))
-	_, err = c.Items.SendMFA(context.Background(), testItemID, map[string]string{"token": "123456"})
+	mock.RegisterResponder(http.MethodPost, u("/items/"+fixtureItemID+"/mfa"), fixtureResponder(t, 404, "items-send-mfa", "404"))
+	_, err = c.Items.SendMFA(context.Background(), fixtureItemID, map[string]string{"token": "123456"})
 	assert.True(t, IsNotFound(err))
 }
 
 func TestItemsDisableAutoSync(t *testing.T) {
 	c, mock := newTestClient(t)
-	mock.RegisterResponder(http.MethodPatch, u("/items/"+testItemID+"/disable-auto-sync"), func(r *http.Request) (*http.Response, error) {
+	mock.RegisterResponder(http.MethodPatch, u("/items/"+fixtureItemID+"/disable-auto-sync"), func(r *http.Request) (*http.Response, error) {
 		assert.Nil(t, requestBody(t, r))
 		return fixtureResponder(t, 200, "items-disable-autosync", "200")(r)
 	})
-	item, err := c.Items.DisableAutoSync(context.Background(), testItemID)
+	item, err := c.Items.DisableAutoSync(context.Background(), fixtureItemID)
 	require.NoError(t, err)
 	assert.Nil(t, item.NextAutoSyncAt)
 	assert.Equal(t, ItemStatusUpdated, item.Status)
 
-	mock.RegisterResponder(http.MethodPatch, u("/items/"+testItemID+"/disable-auto-sync"), fixtureResponder(t, 404, "items-disable-autosync", "404"))
-	_, err = c.Items.DisableAutoSync(context.Background(), testItemID)
+	mock.RegisterResponder(http.MethodPatch, u("/items/"+fixtureItemID+"/disable-auto-sync"), fixtureResponder(t, 404, "items-disable-autosync", "404"))
+	_, err = c.Items.DisableAutoSync(context.Background(), fixtureItemID)
 	assert.True(t, IsNotFound(err))
 }
 
@@ -352,13 +352,13 @@ func TestItemsLocalValidation(t *testing.T) {
 		"get empty":    {func() error { _, err := c.Items.Get(ctx, ""); return err }, "id"},
 		"update empty": {func() error { _, err := c.Items.Update(ctx, " ", nil); return err }, "id"},
 		"update bad webhook": {func() error {
-			_, err := c.Items.Update(ctx, testItemID, &UpdateItemParams{WebhookURL: "ftp://x"})
+			_, err := c.Items.Update(ctx, fixtureItemID, &UpdateItemParams{WebhookURL: "ftp://x"})
 			return err
 		}, "webhookUrl"},
 		"delete empty":      {func() error { _, err := c.Items.Delete(ctx, ""); return err }, "id"},
 		"mfa empty id":      {func() error { _, err := c.Items.SendMFA(ctx, "", map[string]string{"a": "b"}); return err }, "id"},
-		"mfa no answers":    {func() error { _, err := c.Items.SendMFA(ctx, testItemID, nil); return err }, "answers"},
-		"mfa empty name":    {func() error { _, err := c.Items.SendMFA(ctx, testItemID, map[string]string{"": "1"}); return err }, "answers"},
+		"mfa no answers":    {func() error { _, err := c.Items.SendMFA(ctx, fixtureItemID, nil); return err }, "answers"},
+		"mfa empty name":    {func() error { _, err := c.Items.SendMFA(ctx, fixtureItemID, map[string]string{"": "1"}); return err }, "answers"},
 		"disable empty id":  {func() error { _, err := c.Items.DisableAutoSync(ctx, ""); return err }, "id"},
 		"wait empty id":     {func() error { _, err := c.Items.Wait(ctx, "", nil); return err }, "id"},
 		"refresh empty id":  {func() error { _, err := c.Items.Refresh(ctx, "", nil, nil); return err }, "id"},

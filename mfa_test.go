@@ -437,7 +437,7 @@ func TestScenarios(t *testing.T) {
 func timelineScenario(states ...map[string]any) scenario {
 	return scenario{
 		Start: "wait",
-		Base: map[string]any{"id": testItemID, "status": "UPDATING", "executionStatus": "LOGIN_IN_PROGRESS",
+		Base: map[string]any{"id": fixtureItemID, "status": "UPDATING", "executionStatus": "LOGIN_IN_PROGRESS",
 			"products": []any{"ACCOUNTS"}},
 		Timeline: states,
 	}
@@ -474,7 +474,7 @@ func TestWaitTellsSameParameterFromNewWithoutTimestamps(t *testing.T) {
 				},
 				Poll: PollOptions{Sleep: func(ctx context.Context, d time.Duration) error { return nil }},
 			}
-			item, err := r.client.Items.Wait(context.Background(), testItemID, h)
+			item, err := r.client.Items.Wait(context.Background(), fixtureItemID, h)
 			require.NoError(t, err)
 			assert.Equal(t, ExecutionStatusSuccess, item.ExecutionStatus)
 			assert.Equal(t, tc.asks, asks)
@@ -488,7 +488,7 @@ func noSleep(ctx context.Context, d time.Duration) error { return ctx.Err() }
 
 func TestWaitWithoutParameterHandler(t *testing.T) {
 	r := newScenarioRun(t, timelineScenario(waitingFor(tokenParam)))
-	item, err := r.client.Items.Wait(context.Background(), testItemID, nil)
+	item, err := r.client.Items.Wait(context.Background(), fixtureItemID, nil)
 	require.ErrorIs(t, err, ErrInputRequired)
 	assert.Contains(t, err.Error(), `"token"`)
 	assert.Equal(t, ItemStatusWaitingUserInput, item.Status)
@@ -498,7 +498,7 @@ func TestWaitWithoutParameterHandler(t *testing.T) {
 func TestWaitHandlerErrorStops(t *testing.T) {
 	boom := errors.New("usuário desistiu")
 	r := newScenarioRun(t, timelineScenario(waitingFor(tokenParam)))
-	_, err := r.client.Items.Wait(context.Background(), testItemID, &ItemHandler{
+	_, err := r.client.Items.Wait(context.Background(), fixtureItemID, &ItemHandler{
 		OnParameter: func(context.Context, *Item, *Parameter) (map[string]string, error) { return nil, boom },
 	})
 	assert.ErrorIs(t, err, boom)
@@ -507,7 +507,7 @@ func TestWaitHandlerErrorStops(t *testing.T) {
 	action := map[string]any{"status": "WAITING_USER_ACTION", "executionStatus": "WAITING_USER_ACTION",
 		"userAction": map[string]any{"instructions": "Autorize no app"}}
 	r = newScenarioRun(t, timelineScenario(action))
-	_, err = r.client.Items.Wait(context.Background(), testItemID, &ItemHandler{
+	_, err = r.client.Items.Wait(context.Background(), fixtureItemID, &ItemHandler{
 		OnUserAction: func(context.Context, *Item, *UserAction) error { return boom },
 	})
 	assert.ErrorIs(t, err, boom)
@@ -529,7 +529,7 @@ func TestWaitRefusesBadAnswersLocally(t *testing.T) {
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
 			r := newScenarioRun(t, timelineScenario(waitingFor(tc.param)))
-			_, err := r.client.Items.Wait(context.Background(), testItemID, &ItemHandler{
+			_, err := r.client.Items.Wait(context.Background(), fixtureItemID, &ItemHandler{
 				OnParameter: func(context.Context, *Item, *Parameter) (map[string]string, error) { return tc.answers, nil },
 				Poll:        PollOptions{Sleep: noSleep},
 			})
@@ -545,7 +545,7 @@ func TestWaitRefusesBadAnswersLocally(t *testing.T) {
 func TestWaitOptionalParameterMayBeLeftOut(t *testing.T) {
 	opt := layer(tokenParam, map[string]any{"optional": true})
 	r := newScenarioRun(t, timelineScenario(waitingFor(opt), map[string]any{"status": "UPDATED", "executionStatus": "SUCCESS"}))
-	_, err := r.client.Items.Wait(context.Background(), testItemID, &ItemHandler{
+	_, err := r.client.Items.Wait(context.Background(), fixtureItemID, &ItemHandler{
 		OnParameter: func(context.Context, *Item, *Parameter) (map[string]string, error) {
 			return map[string]string{"other": "x"}, nil
 		},
@@ -558,7 +558,7 @@ func TestWaitOptionalParameterMayBeLeftOut(t *testing.T) {
 func TestWaitAlreadyExpiredParameterIsNotAsked(t *testing.T) {
 	p := layer(tokenParam, map[string]any{"expiresAt": "2026-11-23T11:59:59.5Z"})
 	r := newScenarioRun(t, timelineScenario(waitingFor(p)))
-	_, err := r.client.Items.Wait(context.Background(), testItemID, &ItemHandler{
+	_, err := r.client.Items.Wait(context.Background(), fixtureItemID, &ItemHandler{
 		OnParameter: func(context.Context, *Item, *Parameter) (map[string]string, error) {
 			t.Error("an expired parameter must not be asked")
 			return nil, nil
@@ -573,7 +573,7 @@ func TestWaitAuthorizationPendingWithoutHandlerOrTooOften(t *testing.T) {
 		"error": map[string]any{"code": "USER_AUTHORIZATION_PENDING", "message": "authorize the device",
 			"attributes": map[string]any{"deviceNickname": "Pluggy-1"}}}
 	r := newScenarioRun(t, timelineScenario(pending))
-	_, err := r.client.Items.Wait(context.Background(), testItemID, nil)
+	_, err := r.client.Items.Wait(context.Background(), fixtureItemID, nil)
 	var ie *ItemError
 	require.ErrorAs(t, err, &ie)
 	assert.Equal(t, ItemErrorUserAuthorizationPending, ie.Code)
@@ -585,7 +585,7 @@ func TestWaitAuthorizationPendingWithoutHandlerOrTooOften(t *testing.T) {
 	success := map[string]any{"status": "UPDATED", "executionStatus": "SUCCESS", "error": nil}
 	r = newScenarioRun(t, timelineScenario(pending, pending, running, success))
 	calls := 0
-	item, err := r.client.Items.Wait(context.Background(), testItemID, &ItemHandler{
+	item, err := r.client.Items.Wait(context.Background(), fixtureItemID, &ItemHandler{
 		OnAuthorizationPending: func(context.Context, *Item) error { calls++; return nil },
 		Poll:                   PollOptions{Sleep: noSleep},
 	})
@@ -597,7 +597,7 @@ func TestWaitAuthorizationPendingWithoutHandlerOrTooOften(t *testing.T) {
 	// The item keeps ending pending: after MaxAuthorizations rounds, give up.
 	r = newScenarioRun(t, timelineScenario(pending, running, pending, running, pending))
 	rounds := 0
-	_, err = r.client.Items.Wait(context.Background(), testItemID, &ItemHandler{
+	_, err = r.client.Items.Wait(context.Background(), fixtureItemID, &ItemHandler{
 		OnAuthorizationPending: func(context.Context, *Item) error { rounds++; return nil },
 		Poll:                   PollOptions{MaxAuthorizations: 2, Sleep: noSleep},
 	})
@@ -611,14 +611,14 @@ func TestWaitStopsWhenContextEnds(t *testing.T) {
 	r := newScenarioRun(t, timelineScenario(running, running, running))
 	ctx, cancel := context.WithCancel(context.Background())
 	sleeps := 0
-	item, err := r.client.Items.Wait(ctx, testItemID, &ItemHandler{Poll: PollOptions{Sleep: func(ctx context.Context, d time.Duration) error {
+	item, err := r.client.Items.Wait(ctx, fixtureItemID, &ItemHandler{Poll: PollOptions{Sleep: func(ctx context.Context, d time.Duration) error {
 		if sleeps++; sleeps == 2 {
 			cancel()
 		}
 		return ctx.Err()
 	}}})
 	assert.ErrorIs(t, err, context.Canceled)
-	assert.Contains(t, err.Error(), "waiting on item "+testItemID)
+	assert.Contains(t, err.Error(), "waiting on item "+fixtureItemID)
 	assert.Equal(t, ExecutionStatusLoginInProgress, item.ExecutionStatus)
 	assert.Equal(t, 2, r.gets)
 
@@ -631,17 +631,17 @@ func TestWaitStopsWhenContextEnds(t *testing.T) {
 
 func TestWaitGetErrorStops(t *testing.T) {
 	c, mock := newTestClient(t)
-	mock.RegisterResponder(http.MethodGet, u("/items/"+testItemID), fixtureResponder(t, 404, "items-retrieve", "404"))
-	item, err := c.Items.Wait(context.Background(), testItemID, nil)
+	mock.RegisterResponder(http.MethodGet, u("/items/"+fixtureItemID), fixtureResponder(t, 404, "items-retrieve", "404"))
+	item, err := c.Items.Wait(context.Background(), fixtureItemID, nil)
 	assert.True(t, IsNotFound(err))
 	assert.Nil(t, item)
 }
 
 func TestWaitUsesTheRequestedID(t *testing.T) {
 	c, mock := newTestClient(t)
-	mock.RegisterResponder(http.MethodGet, u("/items/"+testItemID), jsonResponder(t, 200,
+	mock.RegisterResponder(http.MethodGet, u("/items/"+fixtureItemID), jsonResponder(t, 200,
 		[]byte(`{"status":"UPDATED","executionStatus":"SUCCESS"}`)))
-	item, err := c.Items.Wait(context.Background(), testItemID, nil)
+	item, err := c.Items.Wait(context.Background(), fixtureItemID, nil)
 	require.NoError(t, err)
 	assert.Equal(t, ItemStatusUpdated, item.Status)
 
@@ -848,7 +848,7 @@ func TestItemErrorText(t *testing.T) {
 	var item Item
 	require.NoError(t, json.Unmarshal(fixture(t, "items-retrieve", "200-login-error"), &item))
 	e := newItemError(&item)
-	assert.Equal(t, "pluggy: item "+testItemID+" ended LOGIN_ERROR INVALID_CREDENTIALS: The credentials provided are invalid (institution: Usuário ou senha inválidos. Restam 2 tentativas.)", e.Error())
+	assert.Equal(t, "pluggy: item "+fixtureItemID+" ended LOGIN_ERROR INVALID_CREDENTIALS: The credentials provided are invalid (institution: Usuário ou senha inválidos. Restam 2 tentativas.)", e.Error())
 	assert.True(t, e.LoginFailed())
 	assert.False(t, e.Retryable())
 
@@ -862,7 +862,7 @@ func TestItemErrorText(t *testing.T) {
 func TestWaitErrorsKeepSecretsOut(t *testing.T) {
 	const secret = "739164"
 	r := newScenarioRun(t, timelineScenario(waitingFor(layer(tokenParam, map[string]any{"validation": `^\d{8}$`}))))
-	_, err := r.client.Items.Wait(context.Background(), testItemID, &ItemHandler{
+	_, err := r.client.Items.Wait(context.Background(), fixtureItemID, &ItemHandler{
 		OnParameter: func(context.Context, *Item, *Parameter) (map[string]string, error) {
 			return map[string]string{"token": secret}, nil
 		},

@@ -133,17 +133,52 @@ func (d *Decimal) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
+// isJSONNumber reports whether s is exactly one JSON number (RFC 8259:
+// -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?) of at most 64 bytes. It
+// allocates nothing: every Decimal of every answer goes through it.
 func isJSONNumber(s string) bool {
 	if s == "" || len(s) > 64 {
 		return false
 	}
-	var n json.Number
-	dec := json.NewDecoder(strings.NewReader(s))
-	dec.UseNumber()
-	if err := dec.Decode(&n); err != nil {
+	digits := func(i int) int {
+		for i < len(s) && s[i] >= '0' && s[i] <= '9' {
+			i++
+		}
+		return i
+	}
+	i := 0
+	if s[i] == '-' {
+		i++
+	}
+	switch {
+	case i == len(s):
+		return false
+	case s[i] == '0':
+		i++
+	case s[i] >= '1' && s[i] <= '9':
+		i = digits(i + 1)
+	default:
 		return false
 	}
-	return dec.InputOffset() == int64(len(s)) && string(n) == s
+	if i < len(s) && s[i] == '.' {
+		j := digits(i + 1)
+		if j == i+1 {
+			return false
+		}
+		i = j
+	}
+	if i < len(s) && (s[i] == 'e' || s[i] == 'E') {
+		i++
+		if i < len(s) && (s[i] == '+' || s[i] == '-') {
+			i++
+		}
+		j := digits(i)
+		if j == i {
+			return false
+		}
+		i = j
+	}
+	return i == len(s)
 }
 
 // Date is a calendar date without a time of day, written YYYY-MM-DD.

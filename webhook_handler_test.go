@@ -46,12 +46,12 @@ func (l *lockedBuffer) String() string {
 	return l.b.String()
 }
 
-// recorder is an EventFunc that sends every event to a channel.
-type recorder struct{ events chan Event }
+// eventRecorder is an EventFunc that sends every event to a channel.
+type eventRecorder struct{ events chan Event }
 
-func newRecorder() *recorder { return &recorder{events: make(chan Event, 1024)} }
+func newEventRecorder() *eventRecorder { return &eventRecorder{events: make(chan Event, 1024)} }
 
-func (r *recorder) fn(_ context.Context, ev Event) error {
+func (r *eventRecorder) fn(_ context.Context, ev Event) error {
 	r.events <- ev
 	return nil
 }
@@ -96,7 +96,7 @@ func deliverMethod(h http.Handler, method, body string, opts ...reqOpt) *httptes
 }
 
 func TestWebhookHandlerAcceptsAndHandsOn(t *testing.T) {
-	rec := newRecorder()
+	rec := newEventRecorder()
 	h := newHook(t, rec.fn, WithWebhookClientID(hookClientID))
 	raw := webhookFixture(t, "transactions/created")
 	w := deliver(h, string(raw))
@@ -113,7 +113,7 @@ func TestWebhookHandlerAcceptsAndHandsOn(t *testing.T) {
 }
 
 func TestWebhookHandlerOnlyPOST(t *testing.T) {
-	rec := newRecorder()
+	rec := newEventRecorder()
 	h := newHook(t, rec.fn)
 	for _, m := range []string{http.MethodGet, http.MethodHead, http.MethodPut, http.MethodPatch, http.MethodDelete, http.MethodOptions} {
 		w := deliverMethod(h, m, itemUpdated("e-"+m))
@@ -126,7 +126,7 @@ func TestWebhookHandlerOnlyPOST(t *testing.T) {
 
 func TestWebhookHandlerSecret(t *testing.T) {
 	logs := &lockedBuffer{}
-	rec := newRecorder()
+	rec := newEventRecorder()
 	h, err := NewWebhookHandler(rec.fn,
 		WithWebhookSecret("x-webhook-secret", hookSecret, hookPrevious),
 		WithWebhookLogger(slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))))
@@ -162,7 +162,7 @@ func TestWebhookHandlerSecret(t *testing.T) {
 }
 
 func TestWebhookHandlerWithoutSecret(t *testing.T) {
-	rec := newRecorder()
+	rec := newEventRecorder()
 	h, err := NewWebhookHandler(rec.fn, WithoutWebhookSecret())
 	require.NoError(t, err)
 	assert.Equal(t, http.StatusOK, deliver(h, itemUpdated("e1"), noSecret()).Code)
@@ -171,7 +171,7 @@ func TestWebhookHandlerWithoutSecret(t *testing.T) {
 }
 
 func TestWebhookHandlerBodyLimit(t *testing.T) {
-	rec := newRecorder()
+	rec := newEventRecorder()
 	h := newHook(t, rec.fn)
 	big := `{"event":"item/updated","eventId":"big","itemId":"` + strings.Repeat("a", DefaultWebhookMaxBody) + `"}`
 	assert.Equal(t, http.StatusRequestEntityTooLarge, deliver(h, big).Code, "declared length")
@@ -189,7 +189,7 @@ func TestWebhookHandlerBodyLimit(t *testing.T) {
 }
 
 func TestWebhookHandlerBadJSON(t *testing.T) {
-	rec := newRecorder()
+	rec := newEventRecorder()
 	h := newHook(t, rec.fn)
 	for _, body := range []string{``, `not json`, `[]`, `{"eventId":"e1"}`, `{"event":"item/updated","itemId":7}`, `{"event":"item/updated"`} {
 		w := deliver(h, body)
@@ -200,7 +200,7 @@ func TestWebhookHandlerBadJSON(t *testing.T) {
 }
 
 func TestWebhookHandlerClientID(t *testing.T) {
-	rec := newRecorder()
+	rec := newEventRecorder()
 	h := newHook(t, rec.fn, WithWebhookClientID(hookClientID))
 	other := strings.Replace(itemUpdated("e1"), hookClientID, "0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d", 1)
 	assert.Equal(t, http.StatusForbidden, deliver(h, other).Code, "another application's event")
@@ -212,7 +212,7 @@ func TestWebhookHandlerClientID(t *testing.T) {
 
 func TestWebhookHandlerSourceIP(t *testing.T) {
 	const proxy = "10.0.0.7"
-	rec := newRecorder()
+	rec := newEventRecorder()
 	direct := newHook(t, rec.fn, WithWebhookAllowedIPs(pluggyIP, "2804:1b3::/32"))
 	proxied := newHook(t, rec.fn, WithWebhookAllowedIPs(pluggyIP), WithWebhookTrustedProxies("10.0.0.0/24", "192.168.1.1"))
 	cases := []struct {
@@ -248,7 +248,7 @@ func TestWebhookHandlerSourceIP(t *testing.T) {
 }
 
 func TestWebhookHandlerDuplicatesHandedOnOnce(t *testing.T) {
-	rec := newRecorder()
+	rec := newEventRecorder()
 	h := newHook(t, rec.fn)
 	for i := 0; i < 3; i++ {
 		assert.Equal(t, http.StatusOK, deliver(h, itemUpdated("0b9e4d2c-7a1f-4c63-8e5b-a2d6f9c1e847")).Code)
@@ -263,7 +263,7 @@ func TestWebhookHandlerDuplicatesHandedOnOnce(t *testing.T) {
 
 func TestWebhookHandlerDedupeUsesItsClock(t *testing.T) {
 	clk := newFakeClock(time.Date(2026, 11, 23, 12, 0, 0, 0, time.UTC))
-	rec := newRecorder()
+	rec := newEventRecorder()
 	h := newHook(t, rec.fn, WithWebhookClock(clk))
 	assert.Equal(t, http.StatusOK, deliver(h, itemUpdated("ttl-1")).Code)
 	clk.Advance(DefaultDedupeTTL - time.Second)
@@ -375,7 +375,7 @@ func TestWebhookHandlerQueueFull(t *testing.T) {
 }
 
 func TestWebhookHandlerShutdown(t *testing.T) {
-	rec := newRecorder()
+	rec := newEventRecorder()
 	h := newHook(t, rec.fn)
 	for i := 0; i < 5; i++ {
 		require.Equal(t, http.StatusOK, deliver(h, itemUpdated(fmt.Sprintf("s-%d", i))).Code)
@@ -464,7 +464,7 @@ func (s *failingStore) Claim(context.Context, string) (bool, error) {
 }
 
 func TestWebhookHandlerDedupeStoreFailure(t *testing.T) {
-	rec := newRecorder()
+	rec := newEventRecorder()
 	store := &failingStore{}
 	h := newHook(t, rec.fn, WithWebhookDedupeStore(store), WithWebhookWorkers(1, 1))
 	for i := 0; i < 4; i++ {
@@ -554,7 +554,7 @@ func TestNewWebhookHandlerRefusesBadOptions(t *testing.T) {
 }
 
 func TestWebhookHandlerHidesSecrets(t *testing.T) {
-	h := newHook(t, newRecorder().fn, WithWebhookSecret(hookHeader, hookSecret, hookPrevious))
+	h := newHook(t, newEventRecorder().fn, WithWebhookSecret(hookHeader, hookSecret, hookPrevious))
 	for _, verb := range []string{"%v", "%+v", "%#v", "%s"} {
 		out := fmt.Sprintf(verb, h)
 		assert.NotContains(t, out, hookSecret)
