@@ -53,6 +53,7 @@ type Server struct {
 	keyTTL    time.Duration
 	keys      map[string]time.Time
 	rng       *rand.Rand
+	seed      uint64
 	requests  []Request
 	faults    map[string][]Fault
 	rateLimit bool
@@ -60,6 +61,13 @@ type Server struct {
 	listeners []func(Event)
 	state     map[string]any
 	signKey   []byte
+	tickers   []func()
+
+	// Options of the bank feature (items and their data).
+	txPerAccount int
+	txPerSync    int
+	stepDuration time.Duration
+	paramTimeout time.Duration
 }
 
 // Option configures a Server.
@@ -84,7 +92,60 @@ func WithoutRateLimit() Option { return func(s *Server) { s.rateLimit = false } 
 
 // WithSeed seeds the generator of identifiers and data, for reproducible runs.
 func WithSeed(seed uint64) Option {
-	return func(s *Server) { s.rng = rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15)) }
+	return func(s *Server) {
+		s.seed = seed
+		s.rng = rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15))
+	}
+}
+
+// WithTransactionsPerAccount sets how many transactions each account of a
+// connected item holds after its first synchronisation (100 by default). Any
+// number up to millions works: transactions are generated from their index
+// page by page, never all held in memory.
+func WithTransactionsPerAccount(n int) Option {
+	return func(s *Server) {
+		if n >= 0 {
+			s.txPerAccount = n
+		}
+	}
+}
+
+// WithTransactionsPerSync sets how many new transactions each account gets on
+// every later synchronisation (PATCH /items/{id} or auto-sync), which then
+// emits transactions/created (5 by default).
+func WithTransactionsPerSync(n int) Option {
+	return func(s *Server) {
+		if n >= 0 {
+			s.txPerSync = n
+		}
+	}
+}
+
+// WithStepDuration sets how long each in-progress step of an item's
+// execution (LOGIN_IN_PROGRESS, ACCOUNTS_IN_PROGRESS, ...) lasts on the
+// server's clock (250ms by default). Independently of the clock, every read
+// of the item (GET /items/{id}) moves it on by one step once the step has
+// been seen, so that a poller sees each step exactly once. 0 leaves only the
+// reads to move items on.
+func WithStepDuration(d time.Duration) Option {
+	return func(s *Server) {
+		if d >= 0 {
+			s.stepDuration = d
+		}
+	}
+}
+
+// WithParameterTimeout sets how long an item waits for the answer to a
+// parameter (an MFA token, a selection, an OAuth consent) or for a user
+// action: expiresAt is the time asked plus d (5 minutes by default). Past
+// it the execution ends with USER_INPUT_TIMEOUT (or
+// USER_AUTHORIZATION_NOT_GRANTED for a user action).
+func WithParameterTimeout(d time.Duration) Option {
+	return func(s *Server) {
+		if d > 0 {
+			s.paramTimeout = d
+		}
+	}
 }
 
 // features are the route sets of the server, one per file, registered by
@@ -106,6 +167,10 @@ func NewServer(opts ...Option) *Server {
 		windows:      map[string]*window{},
 		state:        map[string]any{},
 		signKey:      []byte("pluggytest"),
+		txPerAccount: 100,
+		txPerSync:    5,
+		stepDuration: 250 * time.Millisecond,
+		paramTimeout: 5 * time.Minute,
 	}
 	WithSeed(1)(s)
 	for _, o := range opts {
@@ -156,6 +221,27 @@ func (s *Server) Advance(d time.Duration) {
 	s.mu.Lock()
 	s.offset += d
 	s.mu.Unlock()
+	s.tick()
+}
+
+// onTick registers f to be called, outside the server's lock, whenever time
+// may have moved on: before every request is handled and after Advance. A
+// feature uses it to move its state along the clock (items running their
+// executions, emitting their events) even when nobody reads them.
+func (s *Server) onTick(f func()) {
+	s.mu.Lock()
+	s.tickers = append(s.tickers, f)
+	s.mu.Unlock()
+}
+
+func (s *Server) tick() {
+	s.mu.Lock()
+	ts := make([]func(), len(s.tickers))
+	copy(ts, s.tickers)
+	s.mu.Unlock()
+	for _, f := range ts {
+		f()
+	}
 }
 
 // Request is a request the server received.
@@ -277,6 +363,7 @@ func (s *Server) handle(route string, h http.HandlerFunc) {
 			w = fault.wrap(w)
 			defer fault.finish(w)
 		}
+		s.tick()
 		h(w, r)
 	})
 }
