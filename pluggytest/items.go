@@ -487,16 +487,16 @@ func (s *Server) finish(b *bankState, it *itemState, outcome string, at time.Tim
 			it.execStatus = "PARTIAL_SUCCESS"
 			it.statusDetail = partialDetail(at)
 		}
-		if !it.connected {
-			s.connect(b, it, at)
-		} else {
-			s.syncData(b, it, at)
-		}
 		if it.autoSync && it.conn.autoSyncs() {
 			next := at.Add(24 * time.Hour)
 			it.nextAutoSyncAt = &next
 		}
 		b.queue("item/updated", payload)
+		if !it.connected {
+			s.connect(b, it, at)
+		} else {
+			s.syncData(b, it, at)
+		}
 	default:
 		it.status, it.execStatus = "OUTDATED", outcome
 		if loginErrors[outcome] {

@@ -575,22 +575,26 @@ func (f *txFilter) nextQuery(cursor string) string {
 }
 
 // cursor is the after value that continues past transaction j: the
-// base64 of its date and id, like Pluggy's.
+// standard base64 of a version byte, the transaction's date (Unix
+// milliseconds) and its id. Like Pluggy's, it may hold "+", "/" and "=".
 func (b *bankState) cursor(a *account, j int64) string {
-	return base64.StdEncoding.EncodeToString([]byte(fmtTime(a.dateOf(j)) + "|" + b.txID(a.ordinal, j)))
+	raw := make([]byte, 25)
+	raw[0] = 1
+	binary.BigEndian.PutUint64(raw[1:9], uint64(a.dateOf(j).UnixMilli()))
+	id, _ := hex.DecodeString(strings.ReplaceAll(b.txID(a.ordinal, j), "-", ""))
+	copy(raw[9:], id)
+	return base64.StdEncoding.EncodeToString(raw)
 }
 
 func (b *bankState) decodeCursor(a *account, c string) (int64, bool) {
 	raw, err := base64.StdEncoding.DecodeString(c)
-	if err != nil {
+	if err != nil || len(raw) != 25 || raw[0] != 1 {
 		return 0, false
 	}
-	date, id, ok := strings.Cut(string(raw), "|")
-	if !ok {
-		return 0, false
-	}
+	h := hex.EncodeToString(raw[9:])
+	id := h[0:8] + "-" + h[8:12] + "-" + h[12:16] + "-" + h[16:20] + "-" + h[20:32]
 	acc, j, ok := b.findTx(id)
-	if !ok || acc != a || fmtTime(a.dateOf(j)) != date {
+	if !ok || acc != a || a.dateOf(j).UnixMilli() != int64(binary.BigEndian.Uint64(raw[1:9])) {
 		return 0, false
 	}
 	return j, true
