@@ -65,6 +65,7 @@ func TestKeyExpiryOnDataRoutes(t *testing.T) {
 	key := apiKey(t, srv)
 	resp, body := rawGet(t, srv, "/accounts?itemId="+id, key)
 	assert.Equal(t, http.StatusOK, resp.StatusCode)
+	assert.EqualValues(t, 2, body["total"])
 	srv.Advance(10 * time.Minute)
 	for _, k := range []string{key, "", "eyJhbGciOiJIUzI1NiJ9.e30.c2ln"} {
 		resp, body = rawGet(t, srv, "/accounts?itemId="+id, k)

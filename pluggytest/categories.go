@@ -130,34 +130,36 @@ func (b *bankState) ruleFor(desc, typ, subtype string) *categoryRule {
 
 // merchantDef is a merchant the server knows.
 type merchantDef struct {
-	name, businessName, cnpj, cnae string
+	name, businessName, cnpj, cnae, category string
 }
 
+// merchantJSON is a Merchant, with the category the live API adds.
 type merchantJSON struct {
 	Name         string `json:"name"`
 	BusinessName string `json:"businessName"`
 	CNPJ         string `json:"cnpj"`
 	CNAE         string `json:"cnae"`
+	Category     string `json:"category"`
 }
 
 func (m merchantDef) json() merchantJSON {
-	return merchantJSON{Name: m.name, BusinessName: m.businessName, CNPJ: m.cnpj, CNAE: m.cnae}
+	return merchantJSON{Name: m.name, BusinessName: m.businessName, CNPJ: m.cnpj, CNAE: m.cnae, Category: m.category}
 }
 
 // merchantTable holds the merchants of the generated transactions (with
 // made-up CNPJs, check digits valid).
 var merchantTable = []merchantDef{
-	{"Uber", "UBER DO BRASIL TECNOLOGIA LTDA.", cnpj("123456780001"), "7490104"},
-	{"iFood", "IFOOD.COM AGENCIA DE RESTAURANTES ONLINE S.A.", cnpj("234567890001"), "7319004"},
-	{"Netflix", "NETFLIX ENTRETENIMENTO BRASIL LTDA.", cnpj("345678900001"), "5911199"},
-	{"Pão de Açúcar", "COMPANHIA BRASILEIRA DE DISTRIBUICAO", cnpj("456789010001"), "4711302"},
-	{"Drogaria São Paulo", "DROGARIA SAO PAULO S.A.", cnpj("567890120001"), "4771701"},
-	{"Posto Ipiranga", "AUTO POSTO IPIRANGA LTDA", cnpj("678901230001"), "4731800"},
-	{"Amazon", "AMAZON SERVICOS DE VAREJO DO BRASIL LTDA.", cnpj("789012340001"), "4713004"},
-	{"Enel", "ENEL DISTRIBUICAO SAO PAULO S.A.", cnpj("890123450001"), "3514000"},
-	{"Pluggy Bank", "PLUGGY BANK S.A.", cnpj("901234560001"), "6422100"},
-	{"Pluggy Asset", "PLUGGY ASSET MANAGEMENT LTDA", cnpj("112233440001"), "6630400"},
-	{"Magazine Luiza", "MAGAZINE LUIZA S.A.", cnpj("223344550001"), "4753900"},
+	{"Uber", "UBER DO BRASIL TECNOLOGIA LTDA.", cnpj("123456780001"), "7490104", "Taxi and ride-hailing"},
+	{"iFood", "IFOOD.COM AGENCIA DE RESTAURANTES ONLINE S.A.", cnpj("234567890001"), "7319004", "Food delivery"},
+	{"Netflix", "NETFLIX ENTRETENIMENTO BRASIL LTDA.", cnpj("345678900001"), "5911199", "Video streaming"},
+	{"Pão de Açúcar", "COMPANHIA BRASILEIRA DE DISTRIBUICAO", cnpj("456789010001"), "4711302", "Groceries"},
+	{"Drogaria São Paulo", "DROGARIA SAO PAULO S.A.", cnpj("567890120001"), "4771701", "Pharmacy"},
+	{"Posto Ipiranga", "AUTO POSTO IPIRANGA LTDA", cnpj("678901230001"), "4731800", "Gas stations"},
+	{"Amazon", "AMAZON SERVICOS DE VAREJO DO BRASIL LTDA.", cnpj("789012340001"), "4713004", "Online shopping"},
+	{"Enel", "ENEL DISTRIBUICAO SAO PAULO S.A.", cnpj("890123450001"), "3514000", "Electricity"},
+	{"Pluggy Bank", "PLUGGY BANK S.A.", cnpj("901234560001"), "6422100", "Banking"},
+	{"Pluggy Asset", "PLUGGY ASSET MANAGEMENT LTDA", cnpj("112233440001"), "6630400", "Investments"},
+	{"Magazine Luiza", "MAGAZINE LUIZA S.A.", cnpj("223344550001"), "4753900", "Online shopping"},
 }
 
 // cnpj completes 12 digits with the CNPJ check digits.

@@ -872,6 +872,19 @@ func (s *Server) AddConnectedItem(connectorID int) (string, error) {
 	return id, nil
 }
 
+// itemWebhookURL returns the webhookUrl an item was created (or last
+// updated) with, for the delivery of its events; false when the item does
+// not exist or has none.
+func (s *Server) itemWebhookURL(itemID string) (string, bool) {
+	var url string
+	s.withBank(func(b *bankState, _ time.Time) {
+		if it := b.items[itemID]; it != nil && it.webhookURL != nil {
+			url = *it.webhookURL
+		}
+	})
+	return url, url != ""
+}
+
 // removeItem deletes it and everything it collected.
 func (b *bankState) removeItem(it *itemState) {
 	delete(b.items, it.id)

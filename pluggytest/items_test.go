@@ -485,6 +485,11 @@ func TestCreateItemOptions(t *testing.T) {
 		"webhookUrl": "https://example.com.br/hooks", "clientUserId": "cliente-7", "oauthRedirectUri": "https://example.com.br/volta",
 		"products": []string{"ACCOUNTS", "TRANSACTIONS"}})
 	assert.Equal(t, "https://example.com.br/hooks", it["webhookUrl"])
+	hook, ok := h.srv.itemWebhookURL(str(it, "id"))
+	assert.True(t, ok)
+	assert.Equal(t, "https://example.com.br/hooks", hook)
+	_, ok = h.srv.itemWebhookURL("0b7d4c2e-9a1f-4e6b-8c3d-5f2a7e9b1c40")
+	assert.False(t, ok)
 	assert.Equal(t, "cliente-7", it["clientUserId"])
 	assert.Equal(t, "https://example.com.br/volta", it["oauthRedirectUri"])
 	assert.Equal(t, []any{"ACCOUNTS", "TRANSACTIONS"}, it["products"])

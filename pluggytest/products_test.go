@@ -213,7 +213,8 @@ func TestMerchants(t *testing.T) {
 	uber := merchantTable[0]
 	out := h.do("GET /merchants", nil, url.Values{"cnpjs": {formatCNPJ(uber.cnpj) + ",11222333000181,12345678000100"}}, nil)
 	assert.Equal(t, map[string]any{
-		"foundMerchants":    []any{map[string]any{"name": "Uber", "businessName": uber.businessName, "cnpj": uber.cnpj, "cnae": uber.cnae}},
+		"foundMerchants": []any{map[string]any{"name": "Uber", "businessName": uber.businessName, "cnpj": uber.cnpj, "cnae": uber.cnae,
+			"category": "Taxi and ride-hailing"}},
 		"notFoundMerchants": []any{"11222333000181"},
 		"invalidCnpjs":      []any{"12345678000100"},
 	}, out)

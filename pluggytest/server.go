@@ -7,7 +7,72 @@
 //	client, err := srv.Client()
 //
 // Routes are registered with the same "METHOD /path/{param}" literals the
-// Pluggy API reference uses.
+// Pluggy API reference uses. The server records every request (Requests,
+// RequestsTo), enforces Pluggy's rate limits (WithoutRateLimit turns them
+// off), injects faults on demand (Fail) and issues API keys that expire
+// (WithKeyTTL, ExpireKeys).
+//
+// # Connectors
+//
+// Every password is "password-ok" (SandboxPassword) and every MFA token
+// "123456" (SandboxToken). GET /connectors lists the sandbox connectors only
+// with sandbox=true, like Pluggy.
+//
+//	id   name                         credentials               after the login
+//	0    Pluggy Bank (sandbox)        user, password            token (number, 6 digits) in a 2nd step
+//	1    Pluggy Bank MFA 1 Etapa      user, password, token     nothing: token (mfa: true) sent with the credentials
+//	2    Pluggy Bank Empresas         user, password            select selectedCompany: 48293017000155 or 27415630000108
+//	3    Pluggy Bank Conta Conjunta   user, password            select selectedOwner ("1" or "2"), then token
+//	4    Pluggy Bank QR Code          user, password            image token: QR code in data, answer 123456
+//	5    Pluggy Bank App              user, password            WAITING_USER_ACTION: Server.Approve plays the user
+//	6    Pluggy Bank Open Finance     cpf                       oauth parameter: visit its data URL (or Server.Approve); consents
+//	201  Itaú                         agency, account, password nothing (credentials only); auto-syncs daily
+//	219  Caixa Econômica Federal      user (CPF), password      ends USER_AUTHORIZATION_PENDING (error.attributes deviceNickname,
+//	                                                            qrCodes); PATCH /items/{id} with an empty body completes it
+//
+// On the connectors 0 to 5 the user name chooses the outcome, as in Pluggy's
+// sandbox: user-ok succeeds; user-ok-account-error ends PARTIAL_SUCCESS;
+// user-locked (ACCOUNT_LOCKED), user-account-credentials-reset
+// (ACCOUNT_CREDENTIALS_RESET) and user-not-supported (USER_NOT_SUPPORTED)
+// end in LOGIN_ERROR; user-logged (ALREADY_LOGGED_IN), user-error
+// (UNEXPECTED_ERROR), user-unavailable (SITE_NOT_AVAILABLE),
+// user-connection-error (CONNECTION_ERROR) and user-account-need-actions
+// (ACCOUNT_NEEDS_ACTION, with a providerMessage) leave the item OUTDATED;
+// any other user, or a wrong password, is INVALID_CREDENTIALS (LOGIN_ERROR).
+// A wrong token or a selection not offered is INVALID_CREDENTIALS_MFA; a
+// parameter not answered before its expiresAt is USER_INPUT_TIMEOUT; a user
+// action not approved in time is USER_AUTHORIZATION_NOT_GRANTED.
+//
+// # Items
+//
+// POST /items answers UPDATING/CREATED; the execution then goes through
+// LOGIN_IN_PROGRESS, WAITING_USER_INPUT (with a parameter: name, label,
+// type, expiresAt, ...) or WAITING_USER_ACTION when the connector asks,
+// LOGIN_MFA_IN_PROGRESS after an answer (POST /items/{id}/mfa), then
+// ACCOUNTS_IN_PROGRESS, CREDITCARDS_IN_PROGRESS, TRANSACTIONS_IN_PROGRESS,
+// INVESTMENTS_IN_PROGRESS, IDENTITY_IN_PROGRESS and LOANS_IN_PROGRESS (for
+// the products asked for), and ends UPDATED/SUCCESS. Nothing sleeps: each
+// step lasts WithStepDuration on the server's clock, and a step shown by an
+// answer (GET /items/{id}, or the answer of a write) ends at the server's
+// next look, so a poller sees each step once. Freeze the clock with
+// WithStartTime and move it with Advance for exact timelines.
+//
+// A connected item has a checking account and a credit card (with three
+// closed bills), transactions (WithTransactionsPerAccount, generated from
+// their index: millions cost no memory), statements, four investments with
+// their transactions, an identity, a payroll loan and, on the Open Finance
+// connector, a consent. Each later synchronisation (PATCH /items/{id}, or
+// the daily auto-sync of connectors that need no MFA) adds
+// WithTransactionsPerSync transactions to each account. AddConnectedItem
+// creates such an item directly.
+//
+// # Events
+//
+// The server emits item/created, item/waiting_user_input,
+// item/waiting_user_action, item/login_succeeded, item/updated, item/error,
+// item/deleted and transactions/created, with Pluggy's payload fields
+// (itemId, triggeredBy CLIENT or SYNC, error, accountId,
+// transactionsCreatedAtFrom, createdTransactionsLink).
 package pluggytest
 
 import (
