@@ -43,25 +43,46 @@ func apiKey(t *testing.T, srv *Server) string {
 	return out.APIKey
 }
 
+// wallClock is the system clock, for a client that does not follow the
+// server's.
+type wallClock struct{}
+
+func (wallClock) Now() time.Time { return time.Now() }
+
 func TestKeyExpiryOnDataRoutes(t *testing.T) {
-	// The server follows real time here, as does the client, so the client
-	// believes its key good until the server's clock is advanced.
-	srv := NewServer(WithKeyTTL(10 * time.Minute))
+	srv := NewServer(WithKeyTTL(10*time.Minute), WithStartTime(bankStart))
 	defer srv.Close()
-	c, err := srv.Client(pluggy.WithLimiter(pluggy.NoLimit))
-	require.NoError(t, err)
 	ctx := context.Background()
 	id, err := srv.AddConnectedItem(ConnectorPluggyBank)
 	require.NoError(t, err)
+
+	// A client on the server's clock (Server.Client's default) renews its
+	// key ahead of the expiry it is told.
+	c, err := srv.Client(pluggy.WithLimiter(pluggy.NoLimit))
+	require.NoError(t, err)
 	var item map[string]any
 	require.NoError(t, c.Do(ctx, "GET /items/{id}", []string{id}, nil, nil, &item))
-
 	srv.Advance(11 * time.Minute)
-	require.NoError(t, c.Do(ctx, "GET /items/{id}", []string{id}, nil, nil, &item), "the client renews its key and replays")
+	require.NoError(t, c.Do(ctx, "GET /items/{id}", []string{id}, nil, nil, &item))
+	assert.Len(t, srv.RequestsTo("POST /auth"), 2)
+	assert.Len(t, srv.RequestsTo("GET /items/{id}"), 2, "no refused request")
+
+	// A client on the wall clock, with a server on real time moved ahead,
+	// learns of the expiry from a 403 with no codeDescription, renews its
+	// key and replays.
+	srv = NewServer(WithKeyTTL(10 * time.Minute))
+	defer srv.Close()
+	id, err = srv.AddConnectedItem(ConnectorPluggyBank)
+	require.NoError(t, err)
+	wall, err := srv.Client(pluggy.WithLimiter(pluggy.NoLimit), pluggy.WithClock(wallClock{}))
+	require.NoError(t, err)
+	require.NoError(t, wall.Do(ctx, "GET /items/{id}", []string{id}, nil, nil, &item))
+	srv.Advance(11 * time.Minute)
+	require.NoError(t, wall.Do(ctx, "GET /items/{id}", []string{id}, nil, nil, &item), "the client renews its key and replays")
 	assert.Len(t, srv.RequestsTo("POST /auth"), 2)
 	assert.Len(t, srv.RequestsTo("GET /items/{id}"), 3, "one refused, replayed")
 
-	// What the client saw: a 403 without codeDescription.
+	// What that client saw, raw.
 	key := apiKey(t, srv)
 	resp, body := rawGet(t, srv, "/accounts?itemId="+id, key)
 	assert.Equal(t, http.StatusOK, resp.StatusCode)
@@ -71,6 +92,21 @@ func TestKeyExpiryOnDataRoutes(t *testing.T) {
 		resp, body = rawGet(t, srv, "/accounts?itemId="+id, k)
 		assert.Equal(t, http.StatusForbidden, resp.StatusCode)
 		assert.Equal(t, map[string]any{"code": float64(403), "message": "Missing or invalid authorization token"}, body)
+	}
+}
+
+func TestServerClientPacesOnRealTime(t *testing.T) {
+	// With a frozen clock, the default client still gets through more than
+	// a burst of requests at once (its limiter runs on real time).
+	srv := NewServer(WithStartTime(bankStart))
+	defer srv.Close()
+	c, err := srv.Client()
+	require.NoError(t, err)
+	for i := 0; i < 21; i++ {
+		var out map[string]any
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		require.NoError(t, c.Do(ctx, "GET /connectors/{id}", []string{"0"}, nil, nil, &out))
+		cancel()
 	}
 }
 

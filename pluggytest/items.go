@@ -47,10 +47,10 @@ type ending struct {
 	at        time.Time
 }
 
-func setupBank(s *Server) {
-	b := &bankState{
+func newBankState(seed uint64) *bankState {
+	return &bankState{
 		connectors:  catalogue(),
-		seed:        s.seed,
+		seed:        seed,
 		items:       map[string]*itemState{},
 		accounts:    map[string]*account{},
 		byOrdinal:   map[uint32]*account{},
@@ -62,7 +62,9 @@ func setupBank(s *Server) {
 		consents:    map[string]*consent{},
 		statements:  map[string]*statement{},
 	}
-	s.feature("bank", func() any { return b })
+}
+
+func setupBank(s *Server) {
 	s.onTick(func() {
 		s.withBank(func(b *bankState, now time.Time) {
 			for _, id := range b.itemOrder {
@@ -83,9 +85,10 @@ func setupBank(s *Server) {
 
 func init() { registerFeature(setupBank) }
 
-// bank returns the bank feature's state.
+// bank returns the bank feature's state, created on first use (the seed is
+// set before any feature runs).
 func (s *Server) bank() *bankState {
-	return s.feature("bank", func() any { return nil }).(*bankState)
+	return s.feature("bank", func() any { return newBankState(s.seed) }).(*bankState)
 }
 
 // withBank runs f under the bank's lock with the current time, then emits

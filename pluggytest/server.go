@@ -260,9 +260,12 @@ func NewServer(opts ...Option) *Server {
 func (s *Server) Close() { s.hs.Close() }
 
 // Client returns a *pluggy.Client pointed at the server with its
-// credentials; opts are applied after those.
+// credentials. The client tells time by the server's clock, so that its API
+// keys expire when the server says (WithStartTime, Advance), while its rate
+// limiter paces requests on real time (a frozen clock would never refill
+// it). opts are applied after those and may replace them.
 func (s *Server) Client(opts ...pluggy.Option) (*pluggy.Client, error) {
-	all := append([]pluggy.Option{pluggy.WithBaseURL(s.URL)}, opts...)
+	all := append([]pluggy.Option{pluggy.WithBaseURL(s.URL), pluggy.WithClock(s), pluggy.WithLimiter(pluggy.DefaultLimiter())}, opts...)
 	return pluggy.NewClient(s.ClientID, s.ClientSecret, all...)
 }
 
