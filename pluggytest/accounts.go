@@ -220,8 +220,8 @@ func (a *account) laterBatch(n int64, at time.Time) {
 	}
 	first := at.Add(-time.Duration(n) * time.Minute).Truncate(time.Millisecond)
 	if a.total > 0 {
-		if min := a.lastDate().Add(time.Second); first.Before(min) {
-			first = min
+		if floor := a.lastDate().Add(time.Second); first.Before(floor) {
+			first = floor
 		}
 	}
 	a.addBatch(n, first, time.Minute, at)

@@ -81,7 +81,6 @@ type categoryRule struct {
 	id, description, categoryID  string
 	transactionType, accountType string
 	matchType                    string
-	createdAt                    time.Time
 }
 
 type categoryRuleJSON struct {
@@ -325,10 +324,7 @@ func (s *Server) createCategoryRule(w http.ResponseWriter, r *http.Request) {
 	}
 	rule := &categoryRule{id: s.newID(), description: *body.Description, categoryID: *body.CategoryID,
 		transactionType: body.TransactionType, accountType: body.AccountType, matchType: body.MatchType}
-	s.withBank(func(b *bankState, now time.Time) {
-		rule.createdAt = now
-		b.rules = append(b.rules, rule)
-	})
+	s.withBank(func(b *bankState, _ time.Time) { b.rules = append(b.rules, rule) })
 	writeJSON(w, http.StatusOK, rule.json(s.ClientID))
 }
 

@@ -151,7 +151,6 @@ type execution struct {
 	since       time.Time
 	observed    bool
 	failed      bool
-	approved    bool
 	expiresAt   time.Time
 	triggeredBy string
 }
@@ -382,7 +381,7 @@ func (s *Server) start(b *bankState, it *itemState, at time.Time, first, sync bo
 func (s *Server) enter(b *bankState, it *itemState, at time.Time) {
 	ex := it.exec
 	st := ex.steps[ex.i]
-	ex.since, ex.observed, ex.failed, ex.approved = at, false, false, false
+	ex.since, ex.observed, ex.failed = at, false, false
 	it.updatedAt = at
 	it.parameter, it.userAction = nil, nil
 	payload := map[string]any{"itemId": it.id, "triggeredBy": ex.triggeredBy}

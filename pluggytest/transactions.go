@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"math"
 	"math/rand/v2"
 	"net/http"
 	"net/url"
@@ -624,13 +625,13 @@ func pageParams(w http.ResponseWriter, q url.Values, def int) (page, size int, o
 		name string
 		dst  *int
 		max  int
-	}{{"page", &page, 0}, {"pageSize", &size, 500}} {
+	}{{"page", &page, 1 << 30}, {"pageSize", &size, 500}} {
 		v := strings.TrimSpace(q.Get(p.name))
 		if v == "" {
 			continue
 		}
 		n, err := strconv.ParseFloat(v, 64)
-		if err != nil || n != float64(int(n)) {
+		if err != nil || n != math.Trunc(n) || math.IsInf(n, 0) {
 			writeError(w, http.StatusBadRequest, "", p.name+" must be a number conforming to the specified constraints")
 			return 0, 0, false
 		}
@@ -638,7 +639,7 @@ func pageParams(w http.ResponseWriter, q url.Values, def int) (page, size int, o
 			writeError(w, http.StatusBadRequest, "", p.name+" must not be less than 1")
 			return 0, 0, false
 		}
-		if p.max > 0 && n > float64(p.max) {
+		if n > float64(p.max) {
 			writeError(w, http.StatusBadRequest, "", fmt.Sprintf("%s must not be greater than %d", p.name, p.max))
 			return 0, 0, false
 		}

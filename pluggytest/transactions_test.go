@@ -388,3 +388,18 @@ func BenchmarkCursorPageOverHTTP(b *testing.B) {
 		q, _ = url.ParseQuery(strings.TrimPrefix(*p.Next, "?"))
 	}
 }
+
+func TestPageParamsBounds(t *testing.T) {
+	h := newBankHarness(t)
+	id, bank, _ := h.connected(ConnectorItau)
+	for _, page := range []string{"1e300", "NaN", "Inf", "1.5", "1073741825"} {
+		e := h.fail("GET /transactions", nil, url.Values{"accountId": {bank}, "page": {page}}, nil)
+		assert.Equal(t, http.StatusBadRequest, e.StatusCode, page)
+	}
+	var p txPage
+	h.doInto("GET /transactions", nil, url.Values{"accountId": {bank}, "page": {"1073741824"}, "pageSize": {"500"}}, nil, &p)
+	assert.Empty(t, p.Results)
+	assert.Equal(t, 100, p.Total)
+	inv := h.do("GET /investments", nil, url.Values{"itemId": {id}, "page": {"1073741824"}, "pageSize": {"500"}}, nil)
+	assert.Empty(t, inv["results"])
+}
