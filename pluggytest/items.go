@@ -520,7 +520,14 @@ func (s *Server) finish(b *bankState, it *itemState, outcome string, at time.Tim
 		payload["error"] = map[string]any{"code": outcome, "message": it.err.Message}
 		b.queue("item/error", payload)
 	}
-	b.endings = append(b.endings, ending{connector: it.conn.id, status: it.execStatus, at: at})
+	// Keep the last 6 hours, all the health details look at.
+	keep := b.endings[:0]
+	for _, e := range b.endings {
+		if at.Sub(e.at) <= 6*time.Hour {
+			keep = append(keep, e)
+		}
+	}
+	b.endings = append(keep, ending{connector: it.conn.id, status: it.execStatus, at: at})
 }
 
 // autoSyncs reports whether Pluggy would synchronise the connector's items
@@ -902,34 +909,19 @@ func (b *bankState) removeItem(it *itemState) {
 		}
 		delete(b.accounts, aid)
 	}
-	for id, v := range b.investments {
-		if v.itemID == it.id {
-			delete(b.investments, id)
-		}
-	}
-	for id, v := range b.identities {
-		if v.itemID == it.id {
-			delete(b.identities, id)
-		}
-	}
-	for id, v := range b.loans {
-		if v.itemID == it.id {
-			delete(b.loans, id)
-		}
-	}
-	for id, v := range b.bills {
-		if v.itemID == it.id {
-			delete(b.bills, id)
-		}
-	}
-	for id, v := range b.consents {
-		if v.itemID == it.id {
-			delete(b.consents, id)
-		}
-	}
-	for id, v := range b.statements {
-		if v.itemID == it.id {
-			delete(b.statements, id)
+	deleteOwned(b.investments, it.id, func(v *investment) string { return v.itemID })
+	deleteOwned(b.identities, it.id, func(v *identity) string { return v.itemID })
+	deleteOwned(b.loans, it.id, func(v *loan) string { return v.itemID })
+	deleteOwned(b.bills, it.id, func(v *bill) string { return v.itemID })
+	deleteOwned(b.consents, it.id, func(v *consent) string { return v.itemID })
+	deleteOwned(b.statements, it.id, func(v *statement) string { return v.itemID })
+}
+
+// deleteOwned deletes from m the values of the item itemID.
+func deleteOwned[V any](m map[string]V, itemID string, owner func(V) string) {
+	for id, v := range m {
+		if owner(v) == itemID {
+			delete(m, id)
 		}
 	}
 }

@@ -338,8 +338,11 @@ func setupProducts(s *Server) {
 
 func init() { registerFeature(setupProducts) }
 
-// answer writes out, or a 404 with codeDescription notFound when out is nil.
-func answer(w http.ResponseWriter, out any, notFound, what string) {
+// getOne answers what find returns for the request's {id}, or a 404 with
+// codeDescription notFound ("<what> not found") when it returns nil.
+func (s *Server) getOne(w http.ResponseWriter, r *http.Request, notFound, what string, find func(b *bankState, id string, now time.Time) any) {
+	var out any
+	s.withBank(func(b *bankState, now time.Time) { out = find(b, r.PathValue("id"), now) })
 	if out == nil {
 		writeError(w, http.StatusNotFound, notFound, what+" not found")
 		return
@@ -364,13 +367,12 @@ func (s *Server) listBills(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) getBill(w http.ResponseWriter, r *http.Request) {
-	var out any
-	s.withBank(func(b *bankState, _ time.Time) {
-		if bl := b.bills[r.PathValue("id")]; bl != nil {
-			out = bl.json()
+	s.getOne(w, r, "BILL_NOT_FOUND", "bill", func(b *bankState, id string, _ time.Time) any {
+		if bl := b.bills[id]; bl != nil {
+			return bl.json()
 		}
+		return nil
 	})
-	answer(w, out, "BILL_NOT_FOUND", "bill")
 }
 
 var investmentTypes = []string{"COE", "EQUITY", "ETF", "FIXED_INCOME", "MUTUAL_FUND", "SECURITY", "OTHER"}
@@ -403,13 +405,12 @@ func (s *Server) listInvestments(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) getInvestment(w http.ResponseWriter, r *http.Request) {
-	var out any
-	s.withBank(func(b *bankState, _ time.Time) {
-		if inv := b.investments[r.PathValue("id")]; inv != nil {
-			out = inv.body
+	s.getOne(w, r, "INVESTMENT_NOT_FOUND", "investment", func(b *bankState, id string, _ time.Time) any {
+		if inv := b.investments[id]; inv != nil {
+			return inv.body
 		}
+		return nil
 	})
-	answer(w, out, "INVESTMENT_NOT_FOUND", "investment")
 }
 
 func (s *Server) listInvestmentTransactions(w http.ResponseWriter, r *http.Request) {
@@ -457,17 +458,20 @@ func (s *Server) findIdentity(w http.ResponseWriter, r *http.Request) {
 			}
 		}
 	})
-	answer(w, out, "IDENTITY_NOT_FOUND", "identity")
+	if out == nil {
+		writeError(w, http.StatusNotFound, "IDENTITY_NOT_FOUND", "identity not found")
+		return
+	}
+	writeJSON(w, http.StatusOK, out)
 }
 
 func (s *Server) getIdentity(w http.ResponseWriter, r *http.Request) {
-	var out any
-	s.withBank(func(b *bankState, _ time.Time) {
-		if id := b.identities[r.PathValue("id")]; id != nil {
-			out = id.json()
+	s.getOne(w, r, "IDENTITY_NOT_FOUND", "identity", func(b *bankState, id string, _ time.Time) any {
+		if idn := b.identities[id]; idn != nil {
+			return idn.json()
 		}
+		return nil
 	})
-	answer(w, out, "IDENTITY_NOT_FOUND", "identity")
 }
 
 func (s *Server) listLoans(w http.ResponseWriter, r *http.Request) {
@@ -487,13 +491,12 @@ func (s *Server) listLoans(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) getLoan(w http.ResponseWriter, r *http.Request) {
-	var out any
-	s.withBank(func(b *bankState, now time.Time) {
-		if l := b.loans[r.PathValue("id")]; l != nil {
-			out = l.json(now)
+	s.getOne(w, r, "LOAN_NOT_FOUND", "loan", func(b *bankState, id string, now time.Time) any {
+		if l := b.loans[id]; l != nil {
+			return l.json(now)
 		}
+		return nil
 	})
-	answer(w, out, "LOAN_NOT_FOUND", "loan")
 }
 
 func (s *Server) listConsents(w http.ResponseWriter, r *http.Request) {
@@ -513,11 +516,10 @@ func (s *Server) listConsents(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) getConsent(w http.ResponseWriter, r *http.Request) {
-	var out any
-	s.withBank(func(b *bankState, _ time.Time) {
-		if c := b.consents[r.PathValue("id")]; c != nil {
-			out = c.json()
+	s.getOne(w, r, "CONSENT_NOT_FOUND", "consent", func(b *bankState, id string, _ time.Time) any {
+		if c := b.consents[id]; c != nil {
+			return c.json()
 		}
+		return nil
 	})
-	answer(w, out, "CONSENT_NOT_FOUND", "consent")
 }
