@@ -113,10 +113,10 @@ func TestAutomaticPixCreateChecks(t *testing.T) {
 		p := validAutoPix(t)
 		tc.edit(p)
 		_, err := c.Payments.AutomaticPix.Create(ctx, p)
-		requireParamErr(t, err, tc.param)
+		requirePayParamErr(t, err, tc.param)
 	}
 	_, err := c.Payments.AutomaticPix.Create(ctx, nil)
-	requireParamErr(t, err, "params")
+	requirePayParamErr(t, err, "params")
 	assert.Zero(t, mock.GetTotalCallCount())
 
 	// Variable amounts with a scheduling value inside the bounds are fine.
@@ -147,13 +147,13 @@ func TestAutomaticPixSchedulePayment(t *testing.T) {
 	assert.False(t, *got.IsFirstPayment)
 
 	_, err = c.Payments.AutomaticPix.SchedulePayment(context.Background(), "", &ScheduleAutomaticPixParams{})
-	requireParamErr(t, err, "paymentRequestId")
+	requirePayParamErr(t, err, "paymentRequestId")
 	_, err = c.Payments.AutomaticPix.SchedulePayment(context.Background(), autoPixRequestID, &ScheduleAutomaticPixParams{Date: mustDate(t, "2027-01-10")})
-	requireParamErr(t, err, "amount")
+	requirePayParamErr(t, err, "amount")
 	_, err = c.Payments.AutomaticPix.SchedulePayment(context.Background(), autoPixRequestID, &ScheduleAutomaticPixParams{Amount: MustDecimal("1")})
-	requireParamErr(t, err, "date")
+	requirePayParamErr(t, err, "date")
 	_, err = c.Payments.AutomaticPix.SchedulePayment(context.Background(), autoPixRequestID, nil)
-	requireParamErr(t, err, "params")
+	requirePayParamErr(t, err, "params")
 	assert.Equal(t, 1, cap.count())
 }
 
@@ -184,9 +184,9 @@ func TestAutomaticPixListAndGetPayments(t *testing.T) {
 	assert.Equal(t, mustDate(t, "2026-12-11"), got.Attempts[1].Date)
 
 	_, err = c.Payments.AutomaticPix.ListPayments(ctx, "")
-	requireParamErr(t, err, "paymentRequestId")
+	requirePayParamErr(t, err, "paymentRequestId")
 	_, err = c.Payments.AutomaticPix.GetPayment(ctx, autoPixRequestID, "")
-	requireParamErr(t, err, "paymentId")
+	requirePayParamErr(t, err, "paymentId")
 }
 
 func TestAutomaticPixCancelAndRetryAnswer204(t *testing.T) {
@@ -206,11 +206,11 @@ func TestAutomaticPixCancelAndRetryAnswer204(t *testing.T) {
 	require.NoError(t, c.Payments.AutomaticPix.RetryPayment(ctx, autoPixRequestID, autoPixPaymentID, mustDate(t, "2026-11-26")))
 	assert.JSONEq(t, `{"date":"2026-11-26"}`, retry.body(t))
 
-	requireParamErr(t, c.Payments.AutomaticPix.CancelAuthorization(ctx, ""), "paymentRequestId")
-	requireParamErr(t, c.Payments.AutomaticPix.CancelPayment(ctx, autoPixRequestID, ""), "paymentId")
-	requireParamErr(t, c.Payments.AutomaticPix.RetryPayment(ctx, autoPixRequestID, autoPixPaymentID, Date{}), "date")
-	requireParamErr(t, c.Payments.AutomaticPix.RetryPayment(ctx, autoPixRequestID, autoPixPaymentID, mustDate(t, "2026-11-22")), "date")
-	requireParamErr(t, c.Payments.AutomaticPix.RetryPayment(ctx, "", autoPixPaymentID, mustDate(t, "2026-11-26")), "paymentRequestId")
+	requirePayParamErr(t, c.Payments.AutomaticPix.CancelAuthorization(ctx, ""), "paymentRequestId")
+	requirePayParamErr(t, c.Payments.AutomaticPix.CancelPayment(ctx, autoPixRequestID, ""), "paymentId")
+	requirePayParamErr(t, c.Payments.AutomaticPix.RetryPayment(ctx, autoPixRequestID, autoPixPaymentID, Date{}), "date")
+	requirePayParamErr(t, c.Payments.AutomaticPix.RetryPayment(ctx, autoPixRequestID, autoPixPaymentID, mustDate(t, "2026-11-22")), "date")
+	requirePayParamErr(t, c.Payments.AutomaticPix.RetryPayment(ctx, "", autoPixPaymentID, mustDate(t, "2026-11-26")), "paymentRequestId")
 	assert.Equal(t, 1, retry.count())
 }
 

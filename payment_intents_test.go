@@ -58,7 +58,7 @@ func TestPaymentIntentsCreateChecks(t *testing.T) {
 		{&CreatePaymentIntentParams{PaymentRequestID: requestID, Parameters: &PaymentIntentParameters{CPF: "12345678909"}, IsDynamicPix: Ptr(true)}, "isDynamicPix"},
 	} {
 		_, err := c.Payments.Intents.Create(ctx, tc.p)
-		requireParamErr(t, err, tc.param)
+		requirePayParamErr(t, err, tc.param)
 	}
 	assert.Zero(t, mock.GetTotalCallCount())
 
@@ -83,7 +83,7 @@ func TestPaymentIntentsList(t *testing.T) {
 	assert.True(t, page.Results[0].Status.IsFailure())
 	assert.Equal(t, PaymentIntentPaymentCompleted, page.Results[1].Status)
 	_, err = c.Payments.Intents.List(context.Background(), "")
-	requireParamErr(t, err, "paymentRequestId")
+	requirePayParamErr(t, err, "paymentRequestId")
 }
 
 func TestPaymentIntentsGet(t *testing.T) {
@@ -108,7 +108,7 @@ func TestPaymentIntentsGet(t *testing.T) {
 	assert.Equal(t, PaymentRequestError, got.PaymentRequest.Status)
 
 	_, err = c.Payments.Intents.Get(context.Background(), "")
-	requireParamErr(t, err, "id")
+	requirePayParamErr(t, err, "id")
 }
 
 func TestPaymentIntentStatuses(t *testing.T) {
@@ -154,9 +154,9 @@ func TestPaymentIntentsWait(t *testing.T) {
 	assert.Equal(t, 5, n)
 
 	_, err = c.Payments.Intents.Wait(context.Background(), intentID, -time.Second, nil)
-	requireParamErr(t, err, "interval")
+	requirePayParamErr(t, err, "interval")
 	_, err = c.Payments.Intents.Wait(context.Background(), "", 0, nil)
-	requireParamErr(t, err, "id")
+	requirePayParamErr(t, err, "id")
 }
 
 func TestPaymentIntentsWaitEndsWithContext(t *testing.T) {

@@ -85,7 +85,7 @@ func TestPaymentRequestsCreateChecks(t *testing.T) {
 		{&CreatePaymentRequestParams{Amount: MustDecimal("10"), Schedule: &DailySchedule{StartDate: mustDate(t, "2026-12-01"), Occurrences: 100}}, "schedule.occurrences"},
 	} {
 		_, err := c.Payments.Requests.Create(ctx, tc.p)
-		requireParamErr(t, err, tc.param)
+		requirePayParamErr(t, err, tc.param)
 	}
 	assert.Zero(t, mock.GetTotalCallCount())
 }
@@ -110,9 +110,9 @@ func TestPaymentRequestsCreatePixQR(t *testing.T) {
 		require.ErrorAs(t, err, &pe)
 	}
 	_, err = c.Payments.Requests.CreatePixQR(context.Background(), &CreatePixQRPaymentRequestParams{})
-	requireParamErr(t, err, "pixQrCode")
+	requirePayParamErr(t, err, "pixQrCode")
 	_, err = c.Payments.Requests.CreatePixQR(context.Background(), &CreatePixQRPaymentRequestParams{PixQRCode: samplePix, CallbackURLs: &PaymentCallbackURLs{Success: "nope"}})
-	requireParamErr(t, err, "callbackUrls.success")
+	requirePayParamErr(t, err, "callbackUrls.success")
 	assert.Equal(t, 1, cap.count())
 }
 
@@ -192,7 +192,7 @@ func TestPaymentRequestsListAndAll(t *testing.T) {
 		{&PaymentRequestListParams{PageSize: -1}, "pageSize"},
 	} {
 		_, err := c.Payments.Requests.List(ctx, tc.p)
-		requireParamErr(t, err, tc.param)
+		requirePayParamErr(t, err, tc.param)
 	}
 	assert.Len(t, queries, 3)
 }
@@ -209,11 +209,11 @@ func TestPaymentRequestsUpdate(t *testing.T) {
 	assert.Equal(t, "Pedido #4521 - com entrega", *got.Description)
 
 	_, err = c.Payments.Requests.Update(context.Background(), requestID, &UpdatePaymentRequestParams{})
-	requireParamErr(t, err, "params")
+	requirePayParamErr(t, err, "params")
 	_, err = c.Payments.Requests.Update(context.Background(), requestID, &UpdatePaymentRequestParams{Amount: MustDecimal("-1")})
-	requireParamErr(t, err, "amount")
+	requirePayParamErr(t, err, "amount")
 	_, err = c.Payments.Requests.Update(context.Background(), "", &UpdatePaymentRequestParams{Description: "x"})
-	requireParamErr(t, err, "id")
+	requirePayParamErr(t, err, "id")
 	assert.Equal(t, 1, cap.count())
 }
 
@@ -224,5 +224,5 @@ func TestPaymentRequestsDelete(t *testing.T) {
 	r, b := cap.one(t)
 	assert.Equal(t, http.MethodDelete, r.Method)
 	assert.Empty(t, b)
-	requireParamErr(t, c.Payments.Requests.Delete(context.Background(), ""), "id")
+	requirePayParamErr(t, c.Payments.Requests.Delete(context.Background(), ""), "id")
 }

@@ -79,7 +79,7 @@ func (c *capture) count() int {
 	return len(c.reqs)
 }
 
-func requireParamErr(t *testing.T, err error, param string) {
+func requirePayParamErr(t *testing.T, err error, param string) {
 	t.Helper()
 	var pe *ParamError
 	require.ErrorAs(t, err, &pe)
@@ -162,7 +162,7 @@ func TestAmountChecks(t *testing.T) {
 			assert.NoError(t, err, tc.d.String())
 			continue
 		}
-		requireParamErr(t, err, "amount")
+		requirePayParamErr(t, err, "amount")
 		assert.Contains(t, err.Error(), tc.want)
 	}
 }
@@ -191,26 +191,26 @@ func TestTaxDigits(t *testing.T) {
 			assert.Equal(t, tc.want, got)
 			continue
 		}
-		requireParamErr(t, err, "cpf")
+		requirePayParamErr(t, err, "cpf")
 		assert.Contains(t, err.Error(), tc.errPart, tc.in)
 	}
 }
 
 func TestDateChecks(t *testing.T) {
-	requireParamErr(t, checkFutureDate("date", Date{}, testToday), "date")
+	requirePayParamErr(t, checkFutureDate("date", Date{}, testToday), "date")
 	err := checkFutureDate("date", Date{2027, time.February, 30}, testToday)
-	requireParamErr(t, err, "date")
+	requirePayParamErr(t, err, "date")
 	assert.Contains(t, err.Error(), "not a calendar date")
 	err = checkFutureDate("date", Date{2026, time.November, 22}, testToday)
-	requireParamErr(t, err, "date")
+	requirePayParamErr(t, err, "date")
 	assert.Contains(t, err.Error(), "in the past")
 	assert.NoError(t, checkFutureDate("date", testToday, testToday))
 	assert.NoError(t, checkDateRange(Date{}, Date{}))
-	requireParamErr(t, checkDateRange(mustDate(t, "2026-11-10"), mustDate(t, "2026-11-01")), "from")
-	requireParamErr(t, checkDateRange(Date{2026, 13, 1}, Date{}), "from")
-	requireParamErr(t, checkDateRange(Date{}, Date{2026, 4, 31}), "to")
-	requireParamErr(t, checkCallbackURL("callbackUrls.success", "/relative"), "callbackUrls.success")
-	requireParamErr(t, checkCallbackURL("callbackUrls.success", "ftp://x.com"), "callbackUrls.success")
+	requirePayParamErr(t, checkDateRange(mustDate(t, "2026-11-10"), mustDate(t, "2026-11-01")), "from")
+	requirePayParamErr(t, checkDateRange(Date{2026, 13, 1}, Date{}), "from")
+	requirePayParamErr(t, checkDateRange(Date{}, Date{2026, 4, 31}), "to")
+	requirePayParamErr(t, checkCallbackURL("callbackUrls.success", "/relative"), "callbackUrls.success")
+	requirePayParamErr(t, checkCallbackURL("callbackUrls.success", "ftp://x.com"), "callbackUrls.success")
 	assert.NoError(t, checkCallbackURL("callbackUrls.success", "https://loja.com.br/ok"))
 }
 
@@ -309,7 +309,7 @@ func TestScheduleChecks(t *testing.T) {
 		{(*SingleSchedule)(nil), "schedule"},
 		{&UnknownSchedule{}, "schedule.type"},
 	} {
-		requireParamErr(t, checkSchedule("schedule", tc.s, testToday), tc.param)
+		requirePayParamErr(t, checkSchedule("schedule", tc.s, testToday), tc.param)
 	}
 	for _, s := range []Schedule{
 		&SingleSchedule{Date: testToday},

@@ -41,7 +41,7 @@ func TestSmartTransferPreauthorizationsListAndAll(t *testing.T) {
 	}
 	assert.Equal(t, 2, n)
 	_, err = c.Payments.SmartTransfers.ListPreauthorizations(context.Background(), &SmartTransferListParams{PageSize: 600})
-	requireParamErr(t, err, "pageSize")
+	requirePayParamErr(t, err, "pageSize")
 }
 
 func TestSmartTransferCreatePreauthorization(t *testing.T) {
@@ -98,10 +98,10 @@ func TestSmartTransferCreatePreauthorizationChecks(t *testing.T) {
 		p := valid()
 		tc.edit(p)
 		_, err := c.Payments.SmartTransfers.CreatePreauthorization(context.Background(), p)
-		requireParamErr(t, err, tc.param)
+		requirePayParamErr(t, err, tc.param)
 	}
 	_, err := c.Payments.SmartTransfers.CreatePreauthorization(context.Background(), nil)
-	requireParamErr(t, err, "params")
+	requirePayParamErr(t, err, "params")
 	assert.Zero(t, mock.GetTotalCallCount())
 }
 
@@ -118,7 +118,7 @@ func TestSmartTransferGetPreauthorization(t *testing.T) {
 	_, err = c.Payments.SmartTransfers.GetPreauthorization(context.Background(), "none")
 	assert.True(t, IsNotFound(err))
 	_, err = c.Payments.SmartTransfers.GetPreauthorization(context.Background(), "")
-	requireParamErr(t, err, "id")
+	requirePayParamErr(t, err, "id")
 }
 
 func TestSmartTransferPaymentsListAndAll(t *testing.T) {
@@ -150,11 +150,11 @@ func TestSmartTransferPaymentsListAndAll(t *testing.T) {
 	assert.Equal(t, "from=2026-11-01&page=1&pageSize=50&to=2026-11-30", queries[1])
 
 	_, err = c.Payments.SmartTransfers.ListPayments(ctx, "", nil)
-	requireParamErr(t, err, "preauthorizationId")
+	requirePayParamErr(t, err, "preauthorizationId")
 	_, err = c.Payments.SmartTransfers.ListPayments(ctx, preauthID, &SmartTransferPaymentListParams{From: mustDate(t, "2026-12-01"), To: mustDate(t, "2026-11-01")})
-	requireParamErr(t, err, "from")
+	requirePayParamErr(t, err, "from")
 	for _, err := range c.Payments.SmartTransfers.AllPayments(ctx, "", nil) {
-		requireParamErr(t, err, "preauthorizationId")
+		requirePayParamErr(t, err, "preauthorizationId")
 	}
 }
 
@@ -182,7 +182,7 @@ func TestSmartTransferCreatePayment(t *testing.T) {
 		{&CreateSmartTransferPaymentParams{PreauthorizationID: "p", RecipientID: "r", Amount: MustDecimal("0.001")}, "amount"},
 	} {
 		_, err := c.Payments.SmartTransfers.CreatePayment(context.Background(), tc.p)
-		requireParamErr(t, err, tc.param)
+		requirePayParamErr(t, err, tc.param)
 	}
 	assert.Equal(t, 1, cap.count())
 
@@ -203,5 +203,5 @@ func TestSmartTransferGetPayment(t *testing.T) {
 	assert.Equal(t, SmartTransferPaymentCompleted, got.Status)
 	assert.Equal(t, "Mariana Costa Ribeiro", got.Recipient.Name)
 	_, err = c.Payments.SmartTransfers.GetPayment(context.Background(), "")
-	requireParamErr(t, err, "id")
+	requirePayParamErr(t, err, "id")
 }
