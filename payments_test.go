@@ -582,3 +582,29 @@ func TestPaymentErrorsDecode(t *testing.T) {
 	var decErr *DecodeError
 	require.ErrorAs(t, err, &decErr)
 }
+
+// BenchmarkDecodePaymentRequestsPage decodes a page of 100 payment requests
+// (each with a recipient, a customer and a schedule): the cost of the
+// schedule union's custom decoding on a realistic list.
+func BenchmarkDecodePaymentRequestsPage(b *testing.B) {
+	var one map[string]any
+	require.NoError(b, json.Unmarshal(fixture(b, "payment-request-create", "200-scheduled"), &one))
+	one["recipient"] = json.RawMessage(fixture(b, "payment-recipient-retrieve", "200"))
+	one["customer"] = json.RawMessage(fixture(b, "payment-customer-retrieve", "200"))
+	results := make([]any, 100)
+	for i := range results {
+		results[i] = one
+	}
+	raw, err := json.Marshal(map[string]any{"page": 1, "total": 100, "totalPages": 1, "results": results})
+	require.NoError(b, err)
+	b.ReportAllocs()
+	b.SetBytes(int64(len(raw)))
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		var p Page[PaymentRequest]
+		if err := json.Unmarshal(raw, &p); err != nil || len(p.Results) != 100 || p.Results[99].Schedule == nil {
+			b.Fatal("decode", err)
+		}
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*100), "ns/request")
+}

@@ -102,10 +102,14 @@ type SmartTransferPeriodicLimit struct {
 // SmartTransferPeriodicLimits are the payer's limits by period
 // (SmartTransferPreauthorizationConfigurationPeriodicLimits).
 type SmartTransferPeriodicLimits struct {
-	Day   *SmartTransferPeriodicLimit `json:"day,omitempty"`
-	Week  *SmartTransferPeriodicLimit `json:"week,omitempty"`
+	// Day limits each day (day).
+	Day *SmartTransferPeriodicLimit `json:"day,omitempty"`
+	// Week limits each week (week).
+	Week *SmartTransferPeriodicLimit `json:"week,omitempty"`
+	// Month limits each month (month).
 	Month *SmartTransferPeriodicLimit `json:"month,omitempty"`
-	Year  *SmartTransferPeriodicLimit `json:"year,omitempty"`
+	// Year limits each year (year).
+	Year *SmartTransferPeriodicLimit `json:"year,omitempty"`
 }
 
 // SmartTransferConfiguration limits what may be paid under a
