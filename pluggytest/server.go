@@ -7,7 +7,72 @@
 //	client, err := srv.Client()
 //
 // Routes are registered with the same "METHOD /path/{param}" literals the
-// Pluggy API reference uses.
+// Pluggy API reference uses. The server records every request (Requests,
+// RequestsTo), enforces Pluggy's rate limits (WithoutRateLimit turns them
+// off), injects faults on demand (Fail) and issues API keys that expire
+// (WithKeyTTL, ExpireKeys).
+//
+// # Connectors
+//
+// Every password is "password-ok" (SandboxPassword) and every MFA token
+// "123456" (SandboxToken). GET /connectors lists the sandbox connectors only
+// with sandbox=true, like Pluggy.
+//
+//	id   name                         credentials               after the login
+//	0    Pluggy Bank (sandbox)        user, password            token (number, 6 digits) in a 2nd step
+//	1    Pluggy Bank MFA 1 Etapa      user, password, token     nothing: token (mfa: true) sent with the credentials
+//	2    Pluggy Bank Empresas         user, password            select selectedCompany: 48293017000155 or 27415630000108
+//	3    Pluggy Bank Conta Conjunta   user, password            select selectedOwner ("1" or "2"), then token
+//	4    Pluggy Bank QR Code          user, password            image token: QR code in data, answer 123456
+//	5    Pluggy Bank App              user, password            WAITING_USER_ACTION: Server.Approve plays the user
+//	6    Pluggy Bank Open Finance     cpf                       oauth parameter: visit its data URL (or Server.Approve); consents
+//	201  Itaú                         agency, account, password nothing (credentials only); auto-syncs daily
+//	219  Caixa Econômica Federal      user (CPF), password      ends USER_AUTHORIZATION_PENDING (error.attributes deviceNickname,
+//	                                                            qrCodes); PATCH /items/{id} with an empty body completes it
+//
+// On the connectors 0 to 5 the user name chooses the outcome, as in Pluggy's
+// sandbox: user-ok succeeds; user-ok-account-error ends PARTIAL_SUCCESS;
+// user-locked (ACCOUNT_LOCKED), user-account-credentials-reset
+// (ACCOUNT_CREDENTIALS_RESET) and user-not-supported (USER_NOT_SUPPORTED)
+// end in LOGIN_ERROR; user-logged (ALREADY_LOGGED_IN), user-error
+// (UNEXPECTED_ERROR), user-unavailable (SITE_NOT_AVAILABLE),
+// user-connection-error (CONNECTION_ERROR) and user-account-need-actions
+// (ACCOUNT_NEEDS_ACTION, with a providerMessage) leave the item OUTDATED;
+// any other user, or a wrong password, is INVALID_CREDENTIALS (LOGIN_ERROR).
+// A wrong token or a selection not offered is INVALID_CREDENTIALS_MFA; a
+// parameter not answered before its expiresAt is USER_INPUT_TIMEOUT; a user
+// action not approved in time is USER_AUTHORIZATION_NOT_GRANTED.
+//
+// # Items
+//
+// POST /items answers UPDATING/CREATED; the execution then goes through
+// LOGIN_IN_PROGRESS, WAITING_USER_INPUT (with a parameter: name, label,
+// type, expiresAt, ...) or WAITING_USER_ACTION when the connector asks,
+// LOGIN_MFA_IN_PROGRESS after an answer (POST /items/{id}/mfa), then
+// ACCOUNTS_IN_PROGRESS, CREDITCARDS_IN_PROGRESS, TRANSACTIONS_IN_PROGRESS,
+// INVESTMENTS_IN_PROGRESS, IDENTITY_IN_PROGRESS and LOANS_IN_PROGRESS (for
+// the products asked for), and ends UPDATED/SUCCESS. Nothing sleeps: each
+// step lasts WithStepDuration on the server's clock, and a step shown by an
+// answer (GET /items/{id}, or the answer of a write) ends at the server's
+// next look, so a poller sees each step once. Freeze the clock with
+// WithStartTime and move it with Advance for exact timelines.
+//
+// A connected item has a checking account and a credit card (with three
+// closed bills), transactions (WithTransactionsPerAccount, generated from
+// their index: millions cost no memory), statements, four investments with
+// their transactions, an identity, a payroll loan and, on the Open Finance
+// connector, a consent. Each later synchronisation (PATCH /items/{id}, or
+// the daily auto-sync of connectors that need no MFA) adds
+// WithTransactionsPerSync transactions to each account. AddConnectedItem
+// creates such an item directly.
+//
+// # Events
+//
+// The server emits item/created, item/waiting_user_input,
+// item/waiting_user_action, item/login_succeeded, item/updated, item/error,
+// item/deleted and transactions/created, with Pluggy's payload fields
+// (itemId, triggeredBy CLIENT or SYNC, error, accountId,
+// transactionsCreatedAtFrom, createdTransactionsLink).
 package pluggytest
 
 import (
@@ -53,6 +118,7 @@ type Server struct {
 	keyTTL    time.Duration
 	keys      map[string]time.Time
 	rng       *rand.Rand
+	seed      uint64
 	requests  []Request
 	faults    map[string][]Fault
 	rateLimit bool
@@ -60,6 +126,13 @@ type Server struct {
 	listeners []func(Event)
 	state     map[string]any
 	signKey   []byte
+	tickers   []func()
+
+	// Options of the bank feature (items and their data).
+	txPerAccount int
+	txPerSync    int
+	stepDuration time.Duration
+	paramTimeout time.Duration
 }
 
 // Option configures a Server.
@@ -84,7 +157,60 @@ func WithoutRateLimit() Option { return func(s *Server) { s.rateLimit = false } 
 
 // WithSeed seeds the generator of identifiers and data, for reproducible runs.
 func WithSeed(seed uint64) Option {
-	return func(s *Server) { s.rng = rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15)) }
+	return func(s *Server) {
+		s.seed = seed
+		s.rng = rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15))
+	}
+}
+
+// WithTransactionsPerAccount sets how many transactions each account of a
+// connected item holds after its first synchronisation (100 by default). Any
+// number up to millions works: transactions are generated from their index
+// page by page, never all held in memory.
+func WithTransactionsPerAccount(n int) Option {
+	return func(s *Server) {
+		if n >= 0 {
+			s.txPerAccount = n
+		}
+	}
+}
+
+// WithTransactionsPerSync sets how many new transactions each account gets on
+// every later synchronisation (PATCH /items/{id} or auto-sync), which then
+// emits transactions/created (5 by default).
+func WithTransactionsPerSync(n int) Option {
+	return func(s *Server) {
+		if n >= 0 {
+			s.txPerSync = n
+		}
+	}
+}
+
+// WithStepDuration sets how long each in-progress step of an item's
+// execution (LOGIN_IN_PROGRESS, ACCOUNTS_IN_PROGRESS, ...) lasts on the
+// server's clock (250ms by default). Independently of the clock, every read
+// of the item (GET /items/{id}) moves it on by one step once the step has
+// been seen, so that a poller sees each step exactly once. 0 leaves only the
+// reads to move items on.
+func WithStepDuration(d time.Duration) Option {
+	return func(s *Server) {
+		if d >= 0 {
+			s.stepDuration = d
+		}
+	}
+}
+
+// WithParameterTimeout sets how long an item waits for the answer to a
+// parameter (an MFA token, a selection, an OAuth consent) or for a user
+// action: expiresAt is the time asked plus d (5 minutes by default). Past
+// it the execution ends with USER_INPUT_TIMEOUT (or
+// USER_AUTHORIZATION_NOT_GRANTED for a user action).
+func WithParameterTimeout(d time.Duration) Option {
+	return func(s *Server) {
+		if d > 0 {
+			s.paramTimeout = d
+		}
+	}
 }
 
 // features are the route sets of the server, one per file, registered by
@@ -106,6 +232,10 @@ func NewServer(opts ...Option) *Server {
 		windows:      map[string]*window{},
 		state:        map[string]any{},
 		signKey:      []byte("pluggytest"),
+		txPerAccount: 100,
+		txPerSync:    5,
+		stepDuration: 250 * time.Millisecond,
+		paramTimeout: 5 * time.Minute,
 	}
 	WithSeed(1)(s)
 	for _, o := range opts {
@@ -130,9 +260,12 @@ func NewServer(opts ...Option) *Server {
 func (s *Server) Close() { s.hs.Close() }
 
 // Client returns a *pluggy.Client pointed at the server with its
-// credentials; opts are applied after those.
+// credentials. The client tells time by the server's clock, so that its API
+// keys expire when the server says (WithStartTime, Advance), while its rate
+// limiter paces requests on real time (a frozen clock would never refill
+// it). opts are applied after those and may replace them.
 func (s *Server) Client(opts ...pluggy.Option) (*pluggy.Client, error) {
-	all := append([]pluggy.Option{pluggy.WithBaseURL(s.URL)}, opts...)
+	all := append([]pluggy.Option{pluggy.WithBaseURL(s.URL), pluggy.WithClock(s), pluggy.WithLimiter(pluggy.DefaultLimiter())}, opts...)
 	return pluggy.NewClient(s.ClientID, s.ClientSecret, all...)
 }
 
@@ -156,6 +289,27 @@ func (s *Server) Advance(d time.Duration) {
 	s.mu.Lock()
 	s.offset += d
 	s.mu.Unlock()
+	s.tick()
+}
+
+// onTick registers f to be called, outside the server's lock, whenever time
+// may have moved on: before every request is handled and after Advance. A
+// feature uses it to move its state along the clock (items running their
+// executions, emitting their events) even when nobody reads them.
+func (s *Server) onTick(f func()) {
+	s.mu.Lock()
+	s.tickers = append(s.tickers, f)
+	s.mu.Unlock()
+}
+
+func (s *Server) tick() {
+	s.mu.Lock()
+	ts := make([]func(), len(s.tickers))
+	copy(ts, s.tickers)
+	s.mu.Unlock()
+	for _, f := range ts {
+		f()
+	}
 }
 
 // Request is a request the server received.
@@ -277,6 +431,7 @@ func (s *Server) handle(route string, h http.HandlerFunc) {
 			w = fault.wrap(w)
 			defer fault.finish(w)
 		}
+		s.tick()
 		h(w, r)
 	})
 }
