@@ -5,7 +5,7 @@ BIN := $(CURDIR)/.bin
 STATICCHECK := $(BIN)/staticcheck
 PKGS := ./...
 
-.PHONY: test lint fmt-check vet staticcheck unit bench cover examples fuzz tidy-check
+.PHONY: test lint fmt-check vet staticcheck unit bench cover examples fuzz
 
 ## test: everything CI checks: formatting, vet, staticcheck and the race-enabled tests.
 test: fmt-check vet staticcheck unit
@@ -36,10 +36,13 @@ cover:
 	$(GO) test -count=1 -coverprofile=coverage.out $(PKGS)
 	$(GO) tool cover -func=coverage.out | tail -1
 
-## examples: build every example and run the quickstart against the built-in fake API.
+## examples: build every example and run each against the built-in fake API.
 examples:
 	$(GO) build ./examples/...
 	$(GO) run ./examples/quickstart
+	$(GO) run ./examples/connect </dev/null
+	$(GO) run ./examples/webhook-server
+	$(GO) run ./examples/pix-payment
 
 ## fuzz: fuzz the webhook event parser, then the webhook handler, for FUZZTIME each
 ## (their seed corpora also run in `make test`).
