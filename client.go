@@ -16,6 +16,7 @@
 package pluggy
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -477,23 +478,35 @@ func (c *Client) attempt(ctx context.Context, routeLiteral, method, rawURL strin
 		_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 1<<20))
 		return nil
 	}
-	if err := decodeBody(resp.Body, out); err != nil {
+	if err := decodeBody(resp.Body, resp.ContentLength, out); err != nil {
 		return &DecodeError{Route: routeLiteral, StatusCode: resp.StatusCode, Err: err}
 	}
 	return nil
 }
 
-// decodeBody decodes one JSON value from r into out. An empty body leaves out
-// untouched.
-func decodeBody(r io.Reader, out any) error {
-	dec := json.NewDecoder(r)
-	if err := dec.Decode(out); err != nil {
-		if errors.Is(err, io.EOF) {
-			return nil
-		}
+// maxBody bounds a success answer the client will read (the largest
+// Pluggy pages are well under a megabyte).
+const maxBody = 64 << 20
+
+// decodeBody reads the whole answer, into one buffer sized from its
+// Content-Length when the server sent one, and decodes it into out. An empty
+// body leaves out untouched.
+func decodeBody(r io.Reader, size int64, out any) error {
+	var buf bytes.Buffer
+	if size > 0 && size <= maxBody {
+		buf.Grow(int(size) + bytes.MinRead)
+	}
+	n, err := buf.ReadFrom(io.LimitReader(r, maxBody+1))
+	if err != nil {
 		return err
 	}
-	return nil
+	if n > maxBody {
+		return fmt.Errorf("answer larger than %d MiB", maxBody>>20)
+	}
+	if len(bytes.TrimSpace(buf.Bytes())) == 0 {
+		return nil
+	}
+	return json.Unmarshal(buf.Bytes(), out)
 }
 
 // stripURL removes the request URL from a *url.Error: it adds nothing the
