@@ -33,6 +33,8 @@ func TestPaymentCustomersList(t *testing.T) {
 	assert.Equal(t, "***.456.789-**", *page.Results[0].CPF)
 	require.NotNil(t, page.Results[0].Connector)
 	assert.Equal(t, 612, page.Results[0].Connector.ID)
+	assert.Equal(t, ConnectorTypePersonalBank, *page.Results[0].Connector.Type)
+	assert.Equal(t, CountryBR, *page.Results[0].Connector.Country)
 	assert.Equal(t, PaymentCustomerBusiness, page.Results[1].Type)
 	assert.Equal(t, "**.987.654/0001-**", *page.Results[1].CNPJ)
 

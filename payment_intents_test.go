@@ -2,7 +2,6 @@ package pluggy
 
 import (
 	"context"
-	"encoding/json"
 	"net/http"
 	"testing"
 	"time"
@@ -34,10 +33,14 @@ func TestPaymentIntentsCreate(t *testing.T) {
 	assert.Equal(t, PaymentRequestInProgress, got.PaymentRequest.Status)
 	assert.Equal(t, 601, got.Connector.ID)
 	assert.True(t, *got.Connector.SupportsPaymentInitiation)
-	assert.JSONEq(t, `{"status":"ONLINE"}`, string(got.Connector.Health))
-	var creds []map[string]any
-	require.NoError(t, json.Unmarshal(got.Connector.Credentials, &creds))
-	assert.Equal(t, "cpf", creds[0]["name"])
+	require.NotNil(t, got.Connector.Health)
+	assert.Equal(t, ConnectorOnline, *got.Connector.Health.Status)
+	assert.Equal(t, ConnectorTypePersonalBank, *got.Connector.Type)
+	assert.Equal(t, []Product{ProductPaymentData}, got.Connector.Products)
+	cpf, ok := got.Connector.Credential("cpf")
+	require.True(t, ok)
+	assert.Equal(t, ParameterNumber, cpf.Type)
+	assert.Equal(t, "O CPF deve ter 11 dígitos", *cpf.ValidationMessage)
 }
 
 func TestPaymentIntentsCreateChecks(t *testing.T) {

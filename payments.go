@@ -343,61 +343,6 @@ type BoletoRecipient struct {
 	Name string `json:"name"`
 }
 
-// PaymentConnector is the institution attached to a payment customer,
-// payment intent or smart transfer preauthorization (the API's Connector).
-// The common fields are typed; Credentials and Health are kept as the API
-// sent them, so that nothing is lost when the value is encoded again.
-type PaymentConnector struct {
-	// ID is the connector's identifier (id).
-	ID int `json:"id"`
-	// Name is the institution's name (name).
-	Name *string `json:"name,omitempty"`
-	// InstitutionURL is the institution's home page (institutionUrl).
-	InstitutionURL *string `json:"institutionUrl,omitempty"`
-	// ImageURL is the institution's logo (imageUrl).
-	ImageURL *string `json:"imageUrl,omitempty"`
-	// PrimaryColor is the institution's colour in hex, without '#'
-	// (primaryColor).
-	PrimaryColor *string `json:"primaryColor,omitempty"`
-	// Type is the kind of institution, e.g. PERSONAL_BANK (type).
-	Type *string `json:"type,omitempty"`
-	// Country is the institution's country, e.g. BR (country).
-	Country *string `json:"country,omitempty"`
-	// Credentials are the connector's credentials, as sent (credentials).
-	Credentials json.RawMessage `json:"credentials,omitempty"`
-	// HasMFA tells that the connector asks for a second factor (hasMFA).
-	HasMFA *bool `json:"hasMFA,omitempty"`
-	// Products are the products the connector collects (products).
-	Products []string `json:"products,omitempty"`
-	// OAuth tells an OAuth connector (oauth).
-	OAuth *bool `json:"oauth,omitempty"`
-	// OAuthURL is where older OAuth connectors send the user (oauthUrl).
-	OAuthURL *string `json:"oauthUrl,omitempty"`
-	// ResetPasswordURL is the institution's password reset page
-	// (resetPasswordUrl).
-	ResetPasswordURL *string `json:"resetPasswordUrl,omitempty"`
-	// Health is the connector's health, as sent (health).
-	Health json.RawMessage `json:"health,omitempty"`
-	// IsOpenFinance tells a regulated Open Finance connector (isOpenFinance).
-	IsOpenFinance *bool `json:"isOpenFinance,omitempty"`
-	// IsSandbox tells a sandbox connector (isSandbox; sent by the live API).
-	IsSandbox *bool `json:"isSandbox,omitempty"`
-	// SupportsPaymentInitiation (supportsPaymentInitiation).
-	SupportsPaymentInitiation *bool `json:"supportsPaymentInitiation,omitempty"`
-	// SupportsScheduledPayments (supportsScheduledPayments).
-	SupportsScheduledPayments *bool `json:"supportsScheduledPayments,omitempty"`
-	// SupportsSmartTransfers (supportsSmartTransfers).
-	SupportsSmartTransfers *bool `json:"supportsSmartTransfers,omitempty"`
-	// SupportsBoletoManagement (supportsBoletoManagement).
-	SupportsBoletoManagement *bool `json:"supportsBoletoManagement,omitempty"`
-	// SupportsAutomaticPix (supportsAutomaticPix).
-	SupportsAutomaticPix *bool `json:"supportsAutomaticPix,omitempty"`
-	// CreatedAt is when the connector was created (createdAt).
-	CreatedAt *time.Time `json:"createdAt,omitempty"`
-	// UpdatedAt is when it last changed (updatedAt).
-	UpdatedAt *time.Time `json:"updatedAt,omitempty"`
-}
-
 // ScheduleType is the kind of a payment schedule (the schedule's "type").
 type ScheduleType string
 

@@ -185,7 +185,7 @@ type SmartTransferPreauthorization struct {
 	// Recipients may be paid under it (recipients).
 	Recipients []PaymentRecipient `json:"recipients"`
 	// Connector is the payer's institution (connector).
-	Connector PaymentConnector `json:"connector"`
+	Connector Connector `json:"connector"`
 	// CreatedAt is when it was created (createdAt).
 	CreatedAt time.Time `json:"createdAt"`
 	// UpdatedAt is when it last changed (updatedAt).

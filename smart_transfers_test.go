@@ -26,6 +26,8 @@ func TestSmartTransferPreauthorizationsListAndAll(t *testing.T) {
 	assert.Equal(t, SmartTransferPreauthorizationCompleted, p.Status)
 	assert.Len(t, p.Recipients, 2)
 	assert.Equal(t, 601, p.Connector.ID)
+	assert.Equal(t, ConnectorOnline, *p.Connector.Health.Status)
+	assert.True(t, *p.Connector.SupportsSmartTransfers)
 	assert.Equal(t, "50000", p.Configuration.TotalAllowedAmount.String())
 	assert.Equal(t, "2500.75", p.Configuration.TransactionLimit.String())
 	assert.Equal(t, 10, *p.Configuration.PeriodicLimits.Day.QuantityLimit)
