@@ -61,9 +61,9 @@ func TestPaymentIntentsCreateChecks(t *testing.T) {
 		{&CreatePaymentIntentParams{PaymentRequestID: requestID, Parameters: &PaymentIntentParameters{CPF: "12345678909"}, IsDynamicPix: Ptr(true)}, "isDynamicPix"},
 	} {
 		_, err := c.Payments.Intents.Create(ctx, tc.p)
-		requirePayParamErr(t, err, tc.param)
+		requireParamErr(t, err, tc.param)
 	}
-	assert.Zero(t, mock.GetTotalCallCount())
+	assertNothingSent(t, mock)
 
 	// The PIX method needs no payer parameters.
 	cap := onRoute(t, mock, http.MethodPost, "/payments/intents", 200, fixture(t, "payment-intent-retrieve", "200-pix"))
@@ -86,7 +86,7 @@ func TestPaymentIntentsList(t *testing.T) {
 	assert.True(t, page.Results[0].Status.IsFailure())
 	assert.Equal(t, PaymentIntentPaymentCompleted, page.Results[1].Status)
 	_, err = c.Payments.Intents.List(context.Background(), "")
-	requirePayParamErr(t, err, "paymentRequestId")
+	requireParamErr(t, err, "paymentRequestId")
 }
 
 func TestPaymentIntentsGet(t *testing.T) {
@@ -111,7 +111,7 @@ func TestPaymentIntentsGet(t *testing.T) {
 	assert.Equal(t, PaymentRequestError, got.PaymentRequest.Status)
 
 	_, err = c.Payments.Intents.Get(context.Background(), "")
-	requirePayParamErr(t, err, "id")
+	requireParamErr(t, err, "id")
 }
 
 func TestPaymentIntentStatuses(t *testing.T) {
@@ -157,9 +157,9 @@ func TestPaymentIntentsWait(t *testing.T) {
 	assert.Equal(t, 5, n)
 
 	_, err = c.Payments.Intents.Wait(context.Background(), intentID, -time.Second, nil)
-	requirePayParamErr(t, err, "interval")
+	requireParamErr(t, err, "interval")
 	_, err = c.Payments.Intents.Wait(context.Background(), "", 0, nil)
-	requirePayParamErr(t, err, "id")
+	requireParamErr(t, err, "id")
 }
 
 func TestPaymentIntentsWaitEndsWithContext(t *testing.T) {

@@ -23,11 +23,7 @@ const webhookTestSecret = "whsec-Q2hhdmUgc2VjcmV0YSBkYSBQbHVnZ3k"
 
 func TestWebhooksCreate(t *testing.T) {
 	c, mock := newTestClient(t)
-	var sent map[string]any
-	mock.RegisterResponder(http.MethodPost, u("/webhooks"), func(r *http.Request) (*http.Response, error) {
-		sent = requestBody(t, r)
-		return fixtureResponder(t, http.StatusCreated, "webhooks-create", "201")(r)
-	})
+	rec := on(mock, http.MethodPost, "/webhooks", fixtureResponder(t, http.StatusCreated, "webhooks-create", "201"))
 
 	wh, err := c.Webhooks.Create(context.Background(), &CreateWebhookParams{
 		Event:   WebhookEventItemUpdated,
@@ -35,11 +31,13 @@ func TestWebhooksCreate(t *testing.T) {
 		Headers: map[string]string{"X-Webhook-Secret": webhookTestSecret},
 	})
 	require.NoError(t, err)
-	assert.Equal(t, map[string]any{
+	req, _ := rec.one(t)
+	assertRequest(t, req, http.MethodPost, "/webhooks", nil)
+	assert.JSONEq(t, `{
 		"event":   "item/updated",
 		"url":     "https://api.lojadamaria.com.br/pluggy/notificacoes",
-		"headers": map[string]any{"X-Webhook-Secret": webhookTestSecret},
-	}, sent)
+		"headers": {"X-Webhook-Secret": "`+webhookTestSecret+`"}
+	}`, rec.body(t))
 	assert.Equal(t, "5b1e7c2a-94d3-4f0e-8a61-3c9d2f7b0e45", wh.ID)
 	assert.Equal(t, WebhookEventItemUpdated, wh.Event)
 	assert.True(t, wh.Enabled())
@@ -49,14 +47,10 @@ func TestWebhooksCreate(t *testing.T) {
 
 func TestWebhooksCreateWithoutHeadersOmitsThem(t *testing.T) {
 	c, mock := newTestClient(t)
-	var sent map[string]any
-	mock.RegisterResponder(http.MethodPost, u("/webhooks"), func(r *http.Request) (*http.Response, error) {
-		sent = requestBody(t, r)
-		return fixtureResponder(t, http.StatusCreated, "webhooks-create", "201")(r)
-	})
+	rec := on(mock, http.MethodPost, "/webhooks", fixtureResponder(t, http.StatusCreated, "webhooks-create", "201"))
 	_, err := c.Webhooks.Create(context.Background(), &CreateWebhookParams{Event: WebhookEventAll, URL: "http://127.0.0.1:8080/hook"})
 	require.NoError(t, err)
-	assert.Equal(t, map[string]any{"event": "all", "url": "http://127.0.0.1:8080/hook"}, sent)
+	assert.JSONEq(t, `{"event": "all", "url": "http://127.0.0.1:8080/hook"}`, rec.body(t))
 }
 
 func TestWebhooksCreateIsNotReplayedOn5xx(t *testing.T) {
@@ -226,25 +220,16 @@ func TestWebhooksUpdate(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			c, mock := newTestClient(t)
-			var raw []byte
-			mock.RegisterResponder(http.MethodPatch, u("/webhooks/"+id), func(r *http.Request) (*http.Response, error) {
-				requestBody(t, r)
-				raw, _ = readAll(r)
-				return fixtureResponder(t, 200, "webhooks-update", "200")(r)
-			})
+			rec := on(mock, http.MethodPatch, "/webhooks/"+id, fixtureResponder(t, 200, "webhooks-update", "200"))
 			wh, err := c.Webhooks.Update(context.Background(), id, tc.params)
 			require.NoError(t, err)
-			assert.JSONEq(t, tc.want, string(raw))
+			req, _ := rec.one(t)
+			assertRequest(t, req, http.MethodPatch, "/webhooks/"+id, nil)
+			assert.JSONEq(t, tc.want, rec.body(t))
 			assert.Equal(t, "https://pagamentos.padariapaulista.com.br/hooks/pix-v2", wh.URL)
 			assert.True(t, wh.Enabled())
 		})
 	}
-}
-
-func readAll(r *http.Request) ([]byte, error) {
-	var buf bytes.Buffer
-	_, err := buf.ReadFrom(r.Body)
-	return buf.Bytes(), err
 }
 
 func TestWebhooksUpdateErrors(t *testing.T) {
@@ -267,7 +252,7 @@ func TestWebhooksUpdateErrors(t *testing.T) {
 		require.ErrorAs(t, err, &pe, "%v", tc.params)
 		assert.Equal(t, tc.param, pe.Param)
 	}
-	assert.Zero(t, mock.GetTotalCallCount())
+	assertNothingSent(t, mock)
 
 	mock.RegisterResponder(http.MethodPatch, u("/webhooks/"+id), fixtureResponder(t, 400, "webhooks-update", "400"))
 	_, err := c.Webhooks.Update(context.Background(), id, &UpdateWebhookParams{Event: WebhookEventPaymentRequestUpdated})
@@ -307,14 +292,6 @@ func TestWebhookParamsHideHeaderValues(t *testing.T) {
 }
 
 // ----- Events -----
-
-// webhookFixture reads testdata/webhooks/<event with / as _>.json.
-func webhookFixture(t testing.TB, name string) []byte {
-	t.Helper()
-	b, err := os.ReadFile(filepath.Join("testdata", "webhooks", strings.ReplaceAll(name, "/", "_")+".json"))
-	require.NoError(t, err)
-	return b
-}
 
 func TestWebhookEventsMatchTheSpec(t *testing.T) {
 	all := WebhookEvents()
