@@ -27,7 +27,6 @@ package pluggy
 import (
 	"encoding/json"
 	"fmt"
-	"net/url"
 	"strings"
 	"time"
 )
@@ -183,7 +182,7 @@ func (u *PaymentCallbackURLs) check(param string) error {
 		return nil
 	}
 	for _, f := range []struct{ name, v string }{{"success", u.Success}, {"pending", u.Pending}, {"error", u.Error}} {
-		if err := checkCallbackURL(param+"."+f.name, f.v); err != nil {
+		if err := checkHTTPURL(param+"."+f.name, f.v); err != nil {
 			return err
 		}
 	}
@@ -835,18 +834,6 @@ func checkDateRange(from, to Date) error {
 	}
 	if !from.IsZero() && !to.IsZero() && to.Before(from) {
 		return paramErr("from", "%s is after to (%s)", from, to)
-	}
-	return nil
-}
-
-// checkCallbackURL requires an absolute http(s) URL when raw is set.
-func checkCallbackURL(param, raw string) error {
-	if raw == "" {
-		return nil
-	}
-	u, err := url.Parse(raw)
-	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return paramErr(param, "must be an absolute http(s) URL")
 	}
 	return nil
 }

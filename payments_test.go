@@ -131,9 +131,11 @@ func TestDateChecks(t *testing.T) {
 	requireParamErr(t, checkDateRange(mustDate(t, "2026-11-10"), mustDate(t, "2026-11-01")), "from")
 	requireParamErr(t, checkDateRange(Date{2026, 13, 1}, Date{}), "from")
 	requireParamErr(t, checkDateRange(Date{}, Date{2026, 4, 31}), "to")
-	requireParamErr(t, checkCallbackURL("callbackUrls.success", "/relative"), "callbackUrls.success")
-	requireParamErr(t, checkCallbackURL("callbackUrls.success", "ftp://x.com"), "callbackUrls.success")
-	assert.NoError(t, checkCallbackURL("callbackUrls.success", "https://loja.com.br/ok"))
+	requireParamErr(t, checkHTTPURL("callbackUrls.success", "/relative"), "callbackUrls.success")
+	requireParamErr(t, checkHTTPURL("callbackUrls.success", "ftp://x.com"), "callbackUrls.success")
+	assert.NoError(t, checkHTTPURL("callbackUrls.success", "https://loja.com.br/ok"))
+	requireParamErr(t, checkHTTPURL("callbackUrls.error", "https://"), "callbackUrls.error")
+	assert.NoError(t, checkHTTPURL("callbackUrls.pending", ""), "an unset callback is fine")
 }
 
 func TestScheduleUnionEncodesAndDecodesByType(t *testing.T) {

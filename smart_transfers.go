@@ -83,10 +83,10 @@ func (u *SmartTransferCallbackURLs) check(param string) error {
 	if u == nil {
 		return nil
 	}
-	if err := checkCallbackURL(param+".success", u.Success); err != nil {
+	if err := checkHTTPURL(param+".success", u.Success); err != nil {
 		return err
 	}
-	return checkCallbackURL(param+".error", u.Error)
+	return checkHTTPURL(param+".error", u.Error)
 }
 
 // SmartTransferPeriodicLimit limits the payments of one period
