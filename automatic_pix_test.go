@@ -113,11 +113,11 @@ func TestAutomaticPixCreateChecks(t *testing.T) {
 		p := validAutoPix(t)
 		tc.edit(p)
 		_, err := c.Payments.AutomaticPix.Create(ctx, p)
-		requirePayParamErr(t, err, tc.param)
+		requireParamErr(t, err, tc.param)
 	}
 	_, err := c.Payments.AutomaticPix.Create(ctx, nil)
-	requirePayParamErr(t, err, "params")
-	assert.Zero(t, mock.GetTotalCallCount())
+	requireParamErr(t, err, "params")
+	assertNothingSent(t, mock)
 
 	// Variable amounts with a scheduling value inside the bounds are fine.
 	cap := onRoute(t, mock, http.MethodPost, "/payments/requests/automatic-pix", 200, fixture(t, "payment-request-create-automatic-pix", "200"))
@@ -147,14 +147,14 @@ func TestAutomaticPixSchedulePayment(t *testing.T) {
 	assert.False(t, *got.IsFirstPayment)
 
 	_, err = c.Payments.AutomaticPix.SchedulePayment(context.Background(), "", &ScheduleAutomaticPixParams{})
-	requirePayParamErr(t, err, "paymentRequestId")
+	requireParamErr(t, err, "paymentRequestId")
 	_, err = c.Payments.AutomaticPix.SchedulePayment(context.Background(), autoPixRequestID, &ScheduleAutomaticPixParams{Date: mustDate(t, "2027-01-10")})
-	requirePayParamErr(t, err, "amount")
+	requireParamErr(t, err, "amount")
 	_, err = c.Payments.AutomaticPix.SchedulePayment(context.Background(), autoPixRequestID, &ScheduleAutomaticPixParams{Amount: MustDecimal("1")})
-	requirePayParamErr(t, err, "date")
+	requireParamErr(t, err, "date")
 	_, err = c.Payments.AutomaticPix.SchedulePayment(context.Background(), autoPixRequestID, nil)
-	requirePayParamErr(t, err, "params")
-	assert.Equal(t, 1, cap.count())
+	requireParamErr(t, err, "params")
+	assert.Equal(t, 1, cap.n())
 }
 
 func TestAutomaticPixListAndGetPayments(t *testing.T) {
@@ -184,9 +184,9 @@ func TestAutomaticPixListAndGetPayments(t *testing.T) {
 	assert.Equal(t, mustDate(t, "2026-12-11"), got.Attempts[1].Date)
 
 	_, err = c.Payments.AutomaticPix.ListPayments(ctx, "")
-	requirePayParamErr(t, err, "paymentRequestId")
+	requireParamErr(t, err, "paymentRequestId")
 	_, err = c.Payments.AutomaticPix.GetPayment(ctx, autoPixRequestID, "")
-	requirePayParamErr(t, err, "paymentId")
+	requireParamErr(t, err, "paymentId")
 }
 
 func TestAutomaticPixCancelAndRetryAnswer204(t *testing.T) {
@@ -206,12 +206,12 @@ func TestAutomaticPixCancelAndRetryAnswer204(t *testing.T) {
 	require.NoError(t, c.Payments.AutomaticPix.RetryPayment(ctx, autoPixRequestID, autoPixPaymentID, mustDate(t, "2026-11-26")))
 	assert.JSONEq(t, `{"date":"2026-11-26"}`, retry.body(t))
 
-	requirePayParamErr(t, c.Payments.AutomaticPix.CancelAuthorization(ctx, ""), "paymentRequestId")
-	requirePayParamErr(t, c.Payments.AutomaticPix.CancelPayment(ctx, autoPixRequestID, ""), "paymentId")
-	requirePayParamErr(t, c.Payments.AutomaticPix.RetryPayment(ctx, autoPixRequestID, autoPixPaymentID, Date{}), "date")
-	requirePayParamErr(t, c.Payments.AutomaticPix.RetryPayment(ctx, autoPixRequestID, autoPixPaymentID, mustDate(t, "2026-11-22")), "date")
-	requirePayParamErr(t, c.Payments.AutomaticPix.RetryPayment(ctx, "", autoPixPaymentID, mustDate(t, "2026-11-26")), "paymentRequestId")
-	assert.Equal(t, 1, retry.count())
+	requireParamErr(t, c.Payments.AutomaticPix.CancelAuthorization(ctx, ""), "paymentRequestId")
+	requireParamErr(t, c.Payments.AutomaticPix.CancelPayment(ctx, autoPixRequestID, ""), "paymentId")
+	requireParamErr(t, c.Payments.AutomaticPix.RetryPayment(ctx, autoPixRequestID, autoPixPaymentID, Date{}), "date")
+	requireParamErr(t, c.Payments.AutomaticPix.RetryPayment(ctx, autoPixRequestID, autoPixPaymentID, mustDate(t, "2026-11-22")), "date")
+	requireParamErr(t, c.Payments.AutomaticPix.RetryPayment(ctx, "", autoPixPaymentID, mustDate(t, "2026-11-26")), "paymentRequestId")
+	assert.Equal(t, 1, retry.n())
 }
 
 func TestAutomaticPixStatusesAreComplete(t *testing.T) {

@@ -64,7 +64,7 @@ func TestBoletosCreateConnectionSecretsStayOutOfErrorsAndLogs(t *testing.T) {
 	assert.NotContains(t, err.Error(), "s3cr3t-boleto-9f8e")
 	assert.NotContains(t, logs.String(), "s3cr3t-boleto-9f8e")
 	_, err = c.Payments.Boletos.CreateConnection(context.Background(), &CreateBoletoConnectionParams{ConnectorID: 225, Credentials: map[string]string{"clientSecret": ""}})
-	requirePayParamErr(t, err, "credentials.clientSecret")
+	requireParamErr(t, err, "credentials.clientSecret")
 	assert.NotContains(t, err.Error(), "s3cr3t")
 }
 
@@ -80,9 +80,9 @@ func TestBoletosCreateConnectionChecks(t *testing.T) {
 		{&CreateBoletoConnectionParams{ConnectorID: 225, Credentials: map[string]string{" ": "b"}}, "credentials"},
 	} {
 		_, err := c.Payments.Boletos.CreateConnection(context.Background(), tc.p)
-		requirePayParamErr(t, err, tc.param)
+		requireParamErr(t, err, tc.param)
 	}
-	assert.Zero(t, mock.GetTotalCallCount())
+	assertNothingSent(t, mock)
 }
 
 func TestBoletosCreateConnectionFromItem(t *testing.T) {
@@ -93,7 +93,7 @@ func TestBoletosCreateConnectionFromItem(t *testing.T) {
 	assert.JSONEq(t, `{"itemId":"0b7d4c2e-9a1f-4e6b-8c3d-5f2a7e9b1c40"}`, cap.body(t))
 	assert.Equal(t, "b6c7d8e9-f0a1-4b2c-9d3e-4f5a6b7c8d9e", got.ID)
 	_, err = c.Payments.Boletos.CreateConnectionFromItem(context.Background(), "")
-	requirePayParamErr(t, err, "itemId")
+	requireParamErr(t, err, "itemId")
 }
 
 func TestBoletosCreate(t *testing.T) {
@@ -138,11 +138,11 @@ func TestBoletosCreateChecks(t *testing.T) {
 		p := validBoletoParams()
 		tc.edit(p)
 		_, err := c.Payments.Boletos.Create(context.Background(), p)
-		requirePayParamErr(t, err, tc.param)
+		requireParamErr(t, err, tc.param)
 	}
 	_, err := c.Payments.Boletos.Create(context.Background(), nil)
-	requirePayParamErr(t, err, "params")
-	assert.Zero(t, mock.GetTotalCallCount())
+	requireParamErr(t, err, "params")
+	assertNothingSent(t, mock)
 
 	// Due today in Brasília is fine (09:00 there by the test clock).
 	cap := onRoute(t, mock, http.MethodPost, "/boletos", 200, fixture(t, "boleto-create", "200"))
@@ -150,7 +150,7 @@ func TestBoletosCreateChecks(t *testing.T) {
 	p.Boleto.DueDate = time.Date(2026, 11, 23, 23, 59, 0, 0, brasilia)
 	_, err = c.Payments.Boletos.Create(context.Background(), p)
 	require.NoError(t, err)
-	assert.Equal(t, 1, cap.count())
+	assert.Equal(t, 1, cap.n())
 }
 
 func TestBoletosCancelAndGet(t *testing.T) {
@@ -175,7 +175,7 @@ func TestBoletosCancelAndGet(t *testing.T) {
 	assert.Equal(t, time.Date(2026, 12, 2, 15, 47, 21, 339000000, time.UTC), *got.PaidAt)
 
 	_, err = c.Payments.Boletos.Cancel(ctx, "")
-	requirePayParamErr(t, err, "id")
+	requireParamErr(t, err, "id")
 	_, err = c.Payments.Boletos.Get(ctx, "")
-	requirePayParamErr(t, err, "id")
+	requireParamErr(t, err, "id")
 }

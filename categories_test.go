@@ -139,14 +139,14 @@ func TestCategoriesCreateRule(t *testing.T) {
 	})
 	require.NoError(t, err)
 	assertRequest(t, rec.req(t, 0), http.MethodPost, "/categories/rules", nil)
-	assert.JSONEq(t, `{"description":"UBER *TRIP","categoryId":"12010000","transactionType":"DEBIT","accountType":"CREDIT_CARD","matchType":"startsWith"}`, string(rec.body(t, 0)))
+	assert.JSONEq(t, `{"description":"UBER *TRIP","categoryId":"12010000","transactionType":"DEBIT","accountType":"CREDIT_CARD","matchType":"startsWith"}`, string(rec.bodyAt(t, 0)))
 	assert.Equal(t, "b4e9a1c7-2d6f-4a85-9c3e-7f0b5d2a8e16", *rule.ID)
 	assert.Equal(t, "Taxi and ride-hailing", rule.Category)
 	assert.Equal(t, "6f1c2a9e-3b7d-4c8e-9a15-2d4f6b8c0e13", *rule.ClientID)
 
 	_, err = c.Categories.CreateRule(context.Background(), CategoryRuleCreateParams{Description: "PADARIA", CategoryID: "11010000"})
 	require.NoError(t, err)
-	assert.JSONEq(t, `{"description":"PADARIA","categoryId":"11010000"}`, string(rec.body(t, 1)), "optional fields are left out")
+	assert.JSONEq(t, `{"description":"PADARIA","categoryId":"11010000"}`, string(rec.bodyAt(t, 1)), "optional fields are left out")
 }
 
 func TestCategoriesCreateRuleErrors(t *testing.T) {
@@ -175,7 +175,7 @@ func TestCategoriesDeleteRule(t *testing.T) {
 	rec := on(mock, http.MethodDelete, "/categories/rules/"+id, httpmock.NewStringResponder(http.StatusNoContent, ""))
 	require.NoError(t, c.Categories.DeleteRule(context.Background(), id))
 	assertRequest(t, rec.req(t, 0), http.MethodDelete, "/categories/rules/"+id, nil)
-	assert.Empty(t, rec.body(t, 0))
+	assert.Empty(t, rec.bodyAt(t, 0))
 
 	for _, tc := range []struct {
 		status   int

@@ -169,7 +169,7 @@ func TestConnectorsLocalValidation(t *testing.T) {
 		})
 	}
 	assert.Empty(t, mock.GetCallCountInfo()["GET "+u("/connectors")])
-	assert.Zero(t, mock.GetTotalCallCount())
+	assertNothingSent(t, mock)
 }
 
 func TestConnectorFixturesRoundTrip(t *testing.T) {

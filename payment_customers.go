@@ -36,7 +36,7 @@ type PaymentCustomer struct {
 	CNPJ *string `json:"cnpj,omitempty"`
 	// Connector is the institution offered first on the payment page
 	// (connector).
-	Connector *PaymentConnector `json:"connector,omitempty"`
+	Connector *Connector `json:"connector,omitempty"`
 	// CreatedAt is when it was created (createdAt).
 	CreatedAt time.Time `json:"createdAt"`
 	// UpdatedAt is when it last changed (updatedAt).

@@ -33,13 +33,15 @@ func TestPaymentCustomersList(t *testing.T) {
 	assert.Equal(t, "***.456.789-**", *page.Results[0].CPF)
 	require.NotNil(t, page.Results[0].Connector)
 	assert.Equal(t, 612, page.Results[0].Connector.ID)
+	assert.Equal(t, ConnectorTypePersonalBank, *page.Results[0].Connector.Type)
+	assert.Equal(t, CountryBR, *page.Results[0].Connector.Country)
 	assert.Equal(t, PaymentCustomerBusiness, page.Results[1].Type)
 	assert.Equal(t, "**.987.654/0001-**", *page.Results[1].CNPJ)
 
 	_, err = c.Payments.Customers.List(context.Background(), &PaymentCustomerListParams{CNPJ: "123"})
-	requirePayParamErr(t, err, "cnpj")
+	requireParamErr(t, err, "cnpj")
 	_, err = c.Payments.Customers.List(context.Background(), &PaymentCustomerListParams{PageSize: 501})
-	requirePayParamErr(t, err, "pageSize")
+	requireParamErr(t, err, "pageSize")
 }
 
 func TestPaymentCustomersAll(t *testing.T) {
@@ -92,7 +94,7 @@ func TestPaymentCustomersCreateChecks(t *testing.T) {
 		{&CreatePaymentCustomerParams{Type: PaymentCustomerIndividual, Name: "João", CPF: "12345678909", ConnectorID: Ptr(-1)}, "connectorId"},
 	} {
 		_, err := c.Payments.Customers.Create(ctx, tc.p)
-		requirePayParamErr(t, err, tc.param)
+		requireParamErr(t, err, tc.param)
 	}
 	assert.Empty(t, mock.GetCallCountInfo()["POST "+u("/payments/customers")], "nothing sent")
 	// A business with a punctuated CNPJ is fine and sent as digits.
@@ -113,7 +115,7 @@ func TestPaymentCustomersGet(t *testing.T) {
 	assert.Equal(t, "joao.almeida@exemplo.com.br", *got.Email)
 	assert.Equal(t, "Nubank", *got.Connector.Name)
 	_, err = c.Payments.Customers.Get(context.Background(), " ")
-	requirePayParamErr(t, err, "id")
+	requireParamErr(t, err, "id")
 
 	onRoute(t, mock, http.MethodGet, "/payments/customers/missing", 404, fixture(t, "payment-customer-retrieve", "404"))
 	_, err = c.Payments.Customers.Get(context.Background(), "missing")
@@ -129,12 +131,12 @@ func TestPaymentCustomersUpdate(t *testing.T) {
 	assert.Equal(t, "joao.pedro@exemplo.com.br", *got.Email)
 
 	_, err = c.Payments.Customers.Update(context.Background(), customerID, &UpdatePaymentCustomerParams{})
-	requirePayParamErr(t, err, "params")
+	requireParamErr(t, err, "params")
 	_, err = c.Payments.Customers.Update(context.Background(), customerID, &UpdatePaymentCustomerParams{Type: "X"})
-	requirePayParamErr(t, err, "type")
+	requireParamErr(t, err, "type")
 	_, err = c.Payments.Customers.Update(context.Background(), "", &UpdatePaymentCustomerParams{Name: "X"})
-	requirePayParamErr(t, err, "id")
-	assert.Equal(t, 1, cap.count())
+	requireParamErr(t, err, "id")
+	assert.Equal(t, 1, cap.n())
 }
 
 func TestPaymentCustomersDelete(t *testing.T) {
@@ -143,5 +145,5 @@ func TestPaymentCustomersDelete(t *testing.T) {
 	require.NoError(t, c.Payments.Customers.Delete(context.Background(), customerID))
 	r, _ := cap.one(t)
 	assert.Equal(t, http.MethodDelete, r.Method)
-	requirePayParamErr(t, c.Payments.Customers.Delete(context.Background(), ""), "id")
+	requireParamErr(t, c.Payments.Customers.Delete(context.Background(), ""), "id")
 }

@@ -169,7 +169,7 @@ type PaymentIntent struct {
 	// PaymentRequest is the request it pays (paymentRequest).
 	PaymentRequest *PaymentRequest `json:"paymentRequest,omitempty"`
 	// Connector is the payer's institution (connector).
-	Connector *PaymentConnector `json:"connector,omitempty"`
+	Connector *Connector `json:"connector,omitempty"`
 	// ConsentURL is where the payer authorises the payment (consentUrl).
 	ConsentURL *string `json:"consentUrl,omitempty"`
 	// ReferenceID is the PIX identifier of the payment (referenceId).

@@ -2,7 +2,6 @@ package pluggy
 
 import (
 	"context"
-	"encoding/json"
 	"net/http"
 	"testing"
 	"time"
@@ -34,10 +33,14 @@ func TestPaymentIntentsCreate(t *testing.T) {
 	assert.Equal(t, PaymentRequestInProgress, got.PaymentRequest.Status)
 	assert.Equal(t, 601, got.Connector.ID)
 	assert.True(t, *got.Connector.SupportsPaymentInitiation)
-	assert.JSONEq(t, `{"status":"ONLINE"}`, string(got.Connector.Health))
-	var creds []map[string]any
-	require.NoError(t, json.Unmarshal(got.Connector.Credentials, &creds))
-	assert.Equal(t, "cpf", creds[0]["name"])
+	require.NotNil(t, got.Connector.Health)
+	assert.Equal(t, ConnectorOnline, *got.Connector.Health.Status)
+	assert.Equal(t, ConnectorTypePersonalBank, *got.Connector.Type)
+	assert.Equal(t, []Product{ProductPaymentData}, got.Connector.Products)
+	cpf, ok := got.Connector.Credential("cpf")
+	require.True(t, ok)
+	assert.Equal(t, ParameterNumber, cpf.Type)
+	assert.Equal(t, "O CPF deve ter 11 dígitos", *cpf.ValidationMessage)
 }
 
 func TestPaymentIntentsCreateChecks(t *testing.T) {
@@ -58,9 +61,9 @@ func TestPaymentIntentsCreateChecks(t *testing.T) {
 		{&CreatePaymentIntentParams{PaymentRequestID: requestID, Parameters: &PaymentIntentParameters{CPF: "12345678909"}, IsDynamicPix: Ptr(true)}, "isDynamicPix"},
 	} {
 		_, err := c.Payments.Intents.Create(ctx, tc.p)
-		requirePayParamErr(t, err, tc.param)
+		requireParamErr(t, err, tc.param)
 	}
-	assert.Zero(t, mock.GetTotalCallCount())
+	assertNothingSent(t, mock)
 
 	// The PIX method needs no payer parameters.
 	cap := onRoute(t, mock, http.MethodPost, "/payments/intents", 200, fixture(t, "payment-intent-retrieve", "200-pix"))
@@ -83,7 +86,7 @@ func TestPaymentIntentsList(t *testing.T) {
 	assert.True(t, page.Results[0].Status.IsFailure())
 	assert.Equal(t, PaymentIntentPaymentCompleted, page.Results[1].Status)
 	_, err = c.Payments.Intents.List(context.Background(), "")
-	requirePayParamErr(t, err, "paymentRequestId")
+	requireParamErr(t, err, "paymentRequestId")
 }
 
 func TestPaymentIntentsGet(t *testing.T) {
@@ -108,7 +111,7 @@ func TestPaymentIntentsGet(t *testing.T) {
 	assert.Equal(t, PaymentRequestError, got.PaymentRequest.Status)
 
 	_, err = c.Payments.Intents.Get(context.Background(), "")
-	requirePayParamErr(t, err, "id")
+	requireParamErr(t, err, "id")
 }
 
 func TestPaymentIntentStatuses(t *testing.T) {
@@ -154,9 +157,9 @@ func TestPaymentIntentsWait(t *testing.T) {
 	assert.Equal(t, 5, n)
 
 	_, err = c.Payments.Intents.Wait(context.Background(), intentID, -time.Second, nil)
-	requirePayParamErr(t, err, "interval")
+	requireParamErr(t, err, "interval")
 	_, err = c.Payments.Intents.Wait(context.Background(), "", 0, nil)
-	requirePayParamErr(t, err, "id")
+	requireParamErr(t, err, "id")
 }
 
 func TestPaymentIntentsWaitEndsWithContext(t *testing.T) {

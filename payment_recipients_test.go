@@ -35,7 +35,7 @@ func TestPaymentRecipientsList(t *testing.T) {
 	assert.Nil(t, page.Results[1].PixKey)
 
 	_, err = c.Payments.Recipients.List(context.Background(), &PaymentRecipientListParams{TaxNumber: "123"})
-	requirePayParamErr(t, err, "taxNumber")
+	requireParamErr(t, err, "taxNumber")
 }
 
 func TestPaymentRecipientsAll(t *testing.T) {
@@ -104,7 +104,7 @@ func TestPaymentRecipientsCreateChecks(t *testing.T) {
 		{&CreatePaymentRecipientParams{TaxNumber: "12345678909", Name: "X", PaymentInstitutionID: institutionID, Account: &PaymentRecipientAccount{Branch: "1", Number: "2"}}, "account.type"},
 	} {
 		_, err := c.Payments.Recipients.Create(ctx, tc.p)
-		requirePayParamErr(t, err, tc.param)
+		requireParamErr(t, err, tc.param)
 	}
 	assert.Zero(t, mock.GetTotalCallCount(), "nothing sent")
 }
@@ -123,7 +123,7 @@ func TestPaymentRecipientsGet(t *testing.T) {
 	_, err = c.Payments.Recipients.Get(context.Background(), "gone")
 	assert.True(t, IsNotFound(err))
 	_, err = c.Payments.Recipients.Get(context.Background(), "")
-	requirePayParamErr(t, err, "id")
+	requireParamErr(t, err, "id")
 }
 
 func TestPaymentRecipientsPathIsEscaped(t *testing.T) {
@@ -149,13 +149,13 @@ func TestPaymentRecipientsUpdate(t *testing.T) {
 	assert.Equal(t, "Mariana Costa Ribeiro Alves", got.Name)
 
 	_, err = c.Payments.Recipients.Update(context.Background(), id, &UpdatePaymentRecipientParams{})
-	requirePayParamErr(t, err, "params")
+	requireParamErr(t, err, "params")
 	_, err = c.Payments.Recipients.Update(context.Background(), id, &UpdatePaymentRecipientParams{TaxNumber: "1"})
-	requirePayParamErr(t, err, "taxNumber")
+	requireParamErr(t, err, "taxNumber")
 	_, err = c.Payments.Recipients.Update(context.Background(), id, &UpdatePaymentRecipientParams{Account: &PaymentRecipientAccount{}})
-	requirePayParamErr(t, err, "account.branch")
+	requireParamErr(t, err, "account.branch")
 	_, err = c.Payments.Recipients.Update(context.Background(), id, nil)
-	requirePayParamErr(t, err, "params")
+	requireParamErr(t, err, "params")
 }
 
 func TestPaymentRecipientsDelete(t *testing.T) {
@@ -164,7 +164,7 @@ func TestPaymentRecipientsDelete(t *testing.T) {
 	require.NoError(t, c.Payments.Recipients.Delete(context.Background(), recipientID))
 	r, _ := cap.one(t)
 	assert.Equal(t, http.MethodDelete, r.Method)
-	requirePayParamErr(t, c.Payments.Recipients.Delete(context.Background(), ""), "id")
+	requireParamErr(t, c.Payments.Recipients.Delete(context.Background(), ""), "id")
 }
 
 func TestPaymentInstitutionsListAndAll(t *testing.T) {
@@ -203,7 +203,7 @@ func TestPaymentInstitutionsListAndAll(t *testing.T) {
 	assert.Equal(t, []string{"1"}, pages)
 
 	_, err = c.Payments.Recipients.ListInstitutions(ctx, &PaymentInstitutionListParams{Page: -1})
-	requirePayParamErr(t, err, "page")
+	requireParamErr(t, err, "page")
 }
 
 func TestPaymentInstitutionsGet(t *testing.T) {
@@ -216,5 +216,5 @@ func TestPaymentInstitutionsGet(t *testing.T) {
 	assert.Equal(t, "37880206", got.ISPB)
 	assert.Nil(t, got.Compe)
 	_, err = c.Payments.Recipients.GetInstitution(context.Background(), "")
-	requirePayParamErr(t, err, "id")
+	requireParamErr(t, err, "id")
 }

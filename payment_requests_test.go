@@ -85,9 +85,9 @@ func TestPaymentRequestsCreateChecks(t *testing.T) {
 		{&CreatePaymentRequestParams{Amount: MustDecimal("10"), Schedule: &DailySchedule{StartDate: mustDate(t, "2026-12-01"), Occurrences: 100}}, "schedule.occurrences"},
 	} {
 		_, err := c.Payments.Requests.Create(ctx, tc.p)
-		requirePayParamErr(t, err, tc.param)
+		requireParamErr(t, err, tc.param)
 	}
-	assert.Zero(t, mock.GetTotalCallCount())
+	assertNothingSent(t, mock)
 }
 
 func TestPaymentRequestsCreatePixQR(t *testing.T) {
@@ -110,10 +110,10 @@ func TestPaymentRequestsCreatePixQR(t *testing.T) {
 		require.ErrorAs(t, err, &pe)
 	}
 	_, err = c.Payments.Requests.CreatePixQR(context.Background(), &CreatePixQRPaymentRequestParams{})
-	requirePayParamErr(t, err, "pixQrCode")
+	requireParamErr(t, err, "pixQrCode")
 	_, err = c.Payments.Requests.CreatePixQR(context.Background(), &CreatePixQRPaymentRequestParams{PixQRCode: samplePix, CallbackURLs: &PaymentCallbackURLs{Success: "nope"}})
-	requirePayParamErr(t, err, "callbackUrls.success")
-	assert.Equal(t, 1, cap.count())
+	requireParamErr(t, err, "callbackUrls.success")
+	assert.Equal(t, 1, cap.n())
 }
 
 func TestPaymentRequestsGet(t *testing.T) {
@@ -192,7 +192,7 @@ func TestPaymentRequestsListAndAll(t *testing.T) {
 		{&PaymentRequestListParams{PageSize: -1}, "pageSize"},
 	} {
 		_, err := c.Payments.Requests.List(ctx, tc.p)
-		requirePayParamErr(t, err, tc.param)
+		requireParamErr(t, err, tc.param)
 	}
 	assert.Len(t, queries, 3)
 }
@@ -209,12 +209,12 @@ func TestPaymentRequestsUpdate(t *testing.T) {
 	assert.Equal(t, "Pedido #4521 - com entrega", *got.Description)
 
 	_, err = c.Payments.Requests.Update(context.Background(), requestID, &UpdatePaymentRequestParams{})
-	requirePayParamErr(t, err, "params")
+	requireParamErr(t, err, "params")
 	_, err = c.Payments.Requests.Update(context.Background(), requestID, &UpdatePaymentRequestParams{Amount: MustDecimal("-1")})
-	requirePayParamErr(t, err, "amount")
+	requireParamErr(t, err, "amount")
 	_, err = c.Payments.Requests.Update(context.Background(), "", &UpdatePaymentRequestParams{Description: "x"})
-	requirePayParamErr(t, err, "id")
-	assert.Equal(t, 1, cap.count())
+	requireParamErr(t, err, "id")
+	assert.Equal(t, 1, cap.n())
 }
 
 func TestPaymentRequestsDelete(t *testing.T) {
@@ -224,5 +224,5 @@ func TestPaymentRequestsDelete(t *testing.T) {
 	r, b := cap.one(t)
 	assert.Equal(t, http.MethodDelete, r.Method)
 	assert.Empty(t, b)
-	requirePayParamErr(t, c.Payments.Requests.Delete(context.Background(), ""), "id")
+	requireParamErr(t, c.Payments.Requests.Delete(context.Background(), ""), "id")
 }

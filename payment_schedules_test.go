@@ -25,7 +25,7 @@ func TestPaymentSchedulesList(t *testing.T) {
 	assert.Equal(t, "SALDO_INSUFICIENTE", *page.Results[1].ErrorDetail.Code)
 	assert.Equal(t, SchedulePaymentScheduled, page.Results[2].Status)
 	_, err = c.Payments.Schedules.List(context.Background(), "")
-	requirePayParamErr(t, err, "paymentRequestId")
+	requireParamErr(t, err, "paymentRequestId")
 }
 
 func TestPaymentSchedulesCancelAnswers204(t *testing.T) {
@@ -45,7 +45,7 @@ func TestPaymentSchedulesCancelAnswers204(t *testing.T) {
 	assert.Equal(t, "/api/payments/requests/"+requestID+"/schedules/"+sid+"/cancel", r.URL.Path)
 	assert.Empty(t, b)
 
-	requirePayParamErr(t, c.Payments.Schedules.CancelAll(ctx, ""), "paymentRequestId")
-	requirePayParamErr(t, c.Payments.Schedules.Cancel(ctx, requestID, ""), "scheduleId")
-	requirePayParamErr(t, c.Payments.Schedules.Cancel(ctx, "", sid), "paymentRequestId")
+	requireParamErr(t, c.Payments.Schedules.CancelAll(ctx, ""), "paymentRequestId")
+	requireParamErr(t, c.Payments.Schedules.Cancel(ctx, requestID, ""), "scheduleId")
+	requireParamErr(t, c.Payments.Schedules.Cancel(ctx, "", sid), "paymentRequestId")
 }

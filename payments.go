@@ -27,7 +27,6 @@ package pluggy
 import (
 	"encoding/json"
 	"fmt"
-	"net/url"
 	"strings"
 	"time"
 )
@@ -183,7 +182,7 @@ func (u *PaymentCallbackURLs) check(param string) error {
 		return nil
 	}
 	for _, f := range []struct{ name, v string }{{"success", u.Success}, {"pending", u.Pending}, {"error", u.Error}} {
-		if err := checkCallbackURL(param+"."+f.name, f.v); err != nil {
+		if err := checkHTTPURL(param+"."+f.name, f.v); err != nil {
 			return err
 		}
 	}
@@ -341,61 +340,6 @@ type BoletoRecipient struct {
 	TaxNumber string `json:"taxNumber"`
 	// Name is the beneficiary's name (name).
 	Name string `json:"name"`
-}
-
-// PaymentConnector is the institution attached to a payment customer,
-// payment intent or smart transfer preauthorization (the API's Connector).
-// The common fields are typed; Credentials and Health are kept as the API
-// sent them, so that nothing is lost when the value is encoded again.
-type PaymentConnector struct {
-	// ID is the connector's identifier (id).
-	ID int `json:"id"`
-	// Name is the institution's name (name).
-	Name *string `json:"name,omitempty"`
-	// InstitutionURL is the institution's home page (institutionUrl).
-	InstitutionURL *string `json:"institutionUrl,omitempty"`
-	// ImageURL is the institution's logo (imageUrl).
-	ImageURL *string `json:"imageUrl,omitempty"`
-	// PrimaryColor is the institution's colour in hex, without '#'
-	// (primaryColor).
-	PrimaryColor *string `json:"primaryColor,omitempty"`
-	// Type is the kind of institution, e.g. PERSONAL_BANK (type).
-	Type *string `json:"type,omitempty"`
-	// Country is the institution's country, e.g. BR (country).
-	Country *string `json:"country,omitempty"`
-	// Credentials are the connector's credentials, as sent (credentials).
-	Credentials json.RawMessage `json:"credentials,omitempty"`
-	// HasMFA tells that the connector asks for a second factor (hasMFA).
-	HasMFA *bool `json:"hasMFA,omitempty"`
-	// Products are the products the connector collects (products).
-	Products []string `json:"products,omitempty"`
-	// OAuth tells an OAuth connector (oauth).
-	OAuth *bool `json:"oauth,omitempty"`
-	// OAuthURL is where older OAuth connectors send the user (oauthUrl).
-	OAuthURL *string `json:"oauthUrl,omitempty"`
-	// ResetPasswordURL is the institution's password reset page
-	// (resetPasswordUrl).
-	ResetPasswordURL *string `json:"resetPasswordUrl,omitempty"`
-	// Health is the connector's health, as sent (health).
-	Health json.RawMessage `json:"health,omitempty"`
-	// IsOpenFinance tells a regulated Open Finance connector (isOpenFinance).
-	IsOpenFinance *bool `json:"isOpenFinance,omitempty"`
-	// IsSandbox tells a sandbox connector (isSandbox; sent by the live API).
-	IsSandbox *bool `json:"isSandbox,omitempty"`
-	// SupportsPaymentInitiation (supportsPaymentInitiation).
-	SupportsPaymentInitiation *bool `json:"supportsPaymentInitiation,omitempty"`
-	// SupportsScheduledPayments (supportsScheduledPayments).
-	SupportsScheduledPayments *bool `json:"supportsScheduledPayments,omitempty"`
-	// SupportsSmartTransfers (supportsSmartTransfers).
-	SupportsSmartTransfers *bool `json:"supportsSmartTransfers,omitempty"`
-	// SupportsBoletoManagement (supportsBoletoManagement).
-	SupportsBoletoManagement *bool `json:"supportsBoletoManagement,omitempty"`
-	// SupportsAutomaticPix (supportsAutomaticPix).
-	SupportsAutomaticPix *bool `json:"supportsAutomaticPix,omitempty"`
-	// CreatedAt is when the connector was created (createdAt).
-	CreatedAt *time.Time `json:"createdAt,omitempty"`
-	// UpdatedAt is when it last changed (updatedAt).
-	UpdatedAt *time.Time `json:"updatedAt,omitempty"`
 }
 
 // ScheduleType is the kind of a payment schedule (the schedule's "type").
@@ -890,18 +834,6 @@ func checkDateRange(from, to Date) error {
 	}
 	if !from.IsZero() && !to.IsZero() && to.Before(from) {
 		return paramErr("from", "%s is after to (%s)", from, to)
-	}
-	return nil
-}
-
-// checkCallbackURL requires an absolute http(s) URL when raw is set.
-func checkCallbackURL(param, raw string) error {
-	if raw == "" {
-		return nil
-	}
-	u, err := url.Parse(raw)
-	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return paramErr(param, "must be an absolute http(s) URL")
 	}
 	return nil
 }

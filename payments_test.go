@@ -4,13 +4,10 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"io"
 	"net/http"
-	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -18,81 +15,6 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
-
-// capture records the requests one route received.
-type capture struct {
-	mu     sync.Mutex
-	reqs   []*http.Request
-	bodies [][]byte
-}
-
-// onRoute answers method+path (any query) with status and body, recording
-// each request.
-func onRoute(t *testing.T, mock *httpmock.MockTransport, method, path string, status int, body []byte) *capture {
-	t.Helper()
-	c := &capture{}
-	mock.RegisterResponder(method, u(path), func(r *http.Request) (*http.Response, error) {
-		var b []byte
-		if r.Body != nil {
-			b, _ = io.ReadAll(r.Body)
-		}
-		c.mu.Lock()
-		c.reqs = append(c.reqs, r)
-		c.bodies = append(c.bodies, b)
-		c.mu.Unlock()
-		resp := httpmock.NewBytesResponse(status, body)
-		if len(body) > 0 {
-			resp.Header.Set("Content-Type", "application/json")
-		}
-		return resp, nil
-	})
-	return c
-}
-
-// one returns the only request received, failing otherwise.
-func (c *capture) one(t *testing.T) (*http.Request, []byte) {
-	t.Helper()
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	require.Len(t, c.reqs, 1, "requests received")
-	return c.reqs[0], c.bodies[0]
-}
-
-// body returns the only request's body, as a JSON string ("" when empty).
-func (c *capture) body(t *testing.T) string {
-	t.Helper()
-	_, b := c.one(t)
-	return string(b)
-}
-
-// query returns the only request's query.
-func (c *capture) query(t *testing.T) url.Values {
-	t.Helper()
-	r, _ := c.one(t)
-	return r.URL.Query()
-}
-
-// count returns how many requests were received.
-func (c *capture) count() int {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return len(c.reqs)
-}
-
-func requirePayParamErr(t *testing.T, err error, param string) {
-	t.Helper()
-	var pe *ParamError
-	require.ErrorAs(t, err, &pe)
-	assert.Equal(t, param, pe.Param, "param of %v", err)
-	assert.ErrorIs(t, err, ErrInvalidParam)
-}
-
-func mustDate(t *testing.T, s string) Date {
-	t.Helper()
-	d, err := ParseDate(s)
-	require.NoError(t, err)
-	return d
-}
 
 // The test client's clock reads 2026-11-23 12:00 UTC: 09:00 in Brasília.
 var testToday = Date{2026, time.November, 23}
@@ -162,7 +84,7 @@ func TestAmountChecks(t *testing.T) {
 			assert.NoError(t, err, tc.d.String())
 			continue
 		}
-		requirePayParamErr(t, err, "amount")
+		requireParamErr(t, err, "amount")
 		assert.Contains(t, err.Error(), tc.want)
 	}
 }
@@ -191,27 +113,29 @@ func TestTaxDigits(t *testing.T) {
 			assert.Equal(t, tc.want, got)
 			continue
 		}
-		requirePayParamErr(t, err, "cpf")
+		requireParamErr(t, err, "cpf")
 		assert.Contains(t, err.Error(), tc.errPart, tc.in)
 	}
 }
 
 func TestDateChecks(t *testing.T) {
-	requirePayParamErr(t, checkFutureDate("date", Date{}, testToday), "date")
+	requireParamErr(t, checkFutureDate("date", Date{}, testToday), "date")
 	err := checkFutureDate("date", Date{2027, time.February, 30}, testToday)
-	requirePayParamErr(t, err, "date")
+	requireParamErr(t, err, "date")
 	assert.Contains(t, err.Error(), "not a calendar date")
 	err = checkFutureDate("date", Date{2026, time.November, 22}, testToday)
-	requirePayParamErr(t, err, "date")
+	requireParamErr(t, err, "date")
 	assert.Contains(t, err.Error(), "in the past")
 	assert.NoError(t, checkFutureDate("date", testToday, testToday))
 	assert.NoError(t, checkDateRange(Date{}, Date{}))
-	requirePayParamErr(t, checkDateRange(mustDate(t, "2026-11-10"), mustDate(t, "2026-11-01")), "from")
-	requirePayParamErr(t, checkDateRange(Date{2026, 13, 1}, Date{}), "from")
-	requirePayParamErr(t, checkDateRange(Date{}, Date{2026, 4, 31}), "to")
-	requirePayParamErr(t, checkCallbackURL("callbackUrls.success", "/relative"), "callbackUrls.success")
-	requirePayParamErr(t, checkCallbackURL("callbackUrls.success", "ftp://x.com"), "callbackUrls.success")
-	assert.NoError(t, checkCallbackURL("callbackUrls.success", "https://loja.com.br/ok"))
+	requireParamErr(t, checkDateRange(mustDate(t, "2026-11-10"), mustDate(t, "2026-11-01")), "from")
+	requireParamErr(t, checkDateRange(Date{2026, 13, 1}, Date{}), "from")
+	requireParamErr(t, checkDateRange(Date{}, Date{2026, 4, 31}), "to")
+	requireParamErr(t, checkHTTPURL("callbackUrls.success", "/relative"), "callbackUrls.success")
+	requireParamErr(t, checkHTTPURL("callbackUrls.success", "ftp://x.com"), "callbackUrls.success")
+	assert.NoError(t, checkHTTPURL("callbackUrls.success", "https://loja.com.br/ok"))
+	requireParamErr(t, checkHTTPURL("callbackUrls.error", "https://"), "callbackUrls.error")
+	assert.NoError(t, checkHTTPURL("callbackUrls.pending", ""), "an unset callback is fine")
 }
 
 func TestScheduleUnionEncodesAndDecodesByType(t *testing.T) {
@@ -309,7 +233,7 @@ func TestScheduleChecks(t *testing.T) {
 		{(*SingleSchedule)(nil), "schedule"},
 		{&UnknownSchedule{}, "schedule.type"},
 	} {
-		requirePayParamErr(t, checkSchedule("schedule", tc.s, testToday), tc.param)
+		requireParamErr(t, checkSchedule("schedule", tc.s, testToday), tc.param)
 	}
 	for _, s := range []Schedule{
 		&SingleSchedule{Date: testToday},
@@ -422,7 +346,7 @@ func TestPaymentPOSTsAreSentOnceOn5xx(t *testing.T) {
 			require.ErrorAs(t, err, &apiErr)
 			assert.Equal(t, http.StatusBadGateway, apiErr.StatusCode)
 			assert.Equal(t, p.route, apiErr.Route)
-			assert.Equal(t, 1, cap.count(), "a POST the server may have acted on is sent once")
+			assert.Equal(t, 1, cap.n(), "a POST the server may have acted on is sent once")
 			assert.Equal(t, 1, mock.GetCallCountInfo()["POST "+u(p.path)])
 		})
 	}
@@ -472,7 +396,7 @@ func TestPaymentGETsAreRetriedOn5xx(t *testing.T) {
 	cap := onRoute(t, mock, http.MethodDelete, "/payments/customers/"+id, http.StatusInternalServerError, []byte(`{"code":500,"message":"Internal Server Error"}`))
 	err = c.Payments.Customers.Delete(ctx, id)
 	require.Error(t, err)
-	assert.Equal(t, 1+DefaultRetries, cap.count())
+	assert.Equal(t, 1+DefaultRetries, cap.n())
 }
 
 func TestPaymentPOSTNotReplayedAfterConnectionDrop(t *testing.T) {

@@ -83,10 +83,10 @@ func (u *SmartTransferCallbackURLs) check(param string) error {
 	if u == nil {
 		return nil
 	}
-	if err := checkCallbackURL(param+".success", u.Success); err != nil {
+	if err := checkHTTPURL(param+".success", u.Success); err != nil {
 		return err
 	}
-	return checkCallbackURL(param+".error", u.Error)
+	return checkHTTPURL(param+".error", u.Error)
 }
 
 // SmartTransferPeriodicLimit limits the payments of one period
@@ -185,7 +185,7 @@ type SmartTransferPreauthorization struct {
 	// Recipients may be paid under it (recipients).
 	Recipients []PaymentRecipient `json:"recipients"`
 	// Connector is the payer's institution (connector).
-	Connector PaymentConnector `json:"connector"`
+	Connector Connector `json:"connector"`
 	// CreatedAt is when it was created (createdAt).
 	CreatedAt time.Time `json:"createdAt"`
 	// UpdatedAt is when it last changed (updatedAt).

@@ -26,6 +26,8 @@ func TestSmartTransferPreauthorizationsListAndAll(t *testing.T) {
 	assert.Equal(t, SmartTransferPreauthorizationCompleted, p.Status)
 	assert.Len(t, p.Recipients, 2)
 	assert.Equal(t, 601, p.Connector.ID)
+	assert.Equal(t, ConnectorOnline, *p.Connector.Health.Status)
+	assert.True(t, *p.Connector.SupportsSmartTransfers)
 	assert.Equal(t, "50000", p.Configuration.TotalAllowedAmount.String())
 	assert.Equal(t, "2500.75", p.Configuration.TransactionLimit.String())
 	assert.Equal(t, 10, *p.Configuration.PeriodicLimits.Day.QuantityLimit)
@@ -41,7 +43,7 @@ func TestSmartTransferPreauthorizationsListAndAll(t *testing.T) {
 	}
 	assert.Equal(t, 2, n)
 	_, err = c.Payments.SmartTransfers.ListPreauthorizations(context.Background(), &SmartTransferListParams{PageSize: 600})
-	requirePayParamErr(t, err, "pageSize")
+	requireParamErr(t, err, "pageSize")
 }
 
 func TestSmartTransferCreatePreauthorization(t *testing.T) {
@@ -98,11 +100,11 @@ func TestSmartTransferCreatePreauthorizationChecks(t *testing.T) {
 		p := valid()
 		tc.edit(p)
 		_, err := c.Payments.SmartTransfers.CreatePreauthorization(context.Background(), p)
-		requirePayParamErr(t, err, tc.param)
+		requireParamErr(t, err, tc.param)
 	}
 	_, err := c.Payments.SmartTransfers.CreatePreauthorization(context.Background(), nil)
-	requirePayParamErr(t, err, "params")
-	assert.Zero(t, mock.GetTotalCallCount())
+	requireParamErr(t, err, "params")
+	assertNothingSent(t, mock)
 }
 
 func TestSmartTransferGetPreauthorization(t *testing.T) {
@@ -118,7 +120,7 @@ func TestSmartTransferGetPreauthorization(t *testing.T) {
 	_, err = c.Payments.SmartTransfers.GetPreauthorization(context.Background(), "none")
 	assert.True(t, IsNotFound(err))
 	_, err = c.Payments.SmartTransfers.GetPreauthorization(context.Background(), "")
-	requirePayParamErr(t, err, "id")
+	requireParamErr(t, err, "id")
 }
 
 func TestSmartTransferPaymentsListAndAll(t *testing.T) {
@@ -150,11 +152,11 @@ func TestSmartTransferPaymentsListAndAll(t *testing.T) {
 	assert.Equal(t, "from=2026-11-01&page=1&pageSize=50&to=2026-11-30", queries[1])
 
 	_, err = c.Payments.SmartTransfers.ListPayments(ctx, "", nil)
-	requirePayParamErr(t, err, "preauthorizationId")
+	requireParamErr(t, err, "preauthorizationId")
 	_, err = c.Payments.SmartTransfers.ListPayments(ctx, preauthID, &SmartTransferPaymentListParams{From: mustDate(t, "2026-12-01"), To: mustDate(t, "2026-11-01")})
-	requirePayParamErr(t, err, "from")
+	requireParamErr(t, err, "from")
 	for _, err := range c.Payments.SmartTransfers.AllPayments(ctx, "", nil) {
-		requirePayParamErr(t, err, "preauthorizationId")
+		requireParamErr(t, err, "preauthorizationId")
 	}
 }
 
@@ -182,9 +184,9 @@ func TestSmartTransferCreatePayment(t *testing.T) {
 		{&CreateSmartTransferPaymentParams{PreauthorizationID: "p", RecipientID: "r", Amount: MustDecimal("0.001")}, "amount"},
 	} {
 		_, err := c.Payments.SmartTransfers.CreatePayment(context.Background(), tc.p)
-		requirePayParamErr(t, err, tc.param)
+		requireParamErr(t, err, tc.param)
 	}
-	assert.Equal(t, 1, cap.count())
+	assert.Equal(t, 1, cap.n())
 
 	onRoute(t, mock, http.MethodPost, "/smart-transfers/payments", 400, fixture(t, "smart-transfer-payment-create", "400"))
 	_, err = c.Payments.SmartTransfers.CreatePayment(context.Background(), &CreateSmartTransferPaymentParams{PreauthorizationID: "p", RecipientID: "r", Amount: MustDecimal("1")})
@@ -203,5 +205,5 @@ func TestSmartTransferGetPayment(t *testing.T) {
 	assert.Equal(t, SmartTransferPaymentCompleted, got.Status)
 	assert.Equal(t, "Mariana Costa Ribeiro", got.Recipient.Name)
 	_, err = c.Payments.SmartTransfers.GetPayment(context.Background(), "")
-	requirePayParamErr(t, err, "id")
+	requireParamErr(t, err, "id")
 }

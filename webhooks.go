@@ -608,9 +608,9 @@ type ItemEvent struct {
 type ConnectorStatusEvent struct {
 	// Data holds the new status (data).
 	Data struct {
-		// Status is the connector's health: ONLINE, OFFLINE or UNSTABLE
-		// (status).
-		Status string `json:"status"`
+		// Status is the connector's health: ONLINE, OFFLINE or UNSTABLE; a
+		// value this version does not list decodes as is (status).
+		Status ConnectorHealthStatus `json:"status"`
 	} `json:"data"`
 }
 
@@ -687,9 +687,10 @@ type PaymentRequestEvent struct {
 	PaymentRequestID string `json:"paymentRequestId"`
 	// Data holds its new status (data).
 	Data struct {
-		// Status is the payment request's status (a PaymentRequestStatus
-		// value: AUTHORIZED, COMPLETED, ERROR, CANCELED, ...) (status).
-		Status string `json:"status"`
+		// Status is the payment request's new status (AUTHORIZED,
+		// COMPLETED, ERROR, CANCELED, ...); a value this version does not
+		// list decodes as is (status).
+		Status PaymentRequestStatus `json:"status"`
 	} `json:"data"`
 }
 
@@ -710,8 +711,9 @@ type ScheduledPaymentEvent struct {
 type BoletoEvent struct {
 	// BoletoID is the boleto (boletoId).
 	BoletoID string `json:"boletoId,omitempty"`
-	// Status is its new status (OPEN, PAID, OVERDUE, CANCELLED, ...) (status).
-	Status string `json:"status,omitempty"`
+	// Status is its new status (OPEN, PAID, OVERDUE, CANCELLED, ...); a
+	// value this version does not list decodes as is (status).
+	Status IssuedBoletoStatus `json:"status,omitempty"`
 }
 
 // AutomaticPixPaymentEvent is the payload of the automatic_pix_payment/*
@@ -734,8 +736,9 @@ type SmartTransferPreauthorizationEvent struct {
 	// SmartTransferPreauthorizationID is the preauthorization
 	// (smartTransferPreauthorizationId).
 	SmartTransferPreauthorizationID string `json:"smartTransferPreauthorizationId"`
-	// Status is its new status (status).
-	Status string `json:"status,omitempty"`
+	// Status is its new status (COMPLETED, ERROR, ...); a value this
+	// version does not list decodes as is (status).
+	Status SmartTransferPreauthorizationStatus `json:"status,omitempty"`
 	// Error is why it failed, in the error event (error).
 	Error *EventError `json:"error,omitempty"`
 }
@@ -748,8 +751,9 @@ type SmartTransferPaymentEvent struct {
 	// SmartTransferPreauthorizationID is the preauthorization it was made
 	// under (smartTransferPreauthorizationId).
 	SmartTransferPreauthorizationID string `json:"smartTransferPreauthorizationId,omitempty"`
-	// Status is its new status (status).
-	Status string `json:"status,omitempty"`
+	// Status is its new status (PAYMENT_COMPLETED, ERROR, ...); a value
+	// this version does not list decodes as is (status).
+	Status SmartTransferPaymentStatus `json:"status,omitempty"`
 	// Error is why it failed, in the error event (error).
 	Error *EventError `json:"error,omitempty"`
 }

@@ -23,11 +23,7 @@ const webhookTestSecret = "whsec-Q2hhdmUgc2VjcmV0YSBkYSBQbHVnZ3k"
 
 func TestWebhooksCreate(t *testing.T) {
 	c, mock := newTestClient(t)
-	var sent map[string]any
-	mock.RegisterResponder(http.MethodPost, u("/webhooks"), func(r *http.Request) (*http.Response, error) {
-		sent = requestBody(t, r)
-		return fixtureResponder(t, http.StatusCreated, "webhooks-create", "201")(r)
-	})
+	rec := on(mock, http.MethodPost, "/webhooks", fixtureResponder(t, http.StatusCreated, "webhooks-create", "201"))
 
 	wh, err := c.Webhooks.Create(context.Background(), &CreateWebhookParams{
 		Event:   WebhookEventItemUpdated,
@@ -35,11 +31,13 @@ func TestWebhooksCreate(t *testing.T) {
 		Headers: map[string]string{"X-Webhook-Secret": webhookTestSecret},
 	})
 	require.NoError(t, err)
-	assert.Equal(t, map[string]any{
+	req, _ := rec.one(t)
+	assertRequest(t, req, http.MethodPost, "/webhooks", nil)
+	assert.JSONEq(t, `{
 		"event":   "item/updated",
 		"url":     "https://api.lojadamaria.com.br/pluggy/notificacoes",
-		"headers": map[string]any{"X-Webhook-Secret": webhookTestSecret},
-	}, sent)
+		"headers": {"X-Webhook-Secret": "`+webhookTestSecret+`"}
+	}`, rec.body(t))
 	assert.Equal(t, "5b1e7c2a-94d3-4f0e-8a61-3c9d2f7b0e45", wh.ID)
 	assert.Equal(t, WebhookEventItemUpdated, wh.Event)
 	assert.True(t, wh.Enabled())
@@ -49,14 +47,10 @@ func TestWebhooksCreate(t *testing.T) {
 
 func TestWebhooksCreateWithoutHeadersOmitsThem(t *testing.T) {
 	c, mock := newTestClient(t)
-	var sent map[string]any
-	mock.RegisterResponder(http.MethodPost, u("/webhooks"), func(r *http.Request) (*http.Response, error) {
-		sent = requestBody(t, r)
-		return fixtureResponder(t, http.StatusCreated, "webhooks-create", "201")(r)
-	})
+	rec := on(mock, http.MethodPost, "/webhooks", fixtureResponder(t, http.StatusCreated, "webhooks-create", "201"))
 	_, err := c.Webhooks.Create(context.Background(), &CreateWebhookParams{Event: WebhookEventAll, URL: "http://127.0.0.1:8080/hook"})
 	require.NoError(t, err)
-	assert.Equal(t, map[string]any{"event": "all", "url": "http://127.0.0.1:8080/hook"}, sent)
+	assert.JSONEq(t, `{"event": "all", "url": "http://127.0.0.1:8080/hook"}`, rec.body(t))
 }
 
 func TestWebhooksCreateIsNotReplayedOn5xx(t *testing.T) {
@@ -226,25 +220,16 @@ func TestWebhooksUpdate(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			c, mock := newTestClient(t)
-			var raw []byte
-			mock.RegisterResponder(http.MethodPatch, u("/webhooks/"+id), func(r *http.Request) (*http.Response, error) {
-				requestBody(t, r)
-				raw, _ = readAll(r)
-				return fixtureResponder(t, 200, "webhooks-update", "200")(r)
-			})
+			rec := on(mock, http.MethodPatch, "/webhooks/"+id, fixtureResponder(t, 200, "webhooks-update", "200"))
 			wh, err := c.Webhooks.Update(context.Background(), id, tc.params)
 			require.NoError(t, err)
-			assert.JSONEq(t, tc.want, string(raw))
+			req, _ := rec.one(t)
+			assertRequest(t, req, http.MethodPatch, "/webhooks/"+id, nil)
+			assert.JSONEq(t, tc.want, rec.body(t))
 			assert.Equal(t, "https://pagamentos.padariapaulista.com.br/hooks/pix-v2", wh.URL)
 			assert.True(t, wh.Enabled())
 		})
 	}
-}
-
-func readAll(r *http.Request) ([]byte, error) {
-	var buf bytes.Buffer
-	_, err := buf.ReadFrom(r.Body)
-	return buf.Bytes(), err
 }
 
 func TestWebhooksUpdateErrors(t *testing.T) {
@@ -267,7 +252,7 @@ func TestWebhooksUpdateErrors(t *testing.T) {
 		require.ErrorAs(t, err, &pe, "%v", tc.params)
 		assert.Equal(t, tc.param, pe.Param)
 	}
-	assert.Zero(t, mock.GetTotalCallCount())
+	assertNothingSent(t, mock)
 
 	mock.RegisterResponder(http.MethodPatch, u("/webhooks/"+id), fixtureResponder(t, 400, "webhooks-update", "400"))
 	_, err := c.Webhooks.Update(context.Background(), id, &UpdateWebhookParams{Event: WebhookEventPaymentRequestUpdated})
@@ -307,14 +292,6 @@ func TestWebhookParamsHideHeaderValues(t *testing.T) {
 }
 
 // ----- Events -----
-
-// webhookFixture reads testdata/webhooks/<event with / as _>.json.
-func webhookFixture(t testing.TB, name string) []byte {
-	t.Helper()
-	b, err := os.ReadFile(filepath.Join("testdata", "webhooks", strings.ReplaceAll(name, "/", "_")+".json"))
-	require.NoError(t, err)
-	return b
-}
 
 func TestWebhookEventsMatchTheSpec(t *testing.T) {
 	all := WebhookEvents()
@@ -378,7 +355,7 @@ func TestParseWebhookEventFixtures(t *testing.T) {
 		WebhookEventConnectorStatusUpdated: func(t *testing.T, p EventPayload) {
 			c, ok := p.(*ConnectorStatusEvent)
 			require.True(t, ok)
-			assert.Equal(t, "UNSTABLE", c.Data.Status)
+			assert.Equal(t, ConnectorUnstable, c.Data.Status)
 		},
 		WebhookEventTransactionsCreated: func(t *testing.T, p EventPayload) {
 			assert.Equal(t, &TransactionsCreatedEvent{
@@ -406,7 +383,7 @@ func TestParseWebhookEventFixtures(t *testing.T) {
 			r, ok := p.(*PaymentRequestEvent)
 			require.True(t, ok)
 			assert.Equal(t, request, r.PaymentRequestID)
-			assert.Equal(t, "COMPLETED", r.Data.Status)
+			assert.Equal(t, PaymentRequestCompleted, r.Data.Status)
 		},
 		WebhookEventScheduledPaymentCreated:   scheduled,
 		WebhookEventScheduledPaymentCompleted: scheduled,
@@ -418,7 +395,7 @@ func TestParseWebhookEventFixtures(t *testing.T) {
 		WebhookEventScheduledPaymentAllCompleted: wholeSchedule,
 		WebhookEventScheduledPaymentAllCreated:   wholeSchedule,
 		WebhookEventBoletoUpdated: func(t *testing.T, p EventPayload) {
-			assert.Equal(t, &BoletoEvent{BoletoID: boleto, Status: "PAID"}, p)
+			assert.Equal(t, &BoletoEvent{BoletoID: boleto, Status: IssuedBoletoPaid}, p)
 		},
 		WebhookEventAutomaticPixPaymentCreated: pixEv,
 		WebhookEventAutomaticPixPaymentCompleted: func(t *testing.T, p EventPayload) {
@@ -431,20 +408,20 @@ func TestParseWebhookEventFixtures(t *testing.T) {
 		},
 		WebhookEventAutomaticPixPaymentCanceled: pixEv,
 		WebhookEventSmartTransferPreauthorizationCompleted: func(t *testing.T, p EventPayload) {
-			assert.Equal(t, &SmartTransferPreauthorizationEvent{SmartTransferPreauthorizationID: preauth, Status: "COMPLETED"}, p)
+			assert.Equal(t, &SmartTransferPreauthorizationEvent{SmartTransferPreauthorizationID: preauth, Status: SmartTransferPreauthorizationCompleted}, p)
 		},
 		WebhookEventSmartTransferPreauthorizationError: func(t *testing.T, p EventPayload) {
-			assert.Equal(t, &SmartTransferPreauthorizationEvent{SmartTransferPreauthorizationID: preauth, Status: "ERROR",
+			assert.Equal(t, &SmartTransferPreauthorizationEvent{SmartTransferPreauthorizationID: preauth, Status: SmartTransferPreauthorizationError,
 				Error: &EventError{Code: "CONSENT_REJECTED", Description: "O pagador recusou o consentimento",
 					Detail: "Consentimento recusado no aplicativo do Itaú."}}, p)
 		},
 		WebhookEventSmartTransferPaymentCompleted: func(t *testing.T, p EventPayload) {
 			assert.Equal(t, &SmartTransferPaymentEvent{SmartTransferPaymentID: transfer, SmartTransferPreauthorizationID: preauth,
-				Status: "PAYMENT_COMPLETED"}, p)
+				Status: SmartTransferPaymentCompleted}, p)
 		},
 		WebhookEventSmartTransferPaymentError: func(t *testing.T, p EventPayload) {
 			assert.Equal(t, &SmartTransferPaymentEvent{SmartTransferPaymentID: transfer, SmartTransferPreauthorizationID: preauth,
-				Status: "ERROR", Error: &EventError{Code: "PAYMENT_REJECTED", Description: "Pagamento rejeitado",
+				Status: SmartTransferPaymentError, Error: &EventError{Code: "PAYMENT_REJECTED", Description: "Pagamento rejeitado",
 					Detail: "Limite diário de transferências excedido na conta de origem."}}, p)
 		},
 	}
@@ -499,6 +476,48 @@ func TestParseWebhookEventUnknownType(t *testing.T) {
 	require.NoError(t, ev.Decode(&own))
 	assert.Equal(t, "e7b3d9f5-2a8c-4e14-b6f0-3c9e5a1d7b42", own.PaymentRefundID)
 	assert.Equal(t, "payment_refund/completed (eventId 4d0a6c2e-8f3b-4b71-9e5d-a1c7e3f9b608)", ev.String())
+}
+
+// TestParseWebhookEventStatusesAreTyped: the statuses of event payloads
+// are the enum types of the entities they report, and a value this version
+// does not list still decodes, as is.
+func TestParseWebhookEventStatusesAreTyped(t *testing.T) {
+	parse := func(body string) EventPayload {
+		t.Helper()
+		ev, err := ParseWebhookEvent([]byte(body))
+		require.NoError(t, err)
+		return ev.Payload
+	}
+	c := parse(`{"event":"connector/status_updated","eventId":"e1","id":"0","data":{"status":"OFFLINE"}}`).(*ConnectorStatusEvent)
+	assert.Equal(t, ConnectorOffline, c.Data.Status)
+	c = parse(`{"event":"connector/status_updated","eventId":"e2","id":"0","data":{"status":"MAINTENANCE"}}`).(*ConnectorStatusEvent)
+	assert.Equal(t, ConnectorHealthStatus("MAINTENANCE"), c.Data.Status)
+
+	r := parse(`{"event":"payment_request/updated","eventId":"e3","paymentRequestId":"r","data":{"status":"WAITING_PAYER_AUTHORIZATION"}}`).(*PaymentRequestEvent)
+	assert.Equal(t, PaymentRequestWaitingPayerAuthorization, r.Data.Status)
+	r = parse(`{"event":"payment_request/updated","eventId":"e4","paymentRequestId":"r","data":{"status":"PARTIALLY_REFUNDED"}}`).(*PaymentRequestEvent)
+	assert.Equal(t, PaymentRequestStatus("PARTIALLY_REFUNDED"), r.Data.Status)
+
+	b := parse(`{"event":"boleto/updated","eventId":"e5","boletoId":"b","status":"OVERDUE"}`).(*BoletoEvent)
+	assert.Equal(t, IssuedBoletoOverdue, b.Status)
+	b = parse(`{"event":"boleto/updated","eventId":"e6","boletoId":"b","status":"PARTIALLY_PAID"}`).(*BoletoEvent)
+	assert.Equal(t, IssuedBoletoStatus("PARTIALLY_PAID"), b.Status)
+
+	pa := parse(`{"event":"smart_transfer_preauthorization/error","eventId":"e7","smartTransferPreauthorizationId":"p","status":"REJECTED"}`).(*SmartTransferPreauthorizationEvent)
+	assert.Equal(t, SmartTransferPreauthorizationRejected, pa.Status)
+	pa = parse(`{"event":"smart_transfer_preauthorization/completed","eventId":"e8","smartTransferPreauthorizationId":"p","status":"SUSPENDED"}`).(*SmartTransferPreauthorizationEvent)
+	assert.Equal(t, SmartTransferPreauthorizationStatus("SUSPENDED"), pa.Status)
+
+	py := parse(`{"event":"smart_transfer_payment/error","eventId":"e9","smartTransferPaymentId":"s","status":"PAYMENT_REJECTED"}`).(*SmartTransferPaymentEvent)
+	assert.Equal(t, SmartTransferPaymentRejected, py.Status)
+	assert.True(t, py.Status.IsFinal())
+	py = parse(`{"event":"smart_transfer_payment/completed","eventId":"e10","smartTransferPaymentId":"s","status":"PAYMENT_RETURNED"}`).(*SmartTransferPaymentEvent)
+	assert.Equal(t, SmartTransferPaymentStatus("PAYMENT_RETURNED"), py.Status)
+	assert.False(t, py.Status.IsFinal())
+
+	// A missing status stays the zero value.
+	b = parse(`{"event":"boleto/updated","eventId":"e11","boletoId":"b"}`).(*BoletoEvent)
+	assert.Empty(t, b.Status)
 }
 
 func TestParseWebhookEventKeepsItsOwnCopy(t *testing.T) {

@@ -1,0 +1,63 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func TestFakeEventsComeFromTheItemsOwnExecutions(t *testing.T) {
+	var out bytes.Buffer
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	require.NoError(t, run(ctx, func(string) string { return "" }, &out, time.Millisecond), out.String())
+	text := out.String()
+	lines := strings.Split(strings.TrimSpace(text), "\n")
+	assert.True(t, strings.HasPrefix(lines[0], "webhook-server: using the built-in fake Pluggy API"), lines[0])
+	assert.Contains(t, text, "a request without the secret header gets 401 Unauthorized")
+	assert.Contains(t, text, "a second delivery of an item/updated event gets 200 OK and is dropped")
+	assert.Equal(t, "webhook deleted; done", lines[len(lines)-1])
+
+	m := regexp.MustCompile(`item (\S+) connected: UPDATED \(SUCCESS\)`).FindStringSubmatch(text)
+	require.NotNil(t, m, text)
+	itemID := m[1]
+	assert.Contains(t, text, "item "+itemID+" synced: UPDATED (SUCCESS)")
+
+	// The events handed on, in the order the item's two executions sent
+	// them: no event was made up by the example.
+	var events []string
+	for _, l := range lines {
+		if !strings.HasPrefix(l, "  ") || strings.HasPrefix(l, "  the bank asks") {
+			continue
+		}
+		typ, rest, ok := strings.Cut(strings.TrimSpace(l), ": ")
+		require.True(t, ok, l)
+		events = append(events, typ)
+		if strings.HasPrefix(typ, "item/") {
+			assert.Equal(t, "item "+itemID+" (triggered by CLIENT)", rest)
+		}
+	}
+	assert.Equal(t, []string{
+		"item/created", "item/waiting_user_input", "item/login_succeeded", "item/updated",
+		"item/waiting_user_input", "item/login_succeeded", "item/updated",
+		"transactions/created", "transactions/created",
+	}, events)
+	assert.Contains(t, text, "the fake made 9 deliveries to the webhook, each answered 2xx")
+	assert.Contains(t, text, "the handler handed on 9 events:")
+	assert.Equal(t, 2, strings.Count(text, `the bank asks for "Token" (token)`))
+}
+
+func TestRealAPIOnlyExplains(t *testing.T) {
+	env := map[string]string{"PLUGGY_CLIENT_ID": "6f1c2a9e-3b7d-4c8e-9a15-2d4f6b8c0e13", "PLUGGY_CLIENT_SECRET": "s3cr3t-Xk29vLq"}
+	var out bytes.Buffer
+	require.NoError(t, run(context.Background(), func(k string) string { return env[k] }, &out, time.Millisecond))
+	assert.True(t, strings.HasPrefix(out.String(), "webhook-server: using the Pluggy API"), out.String())
+	assert.Contains(t, out.String(), "client.Webhooks.Create")
+	assert.NotContains(t, out.String(), env["PLUGGY_CLIENT_SECRET"])
+}
