@@ -298,7 +298,8 @@ var entityKeys = []string{
 }
 
 // dispatch builds the notification of ev and queues it for every enabled
-// webhook registered for ev's type or for "all".
+// webhook registered for ev's type or for "all", and for the webhookUrl of
+// the item it is about.
 func (st *webhookState) dispatch(s *Server, ev Event) {
 	payload := make(map[string]any, len(ev.Payload)+4)
 	for k, v := range ev.Payload {
@@ -323,6 +324,12 @@ func (st *webhookState) dispatch(s *Server, ev Event) {
 		}
 	}
 	body, err := json.Marshal(payload)
+	// An item created or updated with a webhookUrl also gets its own
+	// events there, without custom headers, as Pluggy does.
+	var itemURL string
+	if itemID, ok := payload["itemId"].(string); ok && itemID != "" {
+		itemURL, _ = s.itemWebhookURL(itemID)
+	}
 
 	st.mu.Lock()
 	defer st.mu.Unlock()
@@ -342,6 +349,10 @@ func (st *webhookState) dispatch(s *Server, ev Event) {
 			snap.headers[k] = v
 		}
 		st.queue = append(st.queue, deliveryJob{hook: snap, event: ev.Type, eventID: eventID, body: body})
+		st.pending++
+	}
+	if itemURL != "" {
+		st.queue = append(st.queue, deliveryJob{hook: fakeWebhook{url: itemURL, event: ev.Type}, event: ev.Type, eventID: eventID, body: body})
 		st.pending++
 	}
 	if len(st.queue) > 0 && !st.running {

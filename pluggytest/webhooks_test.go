@@ -257,3 +257,53 @@ func TestFakeFlushWithNothingPending(t *testing.T) {
 	srv.SendWebhookEvent("item/updated", map[string]any{"itemId": testItemID})
 	assert.Empty(t, srv.Deliveries(), "no webhook registered, nothing delivered")
 }
+
+func TestFakeDeliversItemEventsToTheItemsWebhookURL(t *testing.T) {
+	srv, c := newFake(t, WithStepDuration(0))
+	ctx := context.Background()
+	var mu sync.Mutex
+	var got []map[string]any
+	var secretHeaders int
+	recv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		var body map[string]any
+		_ = json.NewDecoder(r.Body).Decode(&body)
+		mu.Lock()
+		got = append(got, body)
+		if r.Header.Get(testHookHeader) != "" {
+			secretHeaders++
+		}
+		mu.Unlock()
+	}))
+	defer recv.Close()
+
+	item, err := c.Items.Create(ctx, &pluggy.CreateItemParams{
+		ConnectorID: ConnectorMFAOneStep, WebhookURL: recv.URL + "/item-hook",
+		Parameters: map[string]string{"user": SandboxUser, "password": SandboxPassword, "token": SandboxToken},
+	})
+	require.NoError(t, err)
+	for i := 0; i < 20; i++ {
+		it, err := c.Items.Get(ctx, item.ID)
+		require.NoError(t, err)
+		if it.Status == pluggy.ItemStatusUpdated {
+			break
+		}
+	}
+	srv.FlushWebhooks()
+
+	mu.Lock()
+	defer mu.Unlock()
+	require.NotEmpty(t, got, "the item's own events reach its webhookUrl")
+	types := map[any]bool{}
+	for _, b := range got {
+		assert.Equal(t, item.ID, b["itemId"])
+		assert.NotEmpty(t, b["eventId"])
+		types[b["event"]] = true
+	}
+	assert.True(t, types["item/created"], "%v", types)
+	assert.True(t, types["item/updated"], "%v", types)
+	assert.Zero(t, secretHeaders, "an item's webhookUrl gets no custom headers")
+	for _, d := range srv.Deliveries() {
+		assert.Empty(t, d.WebhookID, "no registered webhook was involved")
+		assert.Equal(t, recv.URL+"/item-hook", d.URL)
+	}
+}
