@@ -86,6 +86,7 @@ import (
 	"math/rand/v2"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -127,6 +128,7 @@ type Server struct {
 	state     map[string]any
 	signKey   []byte
 	tickers   []func()
+	routes    []string
 
 	// Options of the bank feature (items and their data).
 	txPerAccount int
@@ -333,6 +335,16 @@ func (s *Server) Requests() []Request {
 	return append([]Request(nil), s.requests...)
 }
 
+// Routes returns the route literals the server serves ("GET /items/{id}"),
+// sorted: one per operation of the Pluggy API it fakes.
+func (s *Server) Routes() []string {
+	s.mu.Lock()
+	out := append([]string(nil), s.routes...)
+	s.mu.Unlock()
+	slices.Sort(out)
+	return out
+}
+
 // RequestsTo returns the requests received on route ("POST /items").
 func (s *Server) RequestsTo(route string) []Request {
 	var out []Request
@@ -407,6 +419,9 @@ func (s *Server) newIDLocked() string {
 // injected faults, rate limits and API key checks (except on POST /auth).
 func (s *Server) handle(route string, h http.HandlerFunc) {
 	authed := route != "POST /auth"
+	s.mu.Lock()
+	s.routes = append(s.routes, route)
+	s.mu.Unlock()
 	s.mux.HandleFunc(route, func(w http.ResponseWriter, r *http.Request) {
 		body, _ := io.ReadAll(io.LimitReader(r.Body, 8<<20))
 		r.Body = io.NopCloser(strings.NewReader(string(body)))
