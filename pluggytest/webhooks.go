@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"net"
 	"net/http"
 	"net/url"
 	"sort"
@@ -325,10 +326,14 @@ func (st *webhookState) dispatch(s *Server, ev Event) {
 	}
 	body, err := json.Marshal(payload)
 	// An item created or updated with a webhookUrl also gets its own
-	// events there, without custom headers, as Pluggy does.
+	// events there, without custom headers, as Pluggy does; the fake sends
+	// them only to a loopback address, so that a test's example URL never
+	// makes it reach out to the network.
 	var itemURL string
 	if itemID, ok := payload["itemId"].(string); ok && itemID != "" {
-		itemURL, _ = s.itemWebhookURL(itemID)
+		if u, ok := s.itemWebhookURL(itemID); ok && isLoopbackURL(u) {
+			itemURL = u
+		}
 	}
 
 	st.mu.Lock()
@@ -359,6 +364,20 @@ func (st *webhookState) dispatch(s *Server, ev Event) {
 		st.running = true
 		go st.run()
 	}
+}
+
+// isLoopbackURL reports whether raw is an http(s) URL on this machine.
+func isLoopbackURL(raw string) bool {
+	u, err := url.Parse(raw)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") {
+		return false
+	}
+	host := u.Hostname()
+	if host == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
 }
 
 // run delivers the queued notifications one at a time, then exits.
@@ -394,6 +413,11 @@ func deliver(client *http.Client, attempts int, backoff time.Duration, job deliv
 		names = append(names, k)
 	}
 	sort.Strings(names)
+	if !isLoopbackURL(job.hook.url) {
+		// A fake for tests never sends anything off this machine.
+		d.Err = "not sent: pluggytest delivers webhooks to loopback addresses only"
+		return d
+	}
 	for d.Attempts < attempts {
 		if d.Attempts > 0 {
 			time.Sleep(backoff * time.Duration(d.Attempts))

@@ -307,3 +307,21 @@ func TestFakeDeliversItemEventsToTheItemsWebhookURL(t *testing.T) {
 		assert.Equal(t, recv.URL+"/item-hook", d.URL)
 	}
 }
+
+func TestFakeNeverDeliversOffThisMachine(t *testing.T) {
+	srv, c := newFake(t)
+	ctx := context.Background()
+	_, err := c.Webhooks.Create(ctx, &pluggy.CreateWebhookParams{Event: pluggy.WebhookEventAll, URL: "https://api.loja.com.br/webhooks/pluggy"})
+	require.NoError(t, err)
+	srv.SendWebhookEvent("item/updated", map[string]any{"itemId": testItemID, "triggeredBy": "SYNC"})
+	srv.FlushWebhooks()
+	ds := srv.Deliveries()
+	require.Len(t, ds, 1)
+	assert.Zero(t, ds[0].Attempts, "nothing was sent")
+	assert.Contains(t, ds[0].Err, "loopback")
+	assert.True(t, isLoopbackURL("http://127.0.0.1:8080/x"))
+	assert.True(t, isLoopbackURL("http://localhost/x"))
+	assert.True(t, isLoopbackURL("http://[::1]:9/x"))
+	assert.False(t, isLoopbackURL("https://10.0.0.1/x"))
+	assert.False(t, isLoopbackURL("ftp://127.0.0.1/x"))
+}
