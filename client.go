@@ -530,6 +530,7 @@ type RequestError struct {
 	Err error
 }
 
+// Error names the route, the attempts made and the cause.
 func (e *RequestError) Error() string {
 	s := "pluggy: " + e.Route + ": "
 	if e.Attempts > 1 {
@@ -538,20 +539,26 @@ func (e *RequestError) Error() string {
 	return s + e.Err.Error()
 }
 
+// Unwrap returns the cause, so that errors.Is(err, context.Canceled) works.
 func (e *RequestError) Unwrap() error { return e.Err }
 
 // DecodeError is a 2xx answer whose body could not be decoded (truncated,
 // not JSON, or not the shape the API documents).
 type DecodeError struct {
-	Route      string
+	// Route is the route literal of the call.
+	Route string
+	// StatusCode is the status of the answer.
 	StatusCode int
-	Err        error
+	// Err is the decoding error.
+	Err error
 }
 
+// Error names the route, the status and what could not be decoded.
 func (e *DecodeError) Error() string {
 	return fmt.Sprintf("pluggy: %s: decoding %d answer: %v", e.Route, e.StatusCode, e.Err)
 }
 
+// Unwrap returns the decoding error.
 func (e *DecodeError) Unwrap() error { return e.Err }
 
 // attemptTransport runs beneath the retry loop, once per attempt: it waits

@@ -222,6 +222,7 @@ type ParamError struct {
 	Problem string
 }
 
+// Error names the parameter and the problem.
 func (e *ParamError) Error() string {
 	return "pluggy: invalid " + e.Param + ": " + e.Problem
 }
