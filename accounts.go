@@ -282,11 +282,7 @@ func (s *AccountsService) List(ctx context.Context, itemID string, params *Accou
 	if params != nil {
 		q.str("type", string(params.Type))
 	}
-	var out Page[Account]
-	if err := s.client.call(ctx, "GET /accounts", nil, q.values(), nil, &out); err != nil {
-		return nil, err
-	}
-	return &out, nil
+	return callFor[Page[Account]](ctx, s.client, "GET /accounts", nil, q.values(), nil)
 }
 
 // All yields every account of an item (GET /accounts, one request, made
@@ -307,11 +303,7 @@ func (s *AccountsService) Get(ctx context.Context, id string) (*Account, error) 
 	if err := requireID("id", id); err != nil {
 		return nil, err
 	}
-	var out Account
-	if err := s.client.call(ctx, "GET /accounts/{id}", []string{id}, nil, nil, &out); err != nil {
-		return nil, err
-	}
-	return &out, nil
+	return callFor[Account](ctx, s.client, "GET /accounts/{id}", []string{id}, nil, nil)
 }
 
 // GetBalance reads the account's balance from the institution now, without
@@ -323,11 +315,7 @@ func (s *AccountsService) GetBalance(ctx context.Context, id string) (*AccountBa
 	if err := requireID("id", id); err != nil {
 		return nil, err
 	}
-	var out AccountBalance
-	if err := s.client.call(ctx, "GET /accounts/{id}/balance", []string{id}, nil, nil, &out); err != nil {
-		return nil, err
-	}
-	return &out, nil
+	return callFor[AccountBalance](ctx, s.client, "GET /accounts/{id}/balance", []string{id}, nil, nil)
 }
 
 // ListStatements returns the monthly statement files of an account
@@ -337,11 +325,7 @@ func (s *AccountsService) ListStatements(ctx context.Context, id string) (*Page[
 	if err := requireID("id", id); err != nil {
 		return nil, err
 	}
-	var out Page[AccountStatement]
-	if err := s.client.call(ctx, "GET /accounts/{id}/statements", []string{id}, nil, nil, &out); err != nil {
-		return nil, err
-	}
-	return &out, nil
+	return callFor[Page[AccountStatement]](ctx, s.client, "GET /accounts/{id}/statements", []string{id}, nil, nil)
 }
 
 // AllStatements yields every statement file of an account

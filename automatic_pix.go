@@ -457,11 +457,7 @@ func (s *AutomaticPixService) Create(ctx context.Context, params *CreateAutomati
 	if err := params.check(s.client.today()); err != nil {
 		return nil, err
 	}
-	var out PaymentRequest
-	if err := s.client.call(ctx, "POST /payments/requests/automatic-pix", nil, nil, params, &out); err != nil {
-		return nil, err
-	}
-	return &out, nil
+	return callFor[PaymentRequest](ctx, s.client, "POST /payments/requests/automatic-pix", nil, nil, params)
 }
 
 // SchedulePayment schedules a payment under the authorised consent of a
@@ -475,11 +471,7 @@ func (s *AutomaticPixService) SchedulePayment(ctx context.Context, paymentReques
 	if err := params.check(s.client.today()); err != nil {
 		return nil, err
 	}
-	var out AutomaticPixPayment
-	if err := s.client.call(ctx, "POST /payments/requests/{id}/automatic-pix/schedule", []string{paymentRequestID}, nil, params, &out); err != nil {
-		return nil, err
-	}
-	return &out, nil
+	return callFor[AutomaticPixPayment](ctx, s.client, "POST /payments/requests/{id}/automatic-pix/schedule", []string{paymentRequestID}, nil, params)
 }
 
 // ListPayments returns the payments of an automatic PIX payment request
@@ -489,11 +481,7 @@ func (s *AutomaticPixService) ListPayments(ctx context.Context, paymentRequestID
 	if err := requireID("paymentRequestId", paymentRequestID); err != nil {
 		return nil, err
 	}
-	var out Page[AutomaticPixPayment]
-	if err := s.client.call(ctx, "GET /payments/requests/{id}/automatic-pix/schedules", []string{paymentRequestID}, nil, nil, &out); err != nil {
-		return nil, err
-	}
-	return &out, nil
+	return callFor[Page[AutomaticPixPayment]](ctx, s.client, "GET /payments/requests/{id}/automatic-pix/schedules", []string{paymentRequestID}, nil, nil)
 }
 
 // GetPayment returns one payment of an automatic PIX payment request
@@ -505,11 +493,7 @@ func (s *AutomaticPixService) GetPayment(ctx context.Context, paymentRequestID, 
 	if err := requireID("paymentId", paymentID); err != nil {
 		return nil, err
 	}
-	var out AutomaticPixPaymentDetail
-	if err := s.client.call(ctx, "GET /payments/requests/{requestId}/automatic-pix/schedules/{paymentId}", []string{paymentRequestID, paymentID}, nil, nil, &out); err != nil {
-		return nil, err
-	}
-	return &out, nil
+	return callFor[AutomaticPixPaymentDetail](ctx, s.client, "GET /payments/requests/{requestId}/automatic-pix/schedules/{paymentId}", []string{paymentRequestID, paymentID}, nil, nil)
 }
 
 // CancelAuthorization cancels the automatic PIX consent of a payment request:

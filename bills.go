@@ -105,11 +105,7 @@ func (s *BillsService) List(ctx context.Context, accountID string) (*Page[Bill],
 	}
 	var q query
 	q.str("accountId", accountID)
-	var out Page[Bill]
-	if err := s.client.call(ctx, "GET /bills", nil, q.values(), nil, &out); err != nil {
-		return nil, err
-	}
-	return &out, nil
+	return callFor[Page[Bill]](ctx, s.client, "GET /bills", nil, q.values(), nil)
 }
 
 // All yields every bill of a credit card account (GET /bills, one request,
@@ -130,9 +126,5 @@ func (s *BillsService) Get(ctx context.Context, id string) (*Bill, error) {
 	if err := requireID("id", id); err != nil {
 		return nil, err
 	}
-	var out Bill
-	if err := s.client.call(ctx, "GET /bills/{id}", []string{id}, nil, nil, &out); err != nil {
-		return nil, err
-	}
-	return &out, nil
+	return callFor[Bill](ctx, s.client, "GET /bills/{id}", []string{id}, nil, nil)
 }

@@ -316,11 +316,7 @@ func (s *BoletosService) CreateConnection(ctx context.Context, params *CreateBol
 	if err := params.check(); err != nil {
 		return nil, err
 	}
-	var out BoletoConnection
-	if err := s.client.call(ctx, "POST /boleto-connections", nil, nil, params, &out); err != nil {
-		return nil, err
-	}
-	return &out, nil
+	return callFor[BoletoConnection](ctx, s.client, "POST /boleto-connections", nil, nil, params)
 }
 
 // CreateConnectionFromItem makes a boleto connection from an item already
@@ -333,11 +329,7 @@ func (s *BoletosService) CreateConnectionFromItem(ctx context.Context, itemID st
 	body := struct {
 		ItemID string `json:"itemId"`
 	}{itemID}
-	var out BoletoConnection
-	if err := s.client.call(ctx, "POST /boleto-connections/from-item", nil, nil, body, &out); err != nil {
-		return nil, err
-	}
-	return &out, nil
+	return callFor[BoletoConnection](ctx, s.client, "POST /boleto-connections/from-item", nil, nil, body)
 }
 
 // Create issues a boleto (POST /boletos). Not replayed after a 5xx or a
@@ -347,11 +339,7 @@ func (s *BoletosService) Create(ctx context.Context, params *CreateBoletoParams)
 	if err != nil {
 		return nil, err
 	}
-	var out IssuedBoleto
-	if err := s.client.call(ctx, "POST /boletos", nil, nil, body, &out); err != nil {
-		return nil, err
-	}
-	return &out, nil
+	return callFor[IssuedBoleto](ctx, s.client, "POST /boletos", nil, nil, body)
 }
 
 // Cancel cancels an issued boleto and returns it (POST /boletos/{id}/cancel).
@@ -361,11 +349,7 @@ func (s *BoletosService) Cancel(ctx context.Context, id string) (*IssuedBoleto, 
 	if err := requireID("id", id); err != nil {
 		return nil, err
 	}
-	var out IssuedBoleto
-	if err := s.client.call(ctx, "POST /boletos/{id}/cancel", []string{id}, nil, nil, &out); err != nil {
-		return nil, err
-	}
-	return &out, nil
+	return callFor[IssuedBoleto](ctx, s.client, "POST /boletos/{id}/cancel", []string{id}, nil, nil)
 }
 
 // Get returns an issued boleto (GET /boletos/{id}).
@@ -373,9 +357,5 @@ func (s *BoletosService) Get(ctx context.Context, id string) (*IssuedBoleto, err
 	if err := requireID("id", id); err != nil {
 		return nil, err
 	}
-	var out IssuedBoleto
-	if err := s.client.call(ctx, "GET /boletos/{id}", []string{id}, nil, nil, &out); err != nil {
-		return nil, err
-	}
-	return &out, nil
+	return callFor[IssuedBoleto](ctx, s.client, "GET /boletos/{id}", []string{id}, nil, nil)
 }

@@ -109,11 +109,7 @@ func (s *CategoriesService) Get(ctx context.Context, id string) (*Category, erro
 	if err := requireID("id", id); err != nil {
 		return nil, err
 	}
-	var out Category
-	if err := s.client.call(ctx, "GET /categories/{id}", []string{id}, nil, nil, &out); err != nil {
-		return nil, err
-	}
-	return &out, nil
+	return callFor[Category](ctx, s.client, "GET /categories/{id}", []string{id}, nil, nil)
 }
 
 // ListRules returns your application's categorisation rules
@@ -147,11 +143,7 @@ func (s *CategoriesService) CreateRule(ctx context.Context, params CategoryRuleC
 	if err := requireID("categoryId", params.CategoryID); err != nil {
 		return nil, err
 	}
-	var out ClientCategoryRule
-	if err := s.client.call(ctx, "POST /categories/rules", nil, nil, params, &out); err != nil {
-		return nil, err
-	}
-	return &out, nil
+	return callFor[ClientCategoryRule](ctx, s.client, "POST /categories/rules", nil, nil, params)
 }
 
 // DeleteRule removes a categorisation rule (DELETE /categories/rules/{id},

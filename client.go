@@ -371,6 +371,16 @@ func (c *Client) call(ctx context.Context, routeLiteral string, pathArgs []strin
 	return c.send(ctx, routeLiteral, pathArgs, query, body, out, true)
 }
 
+// callFor is call for the common case of a method that returns the decoded
+// answer: nil and call's error on failure, else a pointer to the answer.
+func callFor[T any](ctx context.Context, c *Client, routeLiteral string, pathArgs []string, query url.Values, body any) (*T, error) {
+	var out T
+	if err := c.call(ctx, routeLiteral, pathArgs, query, body, &out); err != nil {
+		return nil, err
+	}
+	return &out, nil
+}
+
 // callRaw is call with a query string the server handed back ready-made
 // (the "next" cursor of GET /v2/transactions). rawQuery, with or without its
 // leading "?", is sent exactly as given: decoding and re-encoding it could

@@ -240,11 +240,7 @@ func (s *ConnectorsService) List(ctx context.Context, params *ConnectorListParam
 	if err != nil {
 		return nil, err
 	}
-	var out Page[Connector]
-	if err := s.client.call(ctx, "GET /connectors", nil, q.values(), nil, &out); err != nil {
-		return nil, err
-	}
-	return &out, nil
+	return callFor[Page[Connector]](ctx, s.client, "GET /connectors", nil, q.values(), nil)
 }
 
 // Get returns the connector with the given id (GET /connectors/{id}).
@@ -260,11 +256,7 @@ func (s *ConnectorsService) Get(ctx context.Context, id int, params *ConnectorGe
 	if params != nil {
 		q.boolPtr("healthDetails", params.HealthDetails)
 	}
-	var out Connector
-	if err := s.client.call(ctx, "GET /connectors/{id}", []string{strconv.Itoa(id)}, q.values(), nil, &out); err != nil {
-		return nil, err
-	}
-	return &out, nil
+	return callFor[Connector](ctx, s.client, "GET /connectors/{id}", []string{strconv.Itoa(id)}, q.values(), nil)
 }
 
 // ParameterValidation is the answer of POST /connectors/{id}/validate
@@ -294,11 +286,7 @@ func (s *ConnectorsService) Validate(ctx context.Context, id int, parameters map
 	if len(parameters) == 0 {
 		return nil, paramErr("parameters", "must not be empty")
 	}
-	var out ParameterValidation
-	if err := s.client.call(ctx, "POST /connectors/{id}/validate", []string{strconv.Itoa(id)}, nil, parameters, &out); err != nil {
-		return nil, err
-	}
-	return &out, nil
+	return callFor[ParameterValidation](ctx, s.client, "POST /connectors/{id}/validate", []string{strconv.Itoa(id)}, nil, parameters)
 }
 
 // checkConnectorID refuses a negative connector id (0 is the sandbox).

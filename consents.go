@@ -89,11 +89,7 @@ func (s *ConsentsService) List(ctx context.Context, itemID string, params *Conse
 	if page > 1 {
 		q.int("page", page)
 	}
-	var out Page[Consent]
-	if err := s.client.call(ctx, "GET /consents", nil, q.values(), nil, &out); err != nil {
-		return nil, err
-	}
-	return &out, nil
+	return callFor[Page[Consent]](ctx, s.client, "GET /consents", nil, q.values(), nil)
 }
 
 // All returns every consent of an item, fetching pages of GET /consents as
@@ -112,9 +108,5 @@ func (s *ConsentsService) Get(ctx context.Context, id string) (*Consent, error) 
 	if err := requireID("id", id); err != nil {
 		return nil, err
 	}
-	var out Consent
-	if err := s.client.call(ctx, "GET /consents/{id}", []string{id}, nil, nil, &out); err != nil {
-		return nil, err
-	}
-	return &out, nil
+	return callFor[Consent](ctx, s.client, "GET /consents/{id}", []string{id}, nil, nil)
 }

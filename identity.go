@@ -571,11 +571,7 @@ func (s *IdentityService) Get(ctx context.Context, id string) (*Identity, error)
 	if err := requireID("id", id); err != nil {
 		return nil, err
 	}
-	var out Identity
-	if err := s.client.call(ctx, "GET /identity/{id}", []string{id}, nil, nil, &out); err != nil {
-		return nil, err
-	}
-	return &out, nil
+	return callFor[Identity](ctx, s.client, "GET /identity/{id}", []string{id}, nil, nil)
 }
 
 // GetByItem returns the identity of an item's owner (GET /identity?itemId=…).
@@ -587,9 +583,5 @@ func (s *IdentityService) GetByItem(ctx context.Context, itemID string) (*Identi
 	}
 	var q query
 	q.str("itemId", itemID)
-	var out Identity
-	if err := s.client.call(ctx, "GET /identity", nil, q.values(), nil, &out); err != nil {
-		return nil, err
-	}
-	return &out, nil
+	return callFor[Identity](ctx, s.client, "GET /identity", nil, q.values(), nil)
 }

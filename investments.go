@@ -363,11 +363,7 @@ func (s *InvestmentsService) List(ctx context.Context, itemID string, params *In
 	q.str("type", string(p.Type))
 	q.int("pageSize", p.PageSize)
 	q.int("page", p.Page)
-	var out Page[Investment]
-	if err := s.client.call(ctx, "GET /investments", nil, q.values(), nil, &out); err != nil {
-		return nil, err
-	}
-	return &out, nil
+	return callFor[Page[Investment]](ctx, s.client, "GET /investments", nil, q.values(), nil)
 }
 
 // All yields every investment of an item, fetching page after page of
@@ -394,11 +390,7 @@ func (s *InvestmentsService) Get(ctx context.Context, id string) (*Investment, e
 	if err := requireID("id", id); err != nil {
 		return nil, err
 	}
-	var out Investment
-	if err := s.client.call(ctx, "GET /investments/{id}", []string{id}, nil, nil, &out); err != nil {
-		return nil, err
-	}
-	return &out, nil
+	return callFor[Investment](ctx, s.client, "GET /investments/{id}", []string{id}, nil, nil)
 }
 
 // ListTransactions returns one page of an investment's movements
@@ -418,11 +410,7 @@ func (s *InvestmentsService) ListTransactions(ctx context.Context, id string, pa
 	var q query
 	q.int("pageSize", p.PageSize)
 	q.int("page", p.Page)
-	var out Page[InvestmentTransaction]
-	if err := s.client.call(ctx, "GET /investments/{id}/transactions", []string{id}, q.values(), nil, &out); err != nil {
-		return nil, err
-	}
-	return &out, nil
+	return callFor[Page[InvestmentTransaction]](ctx, s.client, "GET /investments/{id}/transactions", []string{id}, q.values(), nil)
 }
 
 // AllTransactions yields every movement of an investment, fetching page

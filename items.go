@@ -554,11 +554,7 @@ func (s *ItemsService) Create(ctx context.Context, params *CreateItemParams) (*I
 	if err := params.validate(); err != nil {
 		return nil, err
 	}
-	var out Item
-	if err := s.client.call(ctx, "POST /items", nil, nil, params, &out); err != nil {
-		return nil, err
-	}
-	return &out, nil
+	return callFor[Item](ctx, s.client, "POST /items", nil, nil, params)
 }
 
 // Get returns the item with the given id (GET /items/{id}).
@@ -569,11 +565,7 @@ func (s *ItemsService) Get(ctx context.Context, id string) (*Item, error) {
 	if err := requireID("id", id); err != nil {
 		return nil, err
 	}
-	var out Item
-	if err := s.client.call(ctx, "GET /items/{id}", []string{id}, nil, nil, &out); err != nil {
-		return nil, err
-	}
-	return &out, nil
+	return callFor[Item](ctx, s.client, "GET /items/{id}", []string{id}, nil, nil)
 }
 
 // Update changes an item and starts a new execution (PATCH /items/{id}).
@@ -595,11 +587,7 @@ func (s *ItemsService) Update(ctx context.Context, id string, params *UpdateItem
 	if params == nil {
 		params = &UpdateItemParams{}
 	}
-	var out Item
-	if err := s.client.call(ctx, "PATCH /items/{id}", []string{id}, nil, params, &out); err != nil {
-		return nil, err
-	}
-	return &out, nil
+	return callFor[Item](ctx, s.client, "PATCH /items/{id}", []string{id}, nil, params)
 }
 
 // Delete deletes an item and its data (DELETE /items/{id}). It returns the
@@ -640,11 +628,7 @@ func (s *ItemsService) SendMFA(ctx context.Context, id string, answers map[strin
 			return nil, paramErr("answers", "holds an empty parameter name")
 		}
 	}
-	var out Item
-	if err := s.client.call(ctx, "POST /items/{id}/mfa", []string{id}, nil, answers, &out); err != nil {
-		return nil, err
-	}
-	return &out, nil
+	return callFor[Item](ctx, s.client, "POST /items/{id}/mfa", []string{id}, nil, answers)
 }
 
 // DisableAutoSync stops Pluggy from synchronising the item by itself
@@ -656,11 +640,7 @@ func (s *ItemsService) DisableAutoSync(ctx context.Context, id string) (*Item, e
 	if err := requireID("id", id); err != nil {
 		return nil, err
 	}
-	var out Item
-	if err := s.client.call(ctx, "PATCH /items/{id}/disable-auto-sync", []string{id}, nil, nil, &out); err != nil {
-		return nil, err
-	}
-	return &out, nil
+	return callFor[Item](ctx, s.client, "PATCH /items/{id}/disable-auto-sync", []string{id}, nil, nil)
 }
 
 // Code descriptions of item errors the API answers (Error.CodeDescription).

@@ -336,11 +336,7 @@ func (s *LoansService) List(ctx context.Context, itemID string) (*Page[Loan], er
 	}
 	var q query
 	q.str("itemId", itemID)
-	var out Page[Loan]
-	if err := s.client.call(ctx, "GET /loans", nil, q.values(), nil, &out); err != nil {
-		return nil, err
-	}
-	return &out, nil
+	return callFor[Page[Loan]](ctx, s.client, "GET /loans", nil, q.values(), nil)
 }
 
 // All yields every loan of an item (GET /loans, one request, made when the
@@ -361,9 +357,5 @@ func (s *LoansService) Get(ctx context.Context, id string) (*Loan, error) {
 	if err := requireID("id", id); err != nil {
 		return nil, err
 	}
-	var out Loan
-	if err := s.client.call(ctx, "GET /loans/{id}", []string{id}, nil, nil, &out); err != nil {
-		return nil, err
-	}
-	return &out, nil
+	return callFor[Loan](ctx, s.client, "GET /loans/{id}", []string{id}, nil, nil)
 }

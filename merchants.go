@@ -50,9 +50,5 @@ func (s *MerchantsService) GetByCNPJ(ctx context.Context, cnpjs ...string) (*Mer
 	}
 	var q query
 	q.csv("cnpjs", cnpjs)
-	var out MerchantLookup
-	if err := s.client.call(ctx, "GET /merchants", nil, q.values(), nil, &out); err != nil {
-		return nil, err
-	}
-	return &out, nil
+	return callFor[MerchantLookup](ctx, s.client, "GET /merchants", nil, q.values(), nil)
 }

@@ -207,11 +207,7 @@ func (s *PaymentCustomersService) List(ctx context.Context, params *PaymentCusto
 	if err != nil {
 		return nil, err
 	}
-	var out Page[PaymentCustomer]
-	if err := s.client.call(ctx, "GET /payments/customers", nil, q.values(), nil, &out); err != nil {
-		return nil, err
-	}
-	return &out, nil
+	return callFor[Page[PaymentCustomer]](ctx, s.client, "GET /payments/customers", nil, q.values(), nil)
 }
 
 // All walks every customer matching params, from params.Page, fetching
@@ -235,11 +231,7 @@ func (s *PaymentCustomersService) Create(ctx context.Context, params *CreatePaym
 	if err != nil {
 		return nil, err
 	}
-	var out PaymentCustomer
-	if err := s.client.call(ctx, "POST /payments/customers", nil, nil, body, &out); err != nil {
-		return nil, err
-	}
-	return &out, nil
+	return callFor[PaymentCustomer](ctx, s.client, "POST /payments/customers", nil, nil, body)
 }
 
 // Get returns a customer (GET /payments/customers/{id}); errors.Is(err,
@@ -248,11 +240,7 @@ func (s *PaymentCustomersService) Get(ctx context.Context, id string) (*PaymentC
 	if err := requireID("id", id); err != nil {
 		return nil, err
 	}
-	var out PaymentCustomer
-	if err := s.client.call(ctx, "GET /payments/customers/{id}", []string{id}, nil, nil, &out); err != nil {
-		return nil, err
-	}
-	return &out, nil
+	return callFor[PaymentCustomer](ctx, s.client, "GET /payments/customers/{id}", []string{id}, nil, nil)
 }
 
 // Update changes a customer (PATCH /payments/customers/{id}).
@@ -264,11 +252,7 @@ func (s *PaymentCustomersService) Update(ctx context.Context, id string, params 
 	if err != nil {
 		return nil, err
 	}
-	var out PaymentCustomer
-	if err := s.client.call(ctx, "PATCH /payments/customers/{id}", []string{id}, nil, body, &out); err != nil {
-		return nil, err
-	}
-	return &out, nil
+	return callFor[PaymentCustomer](ctx, s.client, "PATCH /payments/customers/{id}", []string{id}, nil, body)
 }
 
 // Delete removes a customer (DELETE /payments/customers/{id}).

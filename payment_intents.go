@@ -274,11 +274,7 @@ func (s *PaymentIntentsService) Create(ctx context.Context, params *CreatePaymen
 	if err != nil {
 		return nil, err
 	}
-	var out PaymentIntent
-	if err := s.client.call(ctx, "POST /payments/intents", nil, nil, body, &out); err != nil {
-		return nil, err
-	}
-	return &out, nil
+	return callFor[PaymentIntent](ctx, s.client, "POST /payments/intents", nil, nil, body)
 }
 
 // List returns the intents of a payment request (GET /payments/intents). The
@@ -289,11 +285,7 @@ func (s *PaymentIntentsService) List(ctx context.Context, paymentRequestID strin
 	}
 	var q query
 	q.str("paymentRequestId", paymentRequestID)
-	var out Page[PaymentIntent]
-	if err := s.client.call(ctx, "GET /payments/intents", nil, q.values(), nil, &out); err != nil {
-		return nil, err
-	}
-	return &out, nil
+	return callFor[Page[PaymentIntent]](ctx, s.client, "GET /payments/intents", nil, q.values(), nil)
 }
 
 // Get returns a payment intent (GET /payments/intents/{id}); errors.Is(err,
@@ -302,11 +294,7 @@ func (s *PaymentIntentsService) Get(ctx context.Context, id string) (*PaymentInt
 	if err := requireID("id", id); err != nil {
 		return nil, err
 	}
-	var out PaymentIntent
-	if err := s.client.call(ctx, "GET /payments/intents/{id}", []string{id}, nil, nil, &out); err != nil {
-		return nil, err
-	}
-	return &out, nil
+	return callFor[PaymentIntent](ctx, s.client, "GET /payments/intents/{id}", []string{id}, nil, nil)
 }
 
 // DefaultPaymentPollInterval is how often Wait reads an intent when given

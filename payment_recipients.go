@@ -243,11 +243,7 @@ func (s *PaymentRecipientsService) List(ctx context.Context, params *PaymentReci
 	if err != nil {
 		return nil, err
 	}
-	var out Page[PaymentRecipient]
-	if err := s.client.call(ctx, "GET /payments/recipients", nil, q.values(), nil, &out); err != nil {
-		return nil, err
-	}
-	return &out, nil
+	return callFor[Page[PaymentRecipient]](ctx, s.client, "GET /payments/recipients", nil, q.values(), nil)
 }
 
 // All walks every recipient matching params, from params.Page, fetching
@@ -272,11 +268,7 @@ func (s *PaymentRecipientsService) Create(ctx context.Context, params *CreatePay
 	if err != nil {
 		return nil, err
 	}
-	var out PaymentRecipient
-	if err := s.client.call(ctx, "POST /payments/recipients", nil, nil, body, &out); err != nil {
-		return nil, err
-	}
-	return &out, nil
+	return callFor[PaymentRecipient](ctx, s.client, "POST /payments/recipients", nil, nil, body)
 }
 
 // Get returns a recipient (GET /payments/recipients/{id}); errors.Is(err,
@@ -285,11 +277,7 @@ func (s *PaymentRecipientsService) Get(ctx context.Context, id string) (*Payment
 	if err := requireID("id", id); err != nil {
 		return nil, err
 	}
-	var out PaymentRecipient
-	if err := s.client.call(ctx, "GET /payments/recipients/{id}", []string{id}, nil, nil, &out); err != nil {
-		return nil, err
-	}
-	return &out, nil
+	return callFor[PaymentRecipient](ctx, s.client, "GET /payments/recipients/{id}", []string{id}, nil, nil)
 }
 
 // Update changes a recipient (PATCH /payments/recipients/{id}).
@@ -301,11 +289,7 @@ func (s *PaymentRecipientsService) Update(ctx context.Context, id string, params
 	if err != nil {
 		return nil, err
 	}
-	var out PaymentRecipient
-	if err := s.client.call(ctx, "PATCH /payments/recipients/{id}", []string{id}, nil, body, &out); err != nil {
-		return nil, err
-	}
-	return &out, nil
+	return callFor[PaymentRecipient](ctx, s.client, "PATCH /payments/recipients/{id}", []string{id}, nil, body)
 }
 
 // Delete removes a recipient (DELETE /payments/recipients/{id}).
@@ -345,11 +329,7 @@ func (s *PaymentRecipientsService) ListInstitutions(ctx context.Context, params 
 	if err != nil {
 		return nil, err
 	}
-	var out Page[PaymentInstitution]
-	if err := s.client.call(ctx, "GET /payments/recipients/institutions", nil, q.values(), nil, &out); err != nil {
-		return nil, err
-	}
-	return &out, nil
+	return callFor[Page[PaymentInstitution]](ctx, s.client, "GET /payments/recipients/institutions", nil, q.values(), nil)
 }
 
 // AllInstitutions walks every institution matching params
@@ -371,9 +351,5 @@ func (s *PaymentRecipientsService) GetInstitution(ctx context.Context, id string
 	if err := requireID("id", id); err != nil {
 		return nil, err
 	}
-	var out PaymentInstitution
-	if err := s.client.call(ctx, "GET /payments/recipients/institutions/{id}", []string{id}, nil, nil, &out); err != nil {
-		return nil, err
-	}
-	return &out, nil
+	return callFor[PaymentInstitution](ctx, s.client, "GET /payments/recipients/institutions/{id}", []string{id}, nil, nil)
 }

@@ -159,11 +159,7 @@ func (s *PaymentRequestsService) List(ctx context.Context, params *PaymentReques
 	if err != nil {
 		return nil, err
 	}
-	var out Page[PaymentRequest]
-	if err := s.client.call(ctx, "GET /payments/requests", nil, q.values(), nil, &out); err != nil {
-		return nil, err
-	}
-	return &out, nil
+	return callFor[Page[PaymentRequest]](ctx, s.client, "GET /payments/requests", nil, q.values(), nil)
 }
 
 // All walks every payment request matching params, from params.Page,
@@ -187,11 +183,7 @@ func (s *PaymentRequestsService) Create(ctx context.Context, params *CreatePayme
 	if err := params.check(s.client.today()); err != nil {
 		return nil, err
 	}
-	var out PaymentRequest
-	if err := s.client.call(ctx, "POST /payments/requests", nil, nil, params, &out); err != nil {
-		return nil, err
-	}
-	return &out, nil
+	return callFor[PaymentRequest](ctx, s.client, "POST /payments/requests", nil, nil, params)
 }
 
 // CreatePixQR creates a payment request that pays a PIX QR code
@@ -202,11 +194,7 @@ func (s *PaymentRequestsService) CreatePixQR(ctx context.Context, params *Create
 	if err != nil {
 		return nil, err
 	}
-	var out PaymentRequest
-	if err := s.client.call(ctx, "POST /payments/requests/pix-qr", nil, nil, body, &out); err != nil {
-		return nil, err
-	}
-	return &out, nil
+	return callFor[PaymentRequest](ctx, s.client, "POST /payments/requests/pix-qr", nil, nil, body)
 }
 
 // Get returns a payment request (GET /payments/requests/{id});
@@ -215,11 +203,7 @@ func (s *PaymentRequestsService) Get(ctx context.Context, id string) (*PaymentRe
 	if err := requireID("id", id); err != nil {
 		return nil, err
 	}
-	var out PaymentRequest
-	if err := s.client.call(ctx, "GET /payments/requests/{id}", []string{id}, nil, nil, &out); err != nil {
-		return nil, err
-	}
-	return &out, nil
+	return callFor[PaymentRequest](ctx, s.client, "GET /payments/requests/{id}", []string{id}, nil, nil)
 }
 
 // Update changes a payment request (PATCH /payments/requests/{id}). The spec
@@ -233,11 +217,7 @@ func (s *PaymentRequestsService) Update(ctx context.Context, id string, params *
 	if err := params.check(); err != nil {
 		return nil, err
 	}
-	var out PaymentRequest
-	if err := s.client.call(ctx, "PATCH /payments/requests/{id}", []string{id}, nil, params, &out); err != nil {
-		return nil, err
-	}
-	return &out, nil
+	return callFor[PaymentRequest](ctx, s.client, "PATCH /payments/requests/{id}", []string{id}, nil, params)
 }
 
 // Delete removes a payment request (DELETE /payments/requests/{id}).

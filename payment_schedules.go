@@ -55,11 +55,7 @@ func (s *PaymentSchedulesService) List(ctx context.Context, paymentRequestID str
 	if err := requireID("paymentRequestId", paymentRequestID); err != nil {
 		return nil, err
 	}
-	var out Page[SchedulePayment]
-	if err := s.client.call(ctx, "GET /payments/requests/{id}/schedules", []string{paymentRequestID}, nil, nil, &out); err != nil {
-		return nil, err
-	}
-	return &out, nil
+	return callFor[Page[SchedulePayment]](ctx, s.client, "GET /payments/requests/{id}/schedules", []string{paymentRequestID}, nil, nil)
 }
 
 // CancelAll cancels the whole schedule authorisation of a payment request:

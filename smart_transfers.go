@@ -354,11 +354,7 @@ func (s *SmartTransfersService) ListPreauthorizations(ctx context.Context, param
 	if err != nil {
 		return nil, err
 	}
-	var out Page[SmartTransferPreauthorization]
-	if err := s.client.call(ctx, "GET /smart-transfers/preauthorizations", nil, q.values(), nil, &out); err != nil {
-		return nil, err
-	}
-	return &out, nil
+	return callFor[Page[SmartTransferPreauthorization]](ctx, s.client, "GET /smart-transfers/preauthorizations", nil, q.values(), nil)
 }
 
 // AllPreauthorizations walks every preauthorization, fetching pages lazily
@@ -382,11 +378,7 @@ func (s *SmartTransfersService) CreatePreauthorization(ctx context.Context, para
 	if err != nil {
 		return nil, err
 	}
-	var out SmartTransferPreauthorization
-	if err := s.client.call(ctx, "POST /smart-transfers/preauthorizations", nil, nil, body, &out); err != nil {
-		return nil, err
-	}
-	return &out, nil
+	return callFor[SmartTransferPreauthorization](ctx, s.client, "POST /smart-transfers/preauthorizations", nil, nil, body)
 }
 
 // GetPreauthorization returns a preauthorization
@@ -395,11 +387,7 @@ func (s *SmartTransfersService) GetPreauthorization(ctx context.Context, id stri
 	if err := requireID("id", id); err != nil {
 		return nil, err
 	}
-	var out SmartTransferPreauthorization
-	if err := s.client.call(ctx, "GET /smart-transfers/preauthorizations/{id}", []string{id}, nil, nil, &out); err != nil {
-		return nil, err
-	}
-	return &out, nil
+	return callFor[SmartTransferPreauthorization](ctx, s.client, "GET /smart-transfers/preauthorizations/{id}", []string{id}, nil, nil)
 }
 
 func (p *SmartTransferPaymentListParams) query() (query, error) {
@@ -428,11 +416,7 @@ func (s *SmartTransfersService) ListPayments(ctx context.Context, preauthorizati
 	if err != nil {
 		return nil, err
 	}
-	var out Page[SmartTransferPayment]
-	if err := s.client.call(ctx, "GET /smart-transfers/preauthorizations/{id}/payments", []string{preauthorizationID}, q.values(), nil, &out); err != nil {
-		return nil, err
-	}
-	return &out, nil
+	return callFor[Page[SmartTransferPayment]](ctx, s.client, "GET /smart-transfers/preauthorizations/{id}/payments", []string{preauthorizationID}, q.values(), nil)
 }
 
 // AllPayments walks every payment of a preauthorization matching params,
@@ -455,11 +439,7 @@ func (s *SmartTransfersService) CreatePayment(ctx context.Context, params *Creat
 	if err := params.check(); err != nil {
 		return nil, err
 	}
-	var out SmartTransferPayment
-	if err := s.client.call(ctx, "POST /smart-transfers/payments", nil, nil, params, &out); err != nil {
-		return nil, err
-	}
-	return &out, nil
+	return callFor[SmartTransferPayment](ctx, s.client, "POST /smart-transfers/payments", nil, nil, params)
 }
 
 // GetPayment returns a smart transfer payment
@@ -468,9 +448,5 @@ func (s *SmartTransfersService) GetPayment(ctx context.Context, id string) (*Sma
 	if err := requireID("id", id); err != nil {
 		return nil, err
 	}
-	var out SmartTransferPayment
-	if err := s.client.call(ctx, "GET /smart-transfers/payments/{id}", []string{id}, nil, nil, &out); err != nil {
-		return nil, err
-	}
-	return &out, nil
+	return callFor[SmartTransferPayment](ctx, s.client, "GET /smart-transfers/payments/{id}", []string{id}, nil, nil)
 }

@@ -404,11 +404,7 @@ func (s *TransactionsService) ListPaged(ctx context.Context, accountID string, p
 		q.str("billId", p.BillID)
 		q.time("createdAtFrom", p.CreatedAtFrom)
 	}
-	var out Page[Transaction]
-	if err := s.client.call(ctx, "GET /transactions", nil, q.values(), nil, &out); err != nil {
-		return nil, err
-	}
-	return &out, nil
+	return callFor[Page[Transaction]](ctx, s.client, "GET /transactions", nil, q.values(), nil)
 }
 
 // Get returns one transaction (GET /transactions/{id}). A missing one is an
@@ -417,11 +413,7 @@ func (s *TransactionsService) Get(ctx context.Context, id string) (*Transaction,
 	if err := requireID("id", id); err != nil {
 		return nil, err
 	}
-	var out Transaction
-	if err := s.client.call(ctx, "GET /transactions/{id}", []string{id}, nil, nil, &out); err != nil {
-		return nil, err
-	}
-	return &out, nil
+	return callFor[Transaction](ctx, s.client, "GET /transactions/{id}", []string{id}, nil, nil)
 }
 
 // UpdateCategory recategorises a transaction and returns it updated
@@ -438,11 +430,7 @@ func (s *TransactionsService) UpdateCategory(ctx context.Context, id, categoryID
 	body := struct {
 		CategoryID string `json:"categoryId"`
 	}{categoryID}
-	var out Transaction
-	if err := s.client.call(ctx, "PATCH /transactions/{id}", []string{id}, nil, body, &out); err != nil {
-		return nil, err
-	}
-	return &out, nil
+	return callFor[Transaction](ctx, s.client, "PATCH /transactions/{id}", []string{id}, nil, body)
 }
 
 // checkIDList validates a list of ids sent comma-joined: at most

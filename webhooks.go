@@ -441,11 +441,7 @@ func (s *WebhooksService) Create(ctx context.Context, params *CreateWebhookParam
 	if err := params.validate(); err != nil {
 		return nil, err
 	}
-	var out Webhook
-	if err := s.client.call(ctx, "POST /webhooks", nil, nil, params, &out); err != nil {
-		return nil, err
-	}
-	return &out, nil
+	return callFor[Webhook](ctx, s.client, "POST /webhooks", nil, nil, params)
 }
 
 // Get returns the webhook with the given id (GET /webhooks/{id}).
@@ -456,11 +452,7 @@ func (s *WebhooksService) Get(ctx context.Context, id string) (*Webhook, error) 
 	if err := requireID("id", id); err != nil {
 		return nil, err
 	}
-	var out Webhook
-	if err := s.client.call(ctx, "GET /webhooks/{id}", []string{id}, nil, nil, &out); err != nil {
-		return nil, err
-	}
-	return &out, nil
+	return callFor[Webhook](ctx, s.client, "GET /webhooks/{id}", []string{id}, nil, nil)
 }
 
 // Update changes a webhook's URL, event or headers, or enables or disables
@@ -476,11 +468,7 @@ func (s *WebhooksService) Update(ctx context.Context, id string, params *UpdateW
 	if err := params.validate(); err != nil {
 		return nil, err
 	}
-	var out Webhook
-	if err := s.client.call(ctx, "PATCH /webhooks/{id}", []string{id}, nil, params, &out); err != nil {
-		return nil, err
-	}
-	return &out, nil
+	return callFor[Webhook](ctx, s.client, "PATCH /webhooks/{id}", []string{id}, nil, params)
 }
 
 // Delete removes a webhook (DELETE /webhooks/{id}) and returns the number
