@@ -979,6 +979,7 @@ func (k *contract) bankData(t *testing.T) {
 		require.NoError(t, err)
 		assert.NotEqual(t, first.Results[0].ID, next.Results[0].ID)
 	}
+	//lint:ignore SA1019 the fake still serves the deprecated v1 list, so the contract covers it
 	paged, err := c.Transactions.ListPaged(ctx, bank.ID, &pluggy.TransactionPageParams{PageSize: 10, Page: 2})
 	require.NoError(t, err)
 	assert.Equal(t, 30, paged.Total)
@@ -996,6 +997,7 @@ func (k *contract) bankData(t *testing.T) {
 	require.ErrorAs(t, err, &apiErr)
 	_, err = c.Transactions.Get(ctx, noSuchID)
 	assert.True(t, pluggy.IsNotFound(err))
+	//lint:ignore SA1019 as above
 	cardTx, err := c.Transactions.ListPaged(ctx, card.ID, &pluggy.TransactionPageParams{PageSize: 500})
 	require.NoError(t, err)
 	require.NotEmpty(t, cardTx.Results)
