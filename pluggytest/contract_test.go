@@ -1826,7 +1826,7 @@ func (k *contract) strictEvents(t *testing.T) {
 		"scheduled_payment/all_completed", "scheduled_payment/all_created", "scheduled_payment/canceled", "scheduled_payment/completed",
 		"scheduled_payment/created", "scheduled_payment/error",
 		"smart_transfer_payment/completed", "smart_transfer_preauthorization/completed", "smart_transfer_preauthorization/error",
-		"transactions/created",
+		"transactions/created", "transactions/updated",
 	}, keys(types), "every event type the fake emits")
 	t.Logf("%d notifications of %d event types decoded strictly", len(k.delivered), len(types))
 }

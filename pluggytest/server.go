@@ -70,9 +70,13 @@
 //
 // The server emits item/created, item/waiting_user_input,
 // item/waiting_user_action, item/login_succeeded, item/updated, item/error,
-// item/deleted and transactions/created, with Pluggy's payload fields
+// item/deleted, transactions/created and (when PATCH /transactions/{id}
+// recategorises one) transactions/updated, with Pluggy's payload fields
 // (itemId, triggeredBy CLIENT or SYNC, error, accountId,
-// transactionsCreatedAtFrom, createdTransactionsLink).
+// transactionsCreatedAtFrom, createdTransactionsLink, transactionIds), and
+// the payment events listed in payments.go. Webhooks registered with
+// POST /webhooks, and an item's own webhookUrl, receive them; deliveries go
+// to loopback addresses only.
 package pluggytest
 
 import (

@@ -736,7 +736,9 @@ func (s *Server) updateTransaction(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.withTx(w, r, func(b *bankState, a *account, j int64, now time.Time) (int, any) {
-		b.txOverrides[b.txID(a.ordinal, j)] = txOverride{categoryID: *body.CategoryID, at: now}
+		id := b.txID(a.ordinal, j)
+		b.txOverrides[id] = txOverride{categoryID: *body.CategoryID, at: now}
+		b.queue("transactions/updated", map[string]any{"itemId": a.itemID, "accountId": a.id, "transactionIds": []string{id}})
 		return http.StatusOK, b.txJSON(a, j)
 	})
 }

@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -294,7 +295,7 @@ func TestMillionsOfTransactions(t *testing.T) {
 
 func TestGetAndCategoriseTransaction(t *testing.T) {
 	h := newBankHarness(t)
-	_, bank, card := h.connected(ConnectorOpenFinance)
+	itemID, bank, card := h.connected(ConnectorOpenFinance)
 	all, _ := h.sweep(url.Values{"accountId": {bank}})
 	for _, tx := range all {
 		assert.NotNil(t, tx["operationType"], "Open Finance transactions have an operation type")
@@ -304,7 +305,19 @@ func TestGetAndCategoriseTransaction(t *testing.T) {
 	assert.Equal(t, tx, h.do("GET /transactions/{id}", []string{str(tx, "id")}, nil, nil))
 
 	h.srv.Advance(time.Minute)
+	var mu sync.Mutex
+	var events []Event
+	h.srv.onEvent(func(ev Event) {
+		mu.Lock()
+		events = append(events, ev)
+		mu.Unlock()
+	})
 	upd := h.do("PATCH /transactions/{id}", []string{str(tx, "id")}, nil, map[string]string{"categoryId": "10000000"})
+	mu.Lock()
+	require.Len(t, events, 1, "a recategorised transaction is announced")
+	assert.Equal(t, Event{Type: "transactions/updated", Payload: map[string]any{
+		"itemId": itemID, "accountId": bank, "transactionIds": []string{str(tx, "id")}}}, events[0])
+	mu.Unlock()
 	assert.Equal(t, "10000000", upd["categoryId"])
 	assert.Equal(t, "Groceries", upd["category"])
 	assert.Equal(t, "2026-11-20T12:01:00.000Z", upd["updatedAt"])
