@@ -37,7 +37,7 @@ func ExampleNewClient() {
 
 // Connecting an item and answering its MFA, here on the fake API's sandbox
 // bank, which asks for a 6-digit token after the password.
-func ExampleItemsService_Connect() {
+func ExampleItemsService_Connect_fakeAPI() {
 	srv := pluggytest.NewServer(pluggytest.WithStepDuration(0))
 	defer srv.Close()
 	client, err := srv.Client()
