@@ -2,6 +2,7 @@ package pluggy
 
 import (
 	"context"
+	"encoding/json"
 	"iter"
 	"time"
 )
@@ -192,6 +193,13 @@ type CreditData struct {
 	DisaggregatedCreditLimits []DisaggregatedCreditLimit `json:"disaggregatedCreditLimits,omitempty"`
 	// AdditionalCards lists the additional cards of this one.
 	AdditionalCards []AdditionalCard `json:"additionalCards,omitempty"`
+}
+
+// UnmarshalJSON also accepts balanceCloseDate and balanceDueDate written without a time zone, as Pluggy's
+// reference shows them, reading them as UTC.
+func (v *CreditData) UnmarshalJSON(b []byte) error {
+	type plain CreditData
+	return json.Unmarshal(lenientTimes(b, "balanceCloseDate", "balanceDueDate"), (*plain)(v))
 }
 
 // DisaggregatedCreditLimit is the limit of one credit line of a card

@@ -2,6 +2,7 @@ package pluggy
 
 import (
 	"context"
+	"encoding/json"
 	"iter"
 	"time"
 )
@@ -62,6 +63,13 @@ type Bill struct {
 	FinanceCharges []BillFinanceCharge `json:"financeCharges"`
 	// Payments are the payments made to the bill.
 	Payments []BillPayment `json:"payments"`
+}
+
+// UnmarshalJSON also accepts dueDate and billClosingDate written without a time zone, as Pluggy's
+// reference shows them, reading them as UTC.
+func (v *Bill) UnmarshalJSON(b []byte) error {
+	type plain Bill
+	return json.Unmarshal(lenientTimes(b, "dueDate", "billClosingDate"), (*plain)(v))
 }
 
 // BillFinanceCharge is a charge on a credit card bill (BillFinanceCharge).

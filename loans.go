@@ -2,6 +2,7 @@ package pluggy
 
 import (
 	"context"
+	"encoding/json"
 	"iter"
 	"time"
 )
@@ -171,6 +172,13 @@ type Loan struct {
 	Payments *LoanPayments `json:"payments,omitempty"`
 }
 
+// UnmarshalJSON also accepts date and contractDate and settlementDate and dueDate and firstInstallmentDueDate written without a time zone, as Pluggy's
+// reference shows them, reading them as UTC.
+func (v *Loan) UnmarshalJSON(b []byte) error {
+	type plain Loan
+	return json.Unmarshal(lenientTimes(b, "date", "contractDate", "settlementDate", "dueDate", "firstInstallmentDueDate"), (*plain)(v))
+}
+
 // LoanInterestRate is one component of a loan's interest (LoanInterestRate).
 type LoanInterestRate struct {
 	// TaxType is NOMINAL or EFFECTIVE.
@@ -263,6 +271,13 @@ type LoanBalloonPayment struct {
 	Amount *LoanBalloonPaymentAmount `json:"amount,omitempty"`
 }
 
+// UnmarshalJSON also accepts dueDate written without a time zone, as Pluggy's
+// reference shows them, reading them as UTC.
+func (v *LoanBalloonPayment) UnmarshalJSON(b []byte) error {
+	type plain LoanBalloonPayment
+	return json.Unmarshal(lenientTimes(b, "dueDate"), (*plain)(v))
+}
+
 // LoanBalloonPaymentAmount is the value of a non-regular installment
 // (LoanInstallmentBalloonPaymentAmount).
 type LoanBalloonPaymentAmount struct {
@@ -294,6 +309,13 @@ type LoanPaymentRelease struct {
 	PaidAmount Decimal `json:"paidAmount,omitzero"`
 	// OverParcel lists fees and charges paid outside the installment.
 	OverParcel *LoanOverParcel `json:"overParcel,omitempty"`
+}
+
+// UnmarshalJSON also accepts paidDate written without a time zone, as Pluggy's
+// reference shows them, reading them as UTC.
+func (v *LoanPaymentRelease) UnmarshalJSON(b []byte) error {
+	type plain LoanPaymentRelease
+	return json.Unmarshal(lenientTimes(b, "paidDate"), (*plain)(v))
 }
 
 // LoanOverParcel are fees and charges paid outside an installment

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"math/big"
+	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -267,3 +268,51 @@ func (d *Date) UnmarshalJSON(b []byte) error {
 
 // Ptr returns a pointer to v, for optional fields: Ptr(true), Ptr("id").
 func Ptr[T any](v T) *T { return &v }
+
+// zonelessTime matches the forms Pluggy's reference shows for some loan,
+// bill and credit card date-times: a bare date, or a date and time with no
+// zone ("2023-07-20T00:00:00").
+var zonelessTime = regexp.MustCompile(`^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?)?$`)
+
+// lenientTimes returns the JSON object raw with each of the named fields
+// that holds a zoneless date or date-time rewritten as RFC 3339 in UTC, so
+// that it decodes into a time.Time. raw is returned as it is when no field
+// needs it (the common case), or when it is not an object.
+func lenientTimes(raw []byte, fields ...string) []byte {
+	var m map[string]json.RawMessage
+	if json.Unmarshal(raw, &m) != nil {
+		return raw
+	}
+	changed := false
+	for _, f := range fields {
+		v, ok := m[f]
+		if !ok || len(v) < 2 || v[0] != '"' {
+			continue
+		}
+		var s string
+		if json.Unmarshal(v, &s) != nil || !zonelessTime.MatchString(s) {
+			continue
+		}
+		layout := "2006-01-02T15:04:05.999999999"
+		switch {
+		case len(s) == len(time.DateOnly):
+			layout = time.DateOnly
+		case len(s) == len("2006-01-02T15:04"):
+			layout = "2006-01-02T15:04"
+		}
+		t, err := time.ParseInLocation(layout, s, time.UTC)
+		if err != nil {
+			continue
+		}
+		m[f], _ = json.Marshal(t.Format(time.RFC3339Nano))
+		changed = true
+	}
+	if !changed {
+		return raw
+	}
+	out, err := json.Marshal(m)
+	if err != nil {
+		return raw
+	}
+	return out
+}

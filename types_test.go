@@ -98,3 +98,52 @@ func TestPtr(t *testing.T) {
 	p := Ptr(42)
 	assert.Equal(t, 42, *p)
 }
+
+func TestLenientTimes(t *testing.T) {
+	raw := []byte(`{"a":"2023-07-20T00:00:00","b":"2022-01-03","c":"2021-05-21T10:30","d":"2026-11-23T12:00:00.000Z","e":"soon","f":5}`)
+	var m map[string]any
+	require.NoError(t, json.Unmarshal(lenientTimes(raw, "a", "b", "c", "d", "e", "f", "missing"), &m))
+	assert.Equal(t, "2023-07-20T00:00:00Z", m["a"])
+	assert.Equal(t, "2022-01-03T00:00:00Z", m["b"])
+	assert.Equal(t, "2021-05-21T10:30:00Z", m["c"])
+	assert.Equal(t, "2026-11-23T12:00:00.000Z", m["d"], "a zoned time is left as sent")
+	assert.Equal(t, "soon", m["e"], "what is no date is left for the decoder to refuse")
+	assert.Equal(t, 5.0, m["f"])
+
+	same := []byte(`{"a":"2026-11-23T12:00:00.000Z"}`)
+	assert.Equal(t, &same[0], &lenientTimes(same, "a")[0], "nothing to fix: the same bytes, no copy")
+	notObject := []byte(`[1,2]`)
+	assert.Equal(t, notObject, lenientTimes(notObject, "a"))
+}
+
+func TestZonelessDateTimesDecode(t *testing.T) {
+	var loan Loan
+	require.NoError(t, json.Unmarshal([]byte(`{"id":"l-1","date":"2023-07-13T00:00:00","contractDate":"2023-07-20T00:00:00",
+		"settlementDate":"2023-07-20","dueDate":"2028-01-15T00:00:00","firstInstallmentDueDate":"2023-08-15T00:00:00",
+		"installments":{"balloonPayments":[{"dueDate":"2028-01-15T00:00:00"}]},
+		"payments":{"releases":[{"paidDate":"2023-08-15T00:00:00"}]}}`), &loan))
+	assert.Equal(t, time.Date(2023, 7, 20, 0, 0, 0, 0, time.UTC), loan.ContractDate)
+	assert.Equal(t, time.Date(2023, 7, 20, 0, 0, 0, 0, time.UTC), loan.SettlementDate)
+	assert.Equal(t, time.Date(2028, 1, 15, 0, 0, 0, 0, time.UTC), loan.DueDate)
+	assert.Equal(t, time.Date(2023, 8, 15, 0, 0, 0, 0, time.UTC), loan.FirstInstallmentDueDate)
+	assert.Equal(t, time.Date(2023, 7, 13, 0, 0, 0, 0, time.UTC), loan.Date)
+	require.NotNil(t, loan.Installments)
+	require.Len(t, loan.Installments.BalloonPayments, 1)
+	assert.Equal(t, time.Date(2028, 1, 15, 0, 0, 0, 0, time.UTC), loan.Installments.BalloonPayments[0].DueDate)
+	require.NotNil(t, loan.Payments)
+	require.Len(t, loan.Payments.Releases, 1)
+	assert.Equal(t, time.Date(2023, 8, 15, 0, 0, 0, 0, time.UTC), loan.Payments.Releases[0].PaidDate)
+
+	var bill Bill
+	require.NoError(t, json.Unmarshal([]byte(`{"id":"b-1","dueDate":"2022-08-10T00:00:00","billClosingDate":"2022-08-01T00:00:00","totalAmount":10.5}`), &bill))
+	assert.Equal(t, time.Date(2022, 8, 10, 0, 0, 0, 0, time.UTC), bill.DueDate)
+	assert.Equal(t, time.Date(2022, 8, 1, 0, 0, 0, 0, time.UTC), *bill.BillClosingDate)
+	assert.Equal(t, "10.5", bill.TotalAmount.String())
+
+	var cd CreditData
+	require.NoError(t, json.Unmarshal([]byte(`{"balanceCloseDate":"2018-01-15","balanceDueDate":"2018-02-15T00:00:00.000Z"}`), &cd))
+	assert.Equal(t, time.Date(2018, 1, 15, 0, 0, 0, 0, time.UTC), cd.BalanceCloseDate)
+	assert.Equal(t, time.Date(2018, 2, 15, 0, 0, 0, 0, time.UTC), cd.BalanceDueDate)
+
+	assert.Error(t, json.Unmarshal([]byte(`{"dueDate":"in two weeks"}`), &bill), "what is no date still fails")
+}
