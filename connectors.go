@@ -264,7 +264,7 @@ func (s *ConnectorsService) Get(ctx context.Context, id int, params *ConnectorGe
 type ParameterValidation struct {
 	// Errors lists the parameters that do not pass the connector's rules;
 	// empty when all do (errors).
-	Errors []ParameterError `json:"errors"`
+	Errors []ParameterValidationError `json:"errors"`
 	// Parameters are the parameters as the connector will use them
 	// (parameters).
 	Parameters map[string]string `json:"parameters"`

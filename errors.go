@@ -56,7 +56,7 @@ type Error struct {
 	ErrorID string
 	// Errors lists the parameter problems of a 400 on item creation (the
 	// body's "errors", or "details" in some answers).
-	Errors []ParameterError
+	Errors []ParameterValidationError
 	// Route is the route literal of the call that failed ("GET /items/{id}").
 	Route string
 	// RetryAfter is how long the server asked to wait (Retry-After or
@@ -70,9 +70,10 @@ type Error struct {
 	body []byte
 }
 
-// ParameterError is one parameter problem reported by the API
-// (ParameterValidationError).
-type ParameterError struct {
+// ParameterValidationError is one parameter problem reported by the API in
+// a 400 answer (ParameterValidationError). It is the server's finding; a
+// *ParamError is the client's own refusal before sending anything.
+type ParameterValidationError struct {
 	// Code names the problem.
 	Code string `json:"code"`
 	// Message explains it.
@@ -162,13 +163,13 @@ const maxErrorBody = 64 << 10
 func parseError(route string, status int, h http.Header, body []byte, wait time.Duration) *Error {
 	e := &Error{StatusCode: status, Route: route, RetryAfter: wait}
 	var b struct {
-		Code            json.RawMessage  `json:"code"`
-		CodeDescription *string          `json:"codeDescription"`
-		Message         *string          `json:"message"`
-		Data            json.RawMessage  `json:"data"`
-		ErrorID         *string          `json:"errorId"`
-		Errors          []ParameterError `json:"errors"`
-		Details         []ParameterError `json:"details"`
+		Code            json.RawMessage            `json:"code"`
+		CodeDescription *string                    `json:"codeDescription"`
+		Message         *string                    `json:"message"`
+		Data            json.RawMessage            `json:"data"`
+		ErrorID         *string                    `json:"errorId"`
+		Errors          []ParameterValidationError `json:"errors"`
+		Details         []ParameterValidationError `json:"details"`
 	}
 	trimmed := bytes.TrimSpace(body)
 	if len(trimmed) == 0 || trimmed[0] != '{' || json.Unmarshal(trimmed, &b) != nil {
@@ -214,7 +215,9 @@ func snippet(body []byte) string {
 	return s[:cut] + "…"
 }
 
-// ParamError reports an argument the client refused before sending anything.
+// ParamError reports an argument the client refused before sending anything
+// (the API's own findings are ParameterValidationError values in
+// Error.Errors).
 type ParamError struct {
 	// Param names the argument as the API does ("pageSize", "itemId").
 	Param string

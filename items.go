@@ -720,7 +720,7 @@ func itemIDs(raw json.RawMessage) []string {
 // errors (or details), or else the single parameter named in data.parameter
 // (the 400 of PATCH /items/{id} when an MFA value must be renewed). It is
 // empty for other errors.
-func (e *Error) InvalidParameters() []ParameterError {
+func (e *Error) InvalidParameters() []ParameterValidationError {
 	if e == nil {
 		return nil
 	}
@@ -731,7 +731,7 @@ func (e *Error) InvalidParameters() []ParameterError {
 		Parameter string `json:"parameter"`
 	}
 	if len(e.Data) > 0 && json.Unmarshal(e.Data, &d) == nil && d.Parameter != "" {
-		return []ParameterError{{Parameter: d.Parameter, Message: e.Message, Code: e.CodeDescription}}
+		return []ParameterValidationError{{Parameter: d.Parameter, Message: e.Message, Code: e.CodeDescription}}
 	}
 	return nil
 }

@@ -218,13 +218,13 @@ type countAnswer struct {
 // (GlobalErrorResponse, ItemCreationErrorResponse): errorId and details are
 // read too when Pluggy sends them.
 type errorAnswer struct {
-	Code            int                     `json:"code"`
-	CodeDescription string                  `json:"codeDescription"`
-	Message         string                  `json:"message"`
-	Data            json.RawMessage         `json:"data"`
-	ErrorID         string                  `json:"errorId"`
-	Errors          []pluggy.ParameterError `json:"errors"`
-	Details         []pluggy.ParameterError `json:"details"`
+	Code            int                               `json:"code"`
+	CodeDescription string                            `json:"codeDescription"`
+	Message         string                            `json:"message"`
+	Data            json.RawMessage                   `json:"data"`
+	ErrorID         string                            `json:"errorId"`
+	Errors          []pluggy.ParameterValidationError `json:"errors"`
+	Details         []pluggy.ParameterValidationError `json:"details"`
 }
 
 // answerTypes maps each route to the client type its 2xx answer decodes
@@ -808,7 +808,7 @@ func (k *contract) itemFailures(t *testing.T) {
 	assert.Equal(t, []string{it.ID}, apiErr.DuplicateItemIDs())
 }
 
-func paramNames(errs []pluggy.ParameterError) []string {
+func paramNames(errs []pluggy.ParameterValidationError) []string {
 	var out []string
 	for _, e := range errs {
 		out = append(out, e.Parameter)
