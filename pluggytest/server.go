@@ -88,6 +88,7 @@ import (
 	"fmt"
 	"io"
 	"math/rand/v2"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"slices"
@@ -114,8 +115,9 @@ type Server struct {
 	// ClientID and ClientSecret are the credentials POST /auth accepts.
 	ClientID, ClientSecret string
 
-	hs  *httptest.Server
-	mux *http.ServeMux
+	hs       *httptest.Server
+	mux      *http.ServeMux
+	listener net.Listener // WithListener's, nil for a new loopback port
 
 	mu        sync.Mutex
 	offset    time.Duration
@@ -257,7 +259,7 @@ func NewServer(opts ...Option) *Server {
 	s.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusNotFound, "NOT_FOUND", "Route "+r.Method+" "+r.URL.Path+" not found")
 	})
-	s.hs = httptest.NewServer(s.mux)
+	s.hs = s.startHTTP()
 	s.URL = s.hs.URL
 	return s
 }
