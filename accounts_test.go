@@ -20,6 +20,7 @@ const (
 )
 
 func TestAccountsList(t *testing.T) {
+	t.Parallel()
 	c, mock := newTestClient(t)
 	rec := on(mock, http.MethodGet, "/accounts", fixtureResponder(t, 200, "accounts-list", "200"))
 
@@ -71,6 +72,7 @@ func TestAccountsList(t *testing.T) {
 }
 
 func TestAccountsListWithoutFilter(t *testing.T) {
+	t.Parallel()
 	c, mock := newTestClient(t)
 	rec := on(mock, http.MethodGet, "/accounts", fixtureResponder(t, 200, "accounts-list", "200"))
 	_, err := c.Accounts.List(context.Background(), testItemID, nil)
@@ -79,6 +81,7 @@ func TestAccountsListWithoutFilter(t *testing.T) {
 }
 
 func TestAccountsAll(t *testing.T) {
+	t.Parallel()
 	c, mock := newTestClient(t)
 	rec := on(mock, http.MethodGet, "/accounts", fixtureResponder(t, 200, "accounts-list", "200"))
 
@@ -100,6 +103,7 @@ func TestAccountsAll(t *testing.T) {
 }
 
 func TestAccountsGet(t *testing.T) {
+	t.Parallel()
 	c, mock := newTestClient(t)
 	bank := on(mock, http.MethodGet, "/accounts/"+testAccountID, fixtureResponder(t, 200, "accounts-retrieve", "200-bank"))
 	card := on(mock, http.MethodGet, "/accounts/"+testCardID, fixtureResponder(t, 200, "accounts-retrieve", "200-credit"))
@@ -129,6 +133,7 @@ func TestAccountsGet(t *testing.T) {
 }
 
 func TestAccountsGetBalance(t *testing.T) {
+	t.Parallel()
 	c, mock := newTestClient(t)
 	rec := on(mock, http.MethodGet, "/accounts/"+testAccountID+"/balance", fixtureResponder(t, 200, "account-balance-get", "200"))
 
@@ -143,6 +148,7 @@ func TestAccountsGetBalance(t *testing.T) {
 }
 
 func TestAccountsGetBalanceErrors(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		status   int
 		codeDesc string
@@ -172,6 +178,7 @@ func TestAccountsGetBalanceErrors(t *testing.T) {
 }
 
 func TestAccountsStatements(t *testing.T) {
+	t.Parallel()
 	c, mock := newTestClient(t)
 	rec := on(mock, http.MethodGet, testStatements, fixtureResponder(t, 200, "account-statements-list", "200"))
 
@@ -200,6 +207,7 @@ func TestAccountsStatements(t *testing.T) {
 }
 
 func TestAccountsValidation(t *testing.T) {
+	t.Parallel()
 	c, mock := newTestClient(t)
 	ctx := context.Background()
 	_, err := c.Accounts.List(ctx, "", nil)
@@ -222,6 +230,7 @@ func TestAccountsValidation(t *testing.T) {
 }
 
 func TestAccountsFixturesRoundTrip(t *testing.T) {
+	t.Parallel()
 	roundTrip[Page[Account]](t, "accounts-list", "200")
 	roundTrip[Account](t, "accounts-retrieve", "200-bank")
 	roundTrip[Account](t, "accounts-retrieve", "200-credit")
@@ -230,6 +239,7 @@ func TestAccountsFixturesRoundTrip(t *testing.T) {
 }
 
 func TestAccountsCancelledContext(t *testing.T) {
+	t.Parallel()
 	c, mock := newTestClient(t)
 	on(mock, http.MethodGet, "/accounts", fixtureResponder(t, 200, "accounts-list", "200"))
 	ctx, cancel := context.WithCancel(context.Background())

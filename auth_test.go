@@ -73,6 +73,7 @@ func getItemKey(t *testing.T, c *Client) string {
 }
 
 func TestAuthSendsCredentialsInBody(t *testing.T) {
+	t.Parallel()
 	c, mock := newTestClient(t)
 	var body map[string]any
 	mock.RegisterResponder(http.MethodPost, u("/auth"), func(r *http.Request) (*http.Response, error) {
@@ -94,6 +95,7 @@ func TestAuthSendsCredentialsInBody(t *testing.T) {
 }
 
 func TestKeyIsCachedAndRenewedAheadOfExpiry(t *testing.T) {
+	t.Parallel()
 	c, _, ac, clock := newAuthTest(t)
 	k1 := getItemKey(t, c)
 	assert.Equal(t, int32(1), ac.calls.Load())
@@ -109,6 +111,7 @@ func TestKeyIsCachedAndRenewedAheadOfExpiry(t *testing.T) {
 }
 
 func TestOpaqueKeyLivesTwoHours(t *testing.T) {
+	t.Parallel()
 	clock := newFakeClock(time.Date(2026, 11, 23, 12, 0, 0, 0, time.UTC))
 	c, mock := newTestClient(t, WithClock(clock))
 	mock.RegisterResponder(http.MethodPost, u("/auth"), fixtureResponder(t, 200, "auth-create", "200-opaque"))
@@ -123,6 +126,7 @@ func TestOpaqueKeyLivesTwoHours(t *testing.T) {
 }
 
 func TestHundredGoroutinesAtExpiryMakeOneAuth(t *testing.T) {
+	t.Parallel()
 	c, _, ac, clock := newAuthTest(t)
 	getItemKey(t, c)
 	require.Equal(t, int32(1), ac.calls.Load())
@@ -155,6 +159,7 @@ func TestHundredGoroutinesAtExpiryMakeOneAuth(t *testing.T) {
 }
 
 func TestAuthFailureReachesEveryWaiter(t *testing.T) {
+	t.Parallel()
 	c, mock := newTestClient(t)
 	gate := make(chan struct{})
 	var calls atomic.Int32
@@ -188,6 +193,7 @@ func TestAuthFailureReachesEveryWaiter(t *testing.T) {
 }
 
 func TestWrongClientKeysCauseNoRetryStorm(t *testing.T) {
+	t.Parallel()
 	c, mock := newTestClient(t)
 	mock.RegisterResponder(http.MethodPost, u("/auth"), fixtureResponder(t, 401, "auth-create", "401"))
 	for i := 0; i < 10; i++ {
@@ -200,6 +206,7 @@ func TestWrongClientKeysCauseNoRetryStorm(t *testing.T) {
 }
 
 func TestAuthServerErrorIsRetried(t *testing.T) {
+	t.Parallel()
 	c, mock := newTestClient(t)
 	var calls atomic.Int32
 	mock.RegisterResponder(http.MethodPost, u("/auth"), func(*http.Request) (*http.Response, error) {
@@ -214,6 +221,7 @@ func TestAuthServerErrorIsRetried(t *testing.T) {
 }
 
 func TestExpiredKey403RefreshesAndReplaysOnce(t *testing.T) {
+	t.Parallel()
 	c, mock, ac, _ := newAuthTest(t)
 	var first string
 	mock.RegisterResponder(http.MethodGet, u("/items/it-1"), func(r *http.Request) (*http.Response, error) {
@@ -230,6 +238,7 @@ func TestExpiredKey403RefreshesAndReplaysOnce(t *testing.T) {
 }
 
 func TestPersistent403WithoutCodeDescriptionDoesNotLoop(t *testing.T) {
+	t.Parallel()
 	c, mock, ac, _ := newAuthTest(t)
 	mock.RegisterResponder(http.MethodGet, u("/items/it-1"),
 		httpmock.NewStringResponder(403, `{"code":403,"message":"Missing or invalid authorization token"}`))
@@ -240,6 +249,7 @@ func TestPersistent403WithoutCodeDescriptionDoesNotLoop(t *testing.T) {
 }
 
 func TestForbiddenWithCodeDescriptionIsARealDenial(t *testing.T) {
+	t.Parallel()
 	c, mock, ac, _ := newAuthTest(t)
 	mock.RegisterResponder(http.MethodGet, u("/items/it-1"),
 		httpmock.NewStringResponder(403, `{"code":403,"codeDescription":"CONSENT_REVOKED","message":"The consent for this item was revoked"}`))
@@ -254,6 +264,7 @@ func TestForbiddenWithCodeDescriptionIsARealDenial(t *testing.T) {
 }
 
 func TestFixedAPIKey(t *testing.T) {
+	t.Parallel()
 	mock := httpmock.NewMockTransport()
 	mock.RegisterResponder(http.MethodGet, u("/items/it-1"), func(r *http.Request) (*http.Response, error) {
 		if r.Header.Get("X-API-KEY") != "my-own-key" {
@@ -271,6 +282,7 @@ func TestFixedAPIKey(t *testing.T) {
 }
 
 func TestWaiterStopsWithItsOwnContext(t *testing.T) {
+	t.Parallel()
 	c, mock := newTestClient(t)
 	gate := make(chan struct{})
 	defer close(gate)
@@ -291,6 +303,7 @@ func TestWaiterStopsWithItsOwnContext(t *testing.T) {
 }
 
 func TestConnectToken(t *testing.T) {
+	t.Parallel()
 	c, mock := newTestClient(t)
 	var body map[string]any
 	mock.RegisterResponder(http.MethodPost, u("/connect_token"), func(r *http.Request) (*http.Response, error) {
@@ -325,6 +338,7 @@ func TestConnectToken(t *testing.T) {
 }
 
 func TestConnectTokenErrors(t *testing.T) {
+	t.Parallel()
 	c, mock := newTestClient(t)
 	mock.RegisterResponder(http.MethodPost, u("/connect_token"), fixtureResponder(t, 404, "connect-token-create", "404"))
 	_, err := c.Auth.CreateConnectToken(context.Background(), &ConnectTokenParams{ItemID: "0b7d4c2e-9a1f-4e6b-8c3d-5f2a7e9b1c40"})

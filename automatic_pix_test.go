@@ -34,6 +34,7 @@ func validAutoPix(t *testing.T) *CreateAutomaticPixParams {
 }
 
 func TestAutomaticPixCreate(t *testing.T) {
+	t.Parallel()
 	c, mock := newTestClient(t)
 	cap := onRoute(t, mock, http.MethodPost, "/payments/requests/automatic-pix", 200, fixture(t, "payment-request-create-automatic-pix", "200"))
 	got, err := c.Payments.AutomaticPix.Create(context.Background(), validAutoPix(t))
@@ -58,6 +59,7 @@ func TestAutomaticPixCreate(t *testing.T) {
 }
 
 func TestAutomaticPixDatesDecodeLoosely(t *testing.T) {
+	t.Parallel()
 	var ap AutomaticPix
 	require.NoError(t, json.Unmarshal([]byte(`{"startDate":"2026-12-10","expiresAt":null,"interval":"WEEKLY","firstPayment":{"date":"2026-11-25","amount":10.5}}`), &ap))
 	assert.Equal(t, time.Date(2026, 12, 10, 0, 0, 0, 0, time.UTC), ap.StartDate)
@@ -68,6 +70,7 @@ func TestAutomaticPixDatesDecodeLoosely(t *testing.T) {
 }
 
 func TestAutomaticPixCreateChecks(t *testing.T) {
+	t.Parallel()
 	c, mock := newTestClient(t)
 	ctx := context.Background()
 	for _, tc := range []struct {
@@ -134,6 +137,7 @@ func TestAutomaticPixCreateChecks(t *testing.T) {
 }
 
 func TestAutomaticPixSchedulePayment(t *testing.T) {
+	t.Parallel()
 	c, mock := newTestClient(t)
 	cap := onRoute(t, mock, http.MethodPost, "/payments/requests/"+autoPixRequestID+"/automatic-pix/schedule", 200, fixture(t, "payment-request-create-automatic-pix-schedule", "200"))
 	got, err := c.Payments.AutomaticPix.SchedulePayment(context.Background(), autoPixRequestID, &ScheduleAutomaticPixParams{
@@ -158,6 +162,7 @@ func TestAutomaticPixSchedulePayment(t *testing.T) {
 }
 
 func TestAutomaticPixListAndGetPayments(t *testing.T) {
+	t.Parallel()
 	c, mock := newTestClient(t)
 	list := onRoute(t, mock, http.MethodGet, "/payments/requests/"+autoPixRequestID+"/automatic-pix/schedules", 200, fixture(t, "payment-request-get-automatic-pix-schedules", "200"))
 	one := onRoute(t, mock, http.MethodGet, "/payments/requests/"+autoPixRequestID+"/automatic-pix/schedules/"+autoPixPaymentID, 200, fixture(t, "payment-request-get-automatic-pix-schedule", "200"))
@@ -190,6 +195,7 @@ func TestAutomaticPixListAndGetPayments(t *testing.T) {
 }
 
 func TestAutomaticPixCancelAndRetryAnswer204(t *testing.T) {
+	t.Parallel()
 	c, mock := newTestClient(t)
 	ctx := context.Background()
 	base := "/payments/requests/" + autoPixRequestID + "/automatic-pix"
@@ -215,6 +221,7 @@ func TestAutomaticPixCancelAndRetryAnswer204(t *testing.T) {
 }
 
 func TestAutomaticPixStatusesAreComplete(t *testing.T) {
+	t.Parallel()
 	assert.Len(t, []AutomaticPixPaymentStatus{AutomaticPixPaymentScheduled, AutomaticPixPaymentCreated, AutomaticPixPaymentCompleted, AutomaticPixPaymentCanceled, AutomaticPixPaymentError}, 5)
 	assert.Len(t, []AutomaticPixAttemptStatus{AutomaticPixAttemptInProgress, AutomaticPixAttemptCompleted, AutomaticPixAttemptCanceled, AutomaticPixAttemptError}, 4)
 	assert.Len(t, []AutomaticPixInterval{AutomaticPixWeekly, AutomaticPixMonthly, AutomaticPixQuarterly, AutomaticPixSemester, AutomaticPixYearly}, 5)

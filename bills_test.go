@@ -13,6 +13,7 @@ import (
 const testBillID = "a3c5e7f9-1b2d-4e6f-8a0c-2d4f6b8e0a13"
 
 func TestBillsList(t *testing.T) {
+	t.Parallel()
 	c, mock := newTestClient(t)
 	rec := on(mock, http.MethodGet, "/bills", fixtureResponder(t, 200, "bills-list", "200"))
 
@@ -50,6 +51,7 @@ func TestBillsList(t *testing.T) {
 }
 
 func TestBillsGet(t *testing.T) {
+	t.Parallel()
 	c, mock := newTestClient(t)
 	rec := on(mock, http.MethodGet, "/bills/"+testBillID, fixtureResponder(t, 200, "bills-retrieve", "200"))
 	on(mock, http.MethodGet, "/bills/5b7d9f1a-3c4e-4a6b-9d8f-1e3a5c7e9b20", fixtureResponder(t, 404, "bills-retrieve", "404"))
@@ -75,6 +77,7 @@ func TestBillsGet(t *testing.T) {
 }
 
 func TestBillsValidation(t *testing.T) {
+	t.Parallel()
 	c, mock := newTestClient(t)
 	_, err := c.Bills.List(context.Background(), "")
 	requireParamErr(t, err, "accountId")
@@ -87,6 +90,7 @@ func TestBillsValidation(t *testing.T) {
 }
 
 func TestBillsFixturesRoundTrip(t *testing.T) {
+	t.Parallel()
 	roundTrip[Page[Bill]](t, "bills-list", "200")
 	roundTrip[Bill](t, "bills-retrieve", "200")
 }

@@ -36,6 +36,7 @@ func validBoletoParams() *CreateBoletoParams {
 }
 
 func TestBoletosCreateConnection(t *testing.T) {
+	t.Parallel()
 	c, mock := newTestClient(t)
 	cap := onRoute(t, mock, http.MethodPost, "/boleto-connections", 200, fixture(t, "boleto-connection-create", "200"))
 	params := &CreateBoletoConnectionParams{ConnectorID: 225, Credentials: map[string]string{
@@ -56,6 +57,7 @@ func TestBoletosCreateConnection(t *testing.T) {
 }
 
 func TestBoletosCreateConnectionSecretsStayOutOfErrorsAndLogs(t *testing.T) {
+	t.Parallel()
 	var logs bytes.Buffer
 	c, mock := newTestClient(t, WithLogger(slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))))
 	onRoute(t, mock, http.MethodPost, "/boleto-connections", 400, fixture(t, "boleto-connection-create", "400"))
@@ -69,6 +71,7 @@ func TestBoletosCreateConnectionSecretsStayOutOfErrorsAndLogs(t *testing.T) {
 }
 
 func TestBoletosCreateConnectionChecks(t *testing.T) {
+	t.Parallel()
 	c, mock := newTestClient(t)
 	for _, tc := range []struct {
 		p     *CreateBoletoConnectionParams
@@ -86,6 +89,7 @@ func TestBoletosCreateConnectionChecks(t *testing.T) {
 }
 
 func TestBoletosCreateConnectionFromItem(t *testing.T) {
+	t.Parallel()
 	c, mock := newTestClient(t)
 	cap := onRoute(t, mock, http.MethodPost, "/boleto-connections/from-item", 200, fixture(t, "boleto-connection-create-from-item", "200"))
 	got, err := c.Payments.Boletos.CreateConnectionFromItem(context.Background(), "0b7d4c2e-9a1f-4e6b-8c3d-5f2a7e9b1c40")
@@ -97,6 +101,7 @@ func TestBoletosCreateConnectionFromItem(t *testing.T) {
 }
 
 func TestBoletosCreate(t *testing.T) {
+	t.Parallel()
 	c, mock := newTestClient(t)
 	cap := onRoute(t, mock, http.MethodPost, "/boletos", 200, fixture(t, "boleto-create", "200"))
 	got, err := c.Payments.Boletos.Create(context.Background(), validBoletoParams())
@@ -115,6 +120,7 @@ func TestBoletosCreate(t *testing.T) {
 }
 
 func TestBoletosCreateChecks(t *testing.T) {
+	t.Parallel()
 	c, mock := newTestClient(t)
 	for _, tc := range []struct {
 		edit  func(p *CreateBoletoParams)
@@ -154,6 +160,7 @@ func TestBoletosCreateChecks(t *testing.T) {
 }
 
 func TestBoletosCancelAndGet(t *testing.T) {
+	t.Parallel()
 	c, mock := newTestClient(t)
 	cancel := onRoute(t, mock, http.MethodPost, "/boletos/"+boletoID+"/cancel", 200, fixture(t, "boleto-cancel", "200"))
 	get := onRoute(t, mock, http.MethodGet, "/boletos/"+boletoID, 200, fixture(t, "boleto-get", "200"))

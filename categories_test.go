@@ -12,6 +12,7 @@ import (
 )
 
 func TestCategoriesList(t *testing.T) {
+	t.Parallel()
 	c, mock := newTestClient(t)
 	rec := on(mock, http.MethodGet, "/categories", fixtureResponder(t, 200, "categories-list", "200"))
 
@@ -31,6 +32,7 @@ func TestCategoriesList(t *testing.T) {
 // The spec gives GET /categories a bare array; the live API (and the spec's
 // own example) answers a page. Both decode.
 func TestCategoriesListAcceptsAPage(t *testing.T) {
+	t.Parallel()
 	c, mock := newTestClient(t)
 	on(mock, http.MethodGet, "/categories", jsonResponder(t, 200, []byte(`{"page":1,"total":2,"totalPages":1,"results":[
 		{"id":"01000000","description":"Income","descriptionTranslated":"Renda"},
@@ -49,6 +51,7 @@ func TestCategoriesListAcceptsAPage(t *testing.T) {
 }
 
 func TestCategoriesListRefusesGarbage(t *testing.T) {
+	t.Parallel()
 	c, mock := newTestClient(t)
 	on(mock, http.MethodGet, "/categories", jsonResponder(t, 200, []byte(`"categories"`)))
 	_, err := c.Categories.List(context.Background(), nil)
@@ -63,6 +66,7 @@ func TestCategoriesListRefusesGarbage(t *testing.T) {
 }
 
 func TestCategoriesGet(t *testing.T) {
+	t.Parallel()
 	c, mock := newTestClient(t)
 	rec := on(mock, http.MethodGet, "/categories/11020000", fixtureResponder(t, 200, "categories-retrieve", "200"))
 	on(mock, http.MethodGet, "/categories/99990000", fixtureResponder(t, 404, "categories-retrieve", "404"))
@@ -79,6 +83,7 @@ func TestCategoriesGet(t *testing.T) {
 }
 
 func TestCategoriesListRules(t *testing.T) {
+	t.Parallel()
 	c, mock := newTestClient(t)
 	rec := on(mock, http.MethodGet, "/categories/rules", fixtureResponder(t, 200, "client-category-rules-list", "200"))
 
@@ -104,6 +109,7 @@ func TestCategoriesListRules(t *testing.T) {
 }
 
 func TestCategoriesListRulesOtherShapes(t *testing.T) {
+	t.Parallel()
 	for name, body := range map[string]string{
 		"one page":         `{"page":1,"total":2,"totalPages":1,"results":[{"description":"A","category":"Rent"},{"description":"B","category":"Salary"}]}`,
 		"bare array":       `[{"description":"A","category":"Rent"},{"description":"B","category":"Salary"}]`,
@@ -127,6 +133,7 @@ func TestCategoriesListRulesOtherShapes(t *testing.T) {
 }
 
 func TestCategoriesCreateRule(t *testing.T) {
+	t.Parallel()
 	c, mock := newTestClient(t)
 	rec := on(mock, http.MethodPost, "/categories/rules", fixtureResponder(t, 200, "client-category-rules-create", "200"))
 
@@ -150,6 +157,7 @@ func TestCategoriesCreateRule(t *testing.T) {
 }
 
 func TestCategoriesCreateRuleErrors(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		status int
 		name   string
@@ -170,6 +178,7 @@ func TestCategoriesCreateRuleErrors(t *testing.T) {
 }
 
 func TestCategoriesDeleteRule(t *testing.T) {
+	t.Parallel()
 	c, mock := newTestClient(t)
 	const id = "9c2e7a4f-3b1d-4e68-a5c0-6f8d2b1e9a47"
 	rec := on(mock, http.MethodDelete, "/categories/rules/"+id, httpmock.NewStringResponder(http.StatusNoContent, ""))
@@ -199,6 +208,7 @@ func TestCategoriesDeleteRule(t *testing.T) {
 }
 
 func TestCategoriesValidation(t *testing.T) {
+	t.Parallel()
 	c, mock := newTestClient(t)
 	ctx := context.Background()
 	_, err := c.Categories.Get(ctx, "")
@@ -213,6 +223,7 @@ func TestCategoriesValidation(t *testing.T) {
 }
 
 func TestCategoriesFixturesRoundTrip(t *testing.T) {
+	t.Parallel()
 	roundTrip[[]Category](t, "categories-list", "200")
 	roundTrip[Category](t, "categories-retrieve", "200")
 	roundTrip[[]Page[ClientCategoryRule]](t, "client-category-rules-list", "200")

@@ -24,6 +24,7 @@ import (
 )
 
 func TestNewClientRequiresCredentials(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct{ id, secret, want string }{
 		{"", "", "client id and client secret are empty"},
 		{"", "s", "client id is empty"},
@@ -35,6 +36,7 @@ func TestNewClientRequiresCredentials(t *testing.T) {
 }
 
 func TestNewClientRejectsBadOptions(t *testing.T) {
+	t.Parallel()
 	for name, opt := range map[string]Option{
 		"base url":        WithBaseURL("api.pluggy.ai"),
 		"nil http client": WithHTTPClient(nil),
@@ -55,6 +57,7 @@ func TestNewClientRejectsBadOptions(t *testing.T) {
 }
 
 func TestClientNeverPrintsItsSecret(t *testing.T) {
+	t.Parallel()
 	c, _ := newTestClient(t)
 	getItemKeyFromFixture(t, c)
 	for _, s := range []string{fmt.Sprint(c), fmt.Sprintf("%v %+v %#v %s %q", c, c, c, c, c), fmt.Sprintf("%+v", *c)} {
@@ -72,6 +75,7 @@ func getItemKeyFromFixture(t *testing.T, c *Client) {
 }
 
 func TestPathArgumentsAreEscapedAndQueryEncoded(t *testing.T) {
+	t.Parallel()
 	c, mock := newTestClient(t)
 	var got *http.Request
 	mock.RegisterNoResponder(func(r *http.Request) (*http.Response, error) {
@@ -102,6 +106,7 @@ func TestPathArgumentsAreEscapedAndQueryEncoded(t *testing.T) {
 }
 
 func TestRetryAfterIsHonouredThenSuccess(t *testing.T) {
+	t.Parallel()
 	rec := &recordingLimiter{}
 	c, mock := newTestClient(t, WithLimiter(rec))
 	var calls atomic.Int32
@@ -125,6 +130,7 @@ func TestRetryAfterIsHonouredThenSuccess(t *testing.T) {
 }
 
 func TestRateLimitResetWinsOverBackoff(t *testing.T) {
+	t.Parallel()
 	c, _ := newTestClient(t)
 	d := c.backoff(time.Millisecond, time.Millisecond, 3, &http.Response{
 		StatusCode: 429, Header: http.Header{"Ratelimit-Reset": {"42"}}})
@@ -132,6 +138,7 @@ func TestRateLimitResetWinsOverBackoff(t *testing.T) {
 }
 
 func TestRetryAfterBeyondCapIsReturned(t *testing.T) {
+	t.Parallel()
 	c, mock := newTestClient(t, WithMaxRetryWait(10*time.Second))
 	r429 := func(*http.Request) (*http.Response, error) {
 		r := httpmock.NewStringResponse(429, `{"code":429,"message":"Too many requests"}`)
@@ -148,6 +155,7 @@ func TestRetryAfterBeyondCapIsReturned(t *testing.T) {
 }
 
 func TestServerErrorsOnGETAreRetried(t *testing.T) {
+	t.Parallel()
 	c, mock := newTestClient(t)
 	var calls atomic.Int32
 	mock.RegisterResponder(http.MethodGet, u("/items/it-1"), func(*http.Request) (*http.Response, error) {
@@ -163,6 +171,7 @@ func TestServerErrorsOnGETAreRetried(t *testing.T) {
 }
 
 func TestRetriesRunOut(t *testing.T) {
+	t.Parallel()
 	c, mock := newTestClient(t, WithRetries(2))
 	mock.RegisterResponder(http.MethodDelete, u("/items/it-1"), httpmock.NewStringResponder(500, `{"code":500,"message":"Internal Server Error"}`))
 	err := c.call(context.Background(), "DELETE /items/{id}", []string{"it-1"}, nil, nil, nil)
@@ -173,6 +182,7 @@ func TestRetriesRunOut(t *testing.T) {
 }
 
 func TestNotImplementedIsNotRetried(t *testing.T) {
+	t.Parallel()
 	c, mock := newTestClient(t)
 	mock.RegisterResponder(http.MethodGet, u("/items/it-1"), httpmock.NewStringResponder(501, `{"code":501,"message":"Not Implemented"}`))
 	err := c.call(context.Background(), "GET /items/{id}", []string{"it-1"}, nil, nil, nil)
@@ -181,6 +191,7 @@ func TestNotImplementedIsNotRetried(t *testing.T) {
 }
 
 func TestServerErrorOnCreatingPOSTIsNotRetried(t *testing.T) {
+	t.Parallel()
 	c, mock := newTestClient(t)
 	mock.RegisterResponder(http.MethodPost, u("/items"), httpmock.NewStringResponder(500, `{"code":500,"message":"Internal Server Error"}`))
 	err := c.call(context.Background(), "POST /items", nil, nil, map[string]any{"connectorId": 0}, nil)
@@ -191,6 +202,7 @@ func TestServerErrorOnCreatingPOSTIsNotRetried(t *testing.T) {
 }
 
 func TestRateLimitedCreatingPOSTIsRetried(t *testing.T) {
+	t.Parallel()
 	c, mock := newTestClient(t)
 	var calls atomic.Int32
 	mock.RegisterResponder(http.MethodPost, u("/items"), func(r *http.Request) (*http.Response, error) {
@@ -205,6 +217,7 @@ func TestRateLimitedCreatingPOSTIsRetried(t *testing.T) {
 }
 
 func TestConnectionErrorOnCreatingPOST(t *testing.T) {
+	t.Parallel()
 	c, mock := newTestClient(t)
 	mock.RegisterResponder(http.MethodPost, u("/items"), httpmock.NewErrorResponder(&net.OpError{Op: "read", Net: "tcp", Err: syscall.ECONNRESET}))
 	err := c.call(context.Background(), "POST /items", nil, nil, map[string]any{"connectorId": 0}, nil)
@@ -235,6 +248,7 @@ func (c resetConn) Write([]byte) (int, error) {
 }
 
 func TestResetBeforeAnyByteOnPOSTIsRetried(t *testing.T) {
+	t.Parallel()
 	var posts atomic.Int32
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.URL.Path == "/auth" {
@@ -270,6 +284,7 @@ func TestResetBeforeAnyByteOnPOSTIsRetried(t *testing.T) {
 }
 
 func TestLostAnswerAfterWholePOSTIsNotRetried(t *testing.T) {
+	t.Parallel()
 	var posts atomic.Int32
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.URL.Path == "/auth" {
@@ -297,6 +312,7 @@ func TestLostAnswerAfterWholePOSTIsNotRetried(t *testing.T) {
 }
 
 func TestCancelledWhileWaitingOnLimiter(t *testing.T) {
+	t.Parallel()
 	lim := NewRouteLimiter(time.Minute, nil, 1)
 	waiting := make(chan struct{}, 4)
 	c, mock := newTestClient(t, WithLimiter(&signalLimiter{Limiter: lim, waiting: waiting}))
@@ -320,6 +336,7 @@ func TestCancelledWhileWaitingOnLimiter(t *testing.T) {
 }
 
 func TestDeadlineShorterThanLimiterWaitFailsAtOnce(t *testing.T) {
+	t.Parallel()
 	lim := NewRouteLimiter(time.Minute, nil, 1)
 	c, mock := newTestClient(t, WithLimiter(lim), WithRetries(0))
 	mock.RegisterResponder(http.MethodGet, u("/items/it-1"), httpmock.NewStringResponder(200, `{}`))
@@ -336,6 +353,7 @@ func TestDeadlineShorterThanLimiterWaitFailsAtOnce(t *testing.T) {
 }
 
 func TestCallTimeoutOption(t *testing.T) {
+	t.Parallel()
 	c, mock := newTestClient(t, WithTimeout(20*time.Millisecond))
 	mock.RegisterResponder(http.MethodGet, u("/items/it-1"), func(r *http.Request) (*http.Response, error) {
 		<-r.Context().Done()
@@ -346,6 +364,7 @@ func TestCallTimeoutOption(t *testing.T) {
 }
 
 func TestHTMLErrorPageBecomesError(t *testing.T) {
+	t.Parallel()
 	c, mock := newTestClient(t, WithRetries(0))
 	html := "<html>\n<head><title>502 Bad Gateway</title></head>\n<body><center><h1>502 Bad Gateway</h1></center><hr><center>nginx</center></body></html>" + strings.Repeat(" padding", 100)
 	mock.RegisterResponder(http.MethodGet, u("/items/it-1"), httpmock.NewStringResponder(502, html))
@@ -360,6 +379,7 @@ func TestHTMLErrorPageBecomesError(t *testing.T) {
 }
 
 func TestUndecodableSuccessAnswers(t *testing.T) {
+	t.Parallel()
 	c, mock := newTestClient(t)
 	var out struct{ ID string }
 	for name, body := range map[string]string{
@@ -378,6 +398,7 @@ func TestUndecodableSuccessAnswers(t *testing.T) {
 }
 
 func TestSecretsNeverInErrorsOrLogs(t *testing.T) {
+	t.Parallel()
 	var logs bytes.Buffer
 	logger := slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	c, mock := newTestClient(t, WithLogger(logger))
@@ -409,6 +430,7 @@ func TestSecretsNeverInErrorsOrLogs(t *testing.T) {
 }
 
 func TestRawDoGoesThroughThePipeline(t *testing.T) {
+	t.Parallel()
 	c, mock := newTestClient(t)
 	mock.RegisterResponder(http.MethodGet, u("/connectors/7"), httpmock.NewStringResponder(200, `{"id":7,"name":"Pluggy Bank"}`))
 	var out struct {
@@ -421,6 +443,7 @@ func TestRawDoGoesThroughThePipeline(t *testing.T) {
 }
 
 func TestNilContextIsAnError(t *testing.T) {
+	t.Parallel()
 	c, mock := newTestClient(t)
 	//lint:ignore SA1012 the test is about a nil context
 	err := c.Do(nil, "GET /items/{id}", []string{"x"}, nil, nil, nil) //nolint:staticcheck
@@ -429,6 +452,7 @@ func TestNilContextIsAnError(t *testing.T) {
 }
 
 func TestUnencodableBodyIsAnError(t *testing.T) {
+	t.Parallel()
 	c, mock := newTestClient(t)
 	err := c.call(context.Background(), "POST /items", nil, nil, map[string]any{"f": func() {}}, nil)
 	assert.ErrorContains(t, err, "encoding request body")

@@ -12,6 +12,7 @@ import (
 )
 
 func TestConnectorsList(t *testing.T) {
+	t.Parallel()
 	c, mock := newTestClient(t)
 	var got url.Values
 	mock.RegisterResponder(http.MethodGet, u("/connectors"), func(r *http.Request) (*http.Response, error) {
@@ -73,6 +74,7 @@ func TestConnectorsList(t *testing.T) {
 }
 
 func TestConnectorsListNoParams(t *testing.T) {
+	t.Parallel()
 	c, mock := newTestClient(t)
 	mock.RegisterResponder(http.MethodGet, u("/connectors"), func(r *http.Request) (*http.Response, error) {
 		assert.Empty(t, r.URL.RawQuery)
@@ -84,6 +86,7 @@ func TestConnectorsListNoParams(t *testing.T) {
 }
 
 func TestConnectorsGet(t *testing.T) {
+	t.Parallel()
 	c, mock := newTestClient(t)
 	mock.RegisterResponderWithQuery(http.MethodGet, u("/connectors/612"), "healthDetails=true",
 		fixtureResponder(t, 200, "connector-retrieve", "200"))
@@ -104,6 +107,7 @@ func TestConnectorsGet(t *testing.T) {
 }
 
 func TestConnectorsGetSandboxZeroAndNotFound(t *testing.T) {
+	t.Parallel()
 	c, mock := newTestClient(t)
 	mock.RegisterResponder(http.MethodGet, u("/connectors/0"), func(r *http.Request) (*http.Response, error) {
 		assert.Empty(t, r.URL.RawQuery)
@@ -119,6 +123,7 @@ func TestConnectorsGetSandboxZeroAndNotFound(t *testing.T) {
 }
 
 func TestConnectorsValidate(t *testing.T) {
+	t.Parallel()
 	c, mock := newTestClient(t)
 	mock.RegisterResponder(http.MethodPost, u("/connectors/0/validate"), func(r *http.Request) (*http.Response, error) {
 		assert.Equal(t, map[string]any{"user": "user-ok", "password": "1234"}, requestBody(t, r))
@@ -141,6 +146,7 @@ func TestConnectorsValidate(t *testing.T) {
 }
 
 func TestConnectorsLocalValidation(t *testing.T) {
+	t.Parallel()
 	c, mock := newTestClient(t)
 	ctx := context.Background()
 	cases := map[string]struct {
@@ -173,6 +179,7 @@ func TestConnectorsLocalValidation(t *testing.T) {
 }
 
 func TestConnectorFixturesRoundTrip(t *testing.T) {
+	t.Parallel()
 	assertRoundTrip[Page[Connector]](t, fixture(t, "connectors-list", "200"))
 	assertRoundTrip[Connector](t, fixture(t, "connector-retrieve", "200"))
 	assertRoundTrip[ParameterValidation](t, fixture(t, "connectors-validate", "200"))

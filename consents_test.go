@@ -18,6 +18,7 @@ import (
 const testOFItemID = "3d81f5c2-6a4e-4b97-9e0d-8c2b7a1f6e43"
 
 func TestConsentsList(t *testing.T) {
+	t.Parallel()
 	c, mock := newTestClient(t)
 	mock.RegisterResponderWithQuery(http.MethodGet, u("/consents"), url.Values{"itemId": {testOFItemID}},
 		fixtureResponder(t, 200, "consents-list", "200"))
@@ -39,6 +40,7 @@ func TestConsentsList(t *testing.T) {
 }
 
 func TestConsentsListBadItem(t *testing.T) {
+	t.Parallel()
 	c, mock := newTestClient(t)
 	mock.RegisterResponder(http.MethodGet, u("/consents"), fixtureResponder(t, 400, "consents-list", "400"))
 	_, err := c.Consents.List(context.Background(), "not-a-uuid", nil)
@@ -89,6 +91,7 @@ func serveConsents(mock *httpmock.MockTransport, h http.HandlerFunc) {
 }
 
 func TestConsentsAll(t *testing.T) {
+	t.Parallel()
 	c, mock := newTestClient(t)
 	h, asked := consentPages(t, 3, nil)
 	serveConsents(mock, h)
@@ -102,6 +105,7 @@ func TestConsentsAll(t *testing.T) {
 }
 
 func TestConsentsAllEarlyBreakAndError(t *testing.T) {
+	t.Parallel()
 	c, mock := newTestClient(t)
 	h, asked := consentPages(t, 3, nil)
 	serveConsents(mock, h)
@@ -131,6 +135,7 @@ func TestConsentsAllEarlyBreakAndError(t *testing.T) {
 }
 
 func TestConsentsGet(t *testing.T) {
+	t.Parallel()
 	c, mock := newTestClient(t)
 	const id = "71996b6d-8991-450c-8542-ae59069d1a9d"
 	mock.RegisterResponder(http.MethodGet, u("/consents/"+id), fixtureResponder(t, 200, "consent-retrieve", "200"))
@@ -150,6 +155,7 @@ func TestConsentsGet(t *testing.T) {
 }
 
 func TestConsentFixturesRoundTrip(t *testing.T) {
+	t.Parallel()
 	assertRoundTrip[Page[Consent]](t, fixture(t, "consents-list", "200"))
 	assertRoundTrip[Consent](t, fixture(t, "consent-retrieve", "200"))
 }

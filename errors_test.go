@@ -13,6 +13,7 @@ import (
 )
 
 func TestParseErrorBody(t *testing.T) {
+	t.Parallel()
 	h := http.Header{}
 	e := parseError("GET /items/{id}", 404, h, []byte(`{"code":404,"codeDescription":"ITEM_NOT_FOUND","message":"Item not found","errorId":"e-1","data":{"itemId":"x"}}`), 0)
 	assert.Equal(t, 404, e.Code)
@@ -25,6 +26,7 @@ func TestParseErrorBody(t *testing.T) {
 }
 
 func TestParseErrorParameterList(t *testing.T) {
+	t.Parallel()
 	for _, field := range []string{"errors", "details"} {
 		body := `{"code":400,"codeDescription":"INVALID_PARAMETERS","message":"Invalid parameters","` + field +
 			`":[{"code":"001","message":"user is required","parameter":"user"},{"code":"002","message":"password is too short","parameter":"password"}]}`
@@ -36,6 +38,7 @@ func TestParseErrorParameterList(t *testing.T) {
 }
 
 func TestErrorSentinels(t *testing.T) {
+	t.Parallel()
 	cases := []struct {
 		e    *Error
 		is   []error
@@ -62,6 +65,7 @@ func TestErrorSentinels(t *testing.T) {
 }
 
 func TestParseErrorOddBodies(t *testing.T) {
+	t.Parallel()
 	for name, body := range map[string]string{
 		"empty":        ``,
 		"array":        `[1,2]`,
@@ -82,6 +86,7 @@ func TestParseErrorOddBodies(t *testing.T) {
 }
 
 func TestSnippetCutsOnRuneBoundary(t *testing.T) {
+	t.Parallel()
 	s := snippet([]byte(strings.Repeat("é", 300)))
 	assert.True(t, strings.HasSuffix(s, "…"))
 	assert.LessOrEqual(t, len(s), 204)
@@ -89,6 +94,7 @@ func TestSnippetCutsOnRuneBoundary(t *testing.T) {
 }
 
 func TestParamError(t *testing.T) {
+	t.Parallel()
 	err := paramErr("pageSize", "must be between 1 and %d, got %d", 500, 501)
 	assert.EqualError(t, err, "pluggy: invalid pageSize: must be between 1 and 500, got 501")
 	assert.ErrorIs(t, err, ErrInvalidParam)

@@ -11,6 +11,7 @@ import (
 )
 
 func TestIdentityGetByItem(t *testing.T) {
+	t.Parallel()
 	c, mock := newTestClient(t)
 	rec := on(mock, http.MethodGet, "/identity", fixtureResponder(t, 200, "identity-find-by-item", "200"))
 
@@ -88,6 +89,7 @@ func TestIdentityGetByItem(t *testing.T) {
 }
 
 func TestIdentityGetBusiness(t *testing.T) {
+	t.Parallel()
 	c, mock := newTestClient(t)
 	const id = "8b1f5d3a-6c2e-4a97-b4d0-2f7e9c1a5b38"
 	rec := on(mock, http.MethodGet, "/identity/"+id, fixtureResponder(t, 200, "identity-retrieve", "200-business"))
@@ -124,6 +126,7 @@ func TestIdentityGetBusiness(t *testing.T) {
 }
 
 func TestIdentityErrors(t *testing.T) {
+	t.Parallel()
 	c, mock := newTestClient(t)
 	on(mock, http.MethodGet, "/identity", fixtureResponder(t, 404, "identity-find-by-item", "404"))
 	on(mock, http.MethodGet, "/identity/not-a-uuid", fixtureResponder(t, 400, "identity-retrieve", "400"))
@@ -144,6 +147,7 @@ func TestIdentityErrors(t *testing.T) {
 }
 
 func TestIdentityValidation(t *testing.T) {
+	t.Parallel()
 	c, mock := newTestClient(t)
 	_, err := c.Identity.Get(context.Background(), "")
 	requireParamErr(t, err, "id")
@@ -153,6 +157,7 @@ func TestIdentityValidation(t *testing.T) {
 }
 
 func TestIdentityFixturesRoundTrip(t *testing.T) {
+	t.Parallel()
 	roundTrip[Identity](t, "identity-find-by-item", "200")
 	roundTrip[Identity](t, "identity-retrieve", "200-business")
 }

@@ -57,6 +57,7 @@ func investmentIDs(invs []Investment) []string {
 }
 
 func TestInvestmentsList(t *testing.T) {
+	t.Parallel()
 	c, mock := newTestClient(t)
 	rec := on(mock, http.MethodGet, "/investments", fixtureResponder(t, 200, "investments-list", "200-page1"))
 
@@ -91,6 +92,7 @@ func TestInvestmentsList(t *testing.T) {
 }
 
 func TestInvestmentsListDefaults(t *testing.T) {
+	t.Parallel()
 	c, mock := newTestClient(t)
 	rec := on(mock, http.MethodGet, "/investments", fixtureResponder(t, 200, "investments-list", "200-page3"))
 	page, err := c.Investments.List(context.Background(), testItemID, nil)
@@ -104,6 +106,7 @@ func TestInvestmentsListDefaults(t *testing.T) {
 }
 
 func TestInvestmentsAllWalksThreePages(t *testing.T) {
+	t.Parallel()
 	c, mock := newTestClient(t)
 	rec := investmentPages(t, mock, nil)
 
@@ -124,6 +127,7 @@ func TestInvestmentsAllWalksThreePages(t *testing.T) {
 }
 
 func TestInvestmentsAllStartsAtTheGivenPage(t *testing.T) {
+	t.Parallel()
 	c, mock := newTestClient(t)
 	rec := investmentPages(t, mock, nil)
 	invs, errs := collect(c.Investments.All(context.Background(), testItemID, &InvestmentListParams{Page: 2, Type: InvestmentTypeMutualFund}))
@@ -134,6 +138,7 @@ func TestInvestmentsAllStartsAtTheGivenPage(t *testing.T) {
 }
 
 func TestInvestmentsAllEarlyBreak(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct{ take, requests int }{{1, 1}, {2, 1}, {3, 2}, {5, 3}} {
 		t.Run(fmt.Sprint(tc.take), func(t *testing.T) {
 			c, mock := newTestClient(t)
@@ -154,6 +159,7 @@ func TestInvestmentsAllEarlyBreak(t *testing.T) {
 }
 
 func TestInvestmentsAllErrorOnPage2(t *testing.T) {
+	t.Parallel()
 	c, mock := newTestClient(t, WithRetries(0))
 	rec := investmentPages(t, mock, fixtureResponder(t, 500, "errors", "500-internal"))
 	var got []string
@@ -172,6 +178,7 @@ func TestInvestmentsAllErrorOnPage2(t *testing.T) {
 }
 
 func TestInvestmentsAllWaitsOutA429(t *testing.T) {
+	t.Parallel()
 	c, mock := newTestClient(t)
 	refused := false
 	page2 := func(r *http.Request) (*http.Response, error) {
@@ -191,6 +198,7 @@ func TestInvestmentsAllWaitsOutA429(t *testing.T) {
 }
 
 func TestInvestmentsGet(t *testing.T) {
+	t.Parallel()
 	c, mock := newTestClient(t)
 	const id = "4d7f1a3c-8e2b-4c59-b6a1-9f0e3d2c7b84"
 	rec := on(mock, http.MethodGet, "/investments/"+id, fixtureResponder(t, 200, "investments-retrieve", "200"))
@@ -214,6 +222,7 @@ func TestInvestmentsGet(t *testing.T) {
 }
 
 func TestInvestmentsTransactions(t *testing.T) {
+	t.Parallel()
 	c, mock := newTestClient(t)
 	path := "/investments/" + testInvestmentID + "/transactions"
 	rec := on(mock, http.MethodGet, path, fixtureResponder(t, 200, "investment-transactions-list", "200"))
@@ -254,6 +263,7 @@ func TestInvestmentsTransactions(t *testing.T) {
 }
 
 func TestInvestmentsValidation(t *testing.T) {
+	t.Parallel()
 	c, mock := newTestClient(t)
 	ctx := context.Background()
 	_, err := c.Investments.List(ctx, "", nil)
@@ -290,6 +300,7 @@ func TestInvestmentsValidation(t *testing.T) {
 }
 
 func TestInvestmentsFixturesRoundTrip(t *testing.T) {
+	t.Parallel()
 	roundTrip[Page[Investment]](t, "investments-list", "200-page1")
 	roundTrip[Page[Investment]](t, "investments-list", "200-page2")
 	roundTrip[Page[Investment]](t, "investments-list", "200-page3")

@@ -16,6 +16,7 @@ import (
 const fixtureItemID = "7c2e9a41-5d3b-4f8e-b1a6-0e9d3c7f2a58"
 
 func TestItemsCreate(t *testing.T) {
+	t.Parallel()
 	c, mock := newTestClient(t)
 	mock.RegisterResponder(http.MethodPost, u("/items"), func(r *http.Request) (*http.Response, error) {
 		assert.Equal(t, map[string]any{
@@ -53,6 +54,7 @@ func TestItemsCreate(t *testing.T) {
 }
 
 func TestItemsCreateMinimalAndEncrypted(t *testing.T) {
+	t.Parallel()
 	c, mock := newTestClient(t)
 	var bodies []map[string]any
 	mock.RegisterResponder(http.MethodPost, u("/items"), func(r *http.Request) (*http.Response, error) {
@@ -70,6 +72,7 @@ func TestItemsCreateMinimalAndEncrypted(t *testing.T) {
 }
 
 func TestItemsCreateInvalidParameters(t *testing.T) {
+	t.Parallel()
 	for _, variant := range []string{"400", "400-details"} {
 		t.Run(variant, func(t *testing.T) {
 			c, mock := newTestClient(t)
@@ -89,6 +92,7 @@ func TestItemsCreateInvalidParameters(t *testing.T) {
 }
 
 func TestItemsCreateDuplicate(t *testing.T) {
+	t.Parallel()
 	cases := map[string]struct {
 		status int
 		name   string
@@ -113,6 +117,7 @@ func TestItemsCreateDuplicate(t *testing.T) {
 }
 
 func TestItemsCreateLimitAndServerError(t *testing.T) {
+	t.Parallel()
 	c, mock := newTestClient(t)
 	mock.RegisterResponder(http.MethodPost, u("/items"), fixtureResponder(t, 409, "items-create", "409-limit"))
 	_, err := c.Items.Create(context.Background(), &CreateItemParams{ConnectorID: 201})
@@ -132,6 +137,7 @@ func TestItemsCreateLimitAndServerError(t *testing.T) {
 }
 
 func TestErrorAccessorsOnOddBodies(t *testing.T) {
+	t.Parallel()
 	for _, body := range []string{
 		`{"code":409,"message":"x","data":"not an object","items":["a"]}`,
 		`{"code":409,"message":"x","data":{"itemIds":[{"id":"b"},{"nope":1},""]}}`,
@@ -150,6 +156,7 @@ func TestErrorAccessorsOnOddBodies(t *testing.T) {
 }
 
 func TestItemsGet(t *testing.T) {
+	t.Parallel()
 	c, mock := newTestClient(t)
 	mock.RegisterResponder(http.MethodGet, u("/items/"+fixtureItemID), fixtureResponder(t, 200, "items-retrieve", "200"))
 	item, err := c.Items.Get(context.Background(), fixtureItemID)
@@ -165,6 +172,7 @@ func TestItemsGet(t *testing.T) {
 }
 
 func TestItemsGetVariants(t *testing.T) {
+	t.Parallel()
 	c, mock := newTestClient(t)
 	get := func(name string) *Item {
 		mock.RegisterResponder(http.MethodGet, u("/items/"+fixtureItemID), fixtureResponder(t, 200, "items-retrieve", name))
@@ -204,6 +212,7 @@ func TestItemsGetVariants(t *testing.T) {
 }
 
 func TestItemsGetErrors(t *testing.T) {
+	t.Parallel()
 	c, mock := newTestClient(t)
 	mock.RegisterResponder(http.MethodGet, u("/items/"+fixtureItemID), fixtureResponder(t, 404, "items-retrieve", "404"))
 	_, err := c.Items.Get(context.Background(), fixtureItemID)
@@ -224,6 +233,7 @@ func TestItemsGetErrors(t *testing.T) {
 }
 
 func TestItemsGetEscapesID(t *testing.T) {
+	t.Parallel()
 	c, mock := newTestClient(t)
 	mock.RegisterResponder(http.MethodGet, `=~^`+u("/items/a%2Fb")+`$`, fixtureResponder(t, 200, "items-retrieve", "200"))
 	_, err := c.Items.Get(context.Background(), "a/b")
@@ -232,6 +242,7 @@ func TestItemsGetEscapesID(t *testing.T) {
 }
 
 func TestItemsUpdate(t *testing.T) {
+	t.Parallel()
 	c, mock := newTestClient(t)
 	var bodies []map[string]any
 	mock.RegisterResponder(http.MethodPatch, u("/items/"+fixtureItemID), func(r *http.Request) (*http.Response, error) {
@@ -257,6 +268,7 @@ func TestItemsUpdate(t *testing.T) {
 }
 
 func TestItemsUpdateErrors(t *testing.T) {
+	t.Parallel()
 	c, mock := newTestClient(t)
 	mock.RegisterResponder(http.MethodPatch, u("/items/"+fixtureItemID), fixtureResponder(t, 400, "items-update", "400-mfa-required"))
 	_, err := c.Items.Update(context.Background(), fixtureItemID, nil)
@@ -281,6 +293,7 @@ func TestItemsUpdateErrors(t *testing.T) {
 }
 
 func TestItemsDelete(t *testing.T) {
+	t.Parallel()
 	c, mock := newTestClient(t)
 	mock.RegisterResponder(http.MethodDelete, u("/items/"+fixtureItemID), func(r *http.Request) (*http.Response, error) {
 		assert.Nil(t, requestBody(t, r))
@@ -297,6 +310,7 @@ func TestItemsDelete(t *testing.T) {
 }
 
 func TestItemsSendMFA(t *testing.T) {
+	t.Parallel()
 	c, mock := newTestClient(t)
 	mock.RegisterResponder(http.MethodPost, u("/items/"+fixtureItemID+"/mfa"), func(r *http.Request) (*http.Response, error) {
 		assert.Equal(t, map[string]any{"token": "123456"}, requestBody(t, r))
@@ -312,6 +326,7 @@ func TestItemsSendMFA(t *testing.T) {
 }
 
 func TestItemsDisableAutoSync(t *testing.T) {
+	t.Parallel()
 	c, mock := newTestClient(t)
 	mock.RegisterResponder(http.MethodPatch, u("/items/"+fixtureItemID+"/disable-auto-sync"), func(r *http.Request) (*http.Response, error) {
 		assert.Nil(t, requestBody(t, r))
@@ -328,6 +343,7 @@ func TestItemsDisableAutoSync(t *testing.T) {
 }
 
 func TestItemsLocalValidation(t *testing.T) {
+	t.Parallel()
 	c, mock := newTestClient(t)
 	ctx := context.Background()
 	cases := map[string]struct {
@@ -377,6 +393,7 @@ func TestItemsLocalValidation(t *testing.T) {
 }
 
 func TestItemParamsHideCredentials(t *testing.T) {
+	t.Parallel()
 	const secret = "senha-super-secreta-913"
 	cp := &CreateItemParams{ConnectorID: 201, Parameters: map[string]string{"password": secret, "agency": "0001"}}
 	up := &UpdateItemParams{Parameters: map[string]string{"token": secret}}
@@ -396,6 +413,7 @@ func TestItemParamsHideCredentials(t *testing.T) {
 }
 
 func TestItemStatusHelpers(t *testing.T) {
+	t.Parallel()
 	finished := []ExecutionStatus{ExecutionStatusSuccess, ExecutionStatusPartialSuccess, ExecutionStatusError,
 		ExecutionStatusMergeError, ExecutionStatusCreateError, ExecutionStatusInvalidCredentials,
 		ExecutionStatusUserInputTimeout, ExecutionStatusUserAuthorizationNotGranted}
@@ -421,6 +439,7 @@ func TestItemStatusHelpers(t *testing.T) {
 }
 
 func TestItemFixturesRoundTrip(t *testing.T) {
+	t.Parallel()
 	for _, name := range []string{"200", "200-partial-success", "200-waiting-user-input", "200-select", "200-image",
 		"200-waiting-user-action", "200-login-error", "200-authorization-pending"} {
 		t.Run("items-retrieve/"+name, func(t *testing.T) { assertRoundTrip[Item](t, fixture(t, "items-retrieve", name)) })

@@ -14,6 +14,7 @@ import (
 const testLoanID = "6a3d9f1c-4e8b-4b27-a0d5-9c2e7f1b3a64"
 
 func TestLoansList(t *testing.T) {
+	t.Parallel()
 	c, mock := newTestClient(t)
 	rec := on(mock, http.MethodGet, "/loans", fixtureResponder(t, 200, "loans-list", "200"))
 
@@ -51,6 +52,7 @@ func TestLoansList(t *testing.T) {
 }
 
 func TestLoansGet(t *testing.T) {
+	t.Parallel()
 	c, mock := newTestClient(t)
 	rec := on(mock, http.MethodGet, "/loans/"+testLoanID, fixtureResponder(t, 200, "loans-retrieve", "200"))
 	on(mock, http.MethodGet, "/loans/f2b7c4e9-1a6d-4f38-95c0-4e8a2d7b1c53", fixtureResponder(t, 404, "loans-retrieve", "404"))
@@ -106,6 +108,7 @@ func TestLoansGet(t *testing.T) {
 }
 
 func TestLoansValidation(t *testing.T) {
+	t.Parallel()
 	c, mock := newTestClient(t)
 	_, err := c.Loans.List(context.Background(), "")
 	requireParamErr(t, err, "itemId")
@@ -118,6 +121,7 @@ func TestLoansValidation(t *testing.T) {
 }
 
 func TestLoansFixturesRoundTrip(t *testing.T) {
+	t.Parallel()
 	roundTrip[Page[Loan]](t, "loans-list", "200")
 	roundTrip[Loan](t, "loans-retrieve", "200")
 }

@@ -11,6 +11,7 @@ import (
 )
 
 func TestMerchantsGetByCNPJ(t *testing.T) {
+	t.Parallel()
 	c, mock := newTestClient(t)
 	rec := on(mock, http.MethodGet, "/merchants", fixtureResponder(t, 200, "merchants-get-by-cnpj", "200"))
 
@@ -32,6 +33,7 @@ func TestMerchantsGetByCNPJ(t *testing.T) {
 }
 
 func TestMerchantsValidation(t *testing.T) {
+	t.Parallel()
 	c, mock := newTestClient(t)
 	_, err := c.Merchants.GetByCNPJ(context.Background())
 	requireParamErr(t, err, "cnpjs")
@@ -43,5 +45,6 @@ func TestMerchantsValidation(t *testing.T) {
 }
 
 func TestMerchantsFixturesRoundTrip(t *testing.T) {
+	t.Parallel()
 	roundTrip[MerchantLookup](t, "merchants-get-by-cnpj", "200")
 }

@@ -344,6 +344,7 @@ func (r *scenarioRun) run() (*Item, error) {
 }
 
 func TestScenarios(t *testing.T) {
+	t.Parallel()
 	files, err := filepath.Glob(filepath.Join("testdata", "scenarios", "*.json"))
 	require.NoError(t, err)
 	require.GreaterOrEqual(t, len(files), 16)
@@ -450,6 +451,7 @@ func waitingFor(p map[string]any) map[string]any {
 var tokenParam = map[string]any{"name": "token", "label": "Token", "type": "number", "validation": `^\d{6}$`}
 
 func TestWaitTellsSameParameterFromNewWithoutTimestamps(t *testing.T) {
+	t.Parallel()
 	inProgress := map[string]any{"status": "UPDATING", "executionStatus": "LOGIN_MFA_IN_PROGRESS", "parameter": nil}
 	done := map[string]any{"status": "UPDATED", "executionStatus": "SUCCESS"}
 	cases := map[string]struct {
@@ -487,6 +489,7 @@ func TestWaitTellsSameParameterFromNewWithoutTimestamps(t *testing.T) {
 func noSleep(ctx context.Context, d time.Duration) error { return ctx.Err() }
 
 func TestWaitWithoutParameterHandler(t *testing.T) {
+	t.Parallel()
 	r := newScenarioRun(t, timelineScenario(waitingFor(tokenParam)))
 	item, err := r.client.Items.Wait(context.Background(), fixtureItemID, nil)
 	require.ErrorIs(t, err, ErrInputRequired)
@@ -496,6 +499,7 @@ func TestWaitWithoutParameterHandler(t *testing.T) {
 }
 
 func TestWaitHandlerErrorStops(t *testing.T) {
+	t.Parallel()
 	boom := errors.New("usuário desistiu")
 	r := newScenarioRun(t, timelineScenario(waitingFor(tokenParam)))
 	_, err := r.client.Items.Wait(context.Background(), fixtureItemID, &ItemHandler{
@@ -514,6 +518,7 @@ func TestWaitHandlerErrorStops(t *testing.T) {
 }
 
 func TestWaitRefusesBadAnswersLocally(t *testing.T) {
+	t.Parallel()
 	selectParam := map[string]any{"name": "selectedOwner", "label": "Titular", "type": "select",
 		"options": []any{map[string]any{"value": "1", "label": "JOSÉ"}, map[string]any{"value": "2", "label": "ANA"}}}
 	cases := map[string]struct {
@@ -543,6 +548,7 @@ func TestWaitRefusesBadAnswersLocally(t *testing.T) {
 }
 
 func TestWaitOptionalParameterMayBeLeftOut(t *testing.T) {
+	t.Parallel()
 	opt := layer(tokenParam, map[string]any{"optional": true})
 	r := newScenarioRun(t, timelineScenario(waitingFor(opt), map[string]any{"status": "UPDATED", "executionStatus": "SUCCESS"}))
 	_, err := r.client.Items.Wait(context.Background(), fixtureItemID, &ItemHandler{
@@ -556,6 +562,7 @@ func TestWaitOptionalParameterMayBeLeftOut(t *testing.T) {
 }
 
 func TestWaitAlreadyExpiredParameterIsNotAsked(t *testing.T) {
+	t.Parallel()
 	p := layer(tokenParam, map[string]any{"expiresAt": "2026-11-23T11:59:59.5Z"})
 	r := newScenarioRun(t, timelineScenario(waitingFor(p)))
 	_, err := r.client.Items.Wait(context.Background(), fixtureItemID, &ItemHandler{
@@ -569,6 +576,7 @@ func TestWaitAlreadyExpiredParameterIsNotAsked(t *testing.T) {
 }
 
 func TestWaitAuthorizationPendingWithoutHandlerOrTooOften(t *testing.T) {
+	t.Parallel()
 	pending := map[string]any{"status": "OUTDATED", "executionStatus": "USER_AUTHORIZATION_PENDING",
 		"error": map[string]any{"code": "USER_AUTHORIZATION_PENDING", "message": "authorize the device",
 			"attributes": map[string]any{"deviceNickname": "Pluggy-1"}}}
@@ -607,6 +615,7 @@ func TestWaitAuthorizationPendingWithoutHandlerOrTooOften(t *testing.T) {
 }
 
 func TestWaitStopsWhenContextEnds(t *testing.T) {
+	t.Parallel()
 	running := map[string]any{"status": "UPDATING", "executionStatus": "LOGIN_IN_PROGRESS"}
 	r := newScenarioRun(t, timelineScenario(running, running, running))
 	ctx, cancel := context.WithCancel(context.Background())
@@ -630,6 +639,7 @@ func TestWaitStopsWhenContextEnds(t *testing.T) {
 }
 
 func TestWaitGetErrorStops(t *testing.T) {
+	t.Parallel()
 	c, mock := newTestClient(t)
 	mock.RegisterResponder(http.MethodGet, u("/items/"+fixtureItemID), fixtureResponder(t, 404, "items-retrieve", "404"))
 	item, err := c.Items.Wait(context.Background(), fixtureItemID, nil)
@@ -638,6 +648,7 @@ func TestWaitGetErrorStops(t *testing.T) {
 }
 
 func TestWaitUsesTheRequestedID(t *testing.T) {
+	t.Parallel()
 	c, mock := newTestClient(t)
 	mock.RegisterResponder(http.MethodGet, u("/items/"+fixtureItemID), jsonResponder(t, 200,
 		[]byte(`{"status":"UPDATED","executionStatus":"SUCCESS"}`)))
@@ -653,6 +664,7 @@ func TestWaitUsesTheRequestedID(t *testing.T) {
 }
 
 func TestConnectCreateErrorSendsNothingElse(t *testing.T) {
+	t.Parallel()
 	c, mock := newTestClient(t)
 	mock.RegisterResponder(http.MethodPost, u("/items"), fixtureResponder(t, 400, "items-create", "400"))
 	item, err := c.Items.Connect(context.Background(), &CreateItemParams{ConnectorID: 0}, nil)
@@ -663,6 +675,7 @@ func TestConnectCreateErrorSendsNothingElse(t *testing.T) {
 }
 
 func TestPollDefaultsAndBackoff(t *testing.T) {
+	t.Parallel()
 	o := PollOptions{}.withDefaults()
 	assert.Equal(t, time.Second, o.Interval)
 	assert.Equal(t, 10*time.Second, o.MaxInterval)
@@ -682,6 +695,7 @@ func TestPollDefaultsAndBackoff(t *testing.T) {
 }
 
 func TestParameterValidate(t *testing.T) {
+	t.Parallel()
 	p := &Parameter{Name: "sms", Label: "Link", Type: ParameterText, Validation: Ptr(`^.{10,120}$`), ValidationMessage: Ptr("Cole o link completo")}
 	assert.NoError(t, p.Validate("https://bb.com.br/a/7Kq2Zp9xW3"))
 	assert.EqualError(t, p.Validate("curto"), "pluggy: invalid sms: Cole o link completo")
@@ -710,6 +724,7 @@ func TestParameterValidate(t *testing.T) {
 }
 
 func TestParameterExpired(t *testing.T) {
+	t.Parallel()
 	now := time.Date(2026, 11, 23, 12, 0, 0, 0, time.UTC)
 	var p Parameter
 	require.NoError(t, json.Unmarshal([]byte(`{"name":"token","label":"Token","type":"number","expiresAt":"2026-11-23T12:04:00.000Z"}`), &p))
@@ -720,6 +735,7 @@ func TestParameterExpired(t *testing.T) {
 }
 
 func TestParameterImageBytes(t *testing.T) {
+	t.Parallel()
 	img := []byte("\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR fake image bytes ÿ")
 	std := base64.StdEncoding.EncodeToString(img)
 	for name, data := range map[string]string{
@@ -748,6 +764,7 @@ func TestParameterImageBytes(t *testing.T) {
 }
 
 func TestParameterOAuthURL(t *testing.T) {
+	t.Parallel()
 	p := &Parameter{Type: ParameterOAuth, Data: Ptr(" https://auth.nubank.com.br/oauth2/authorize?state=1 ")}
 	got, err := p.OAuthURL()
 	require.NoError(t, err)
@@ -759,6 +776,7 @@ func TestParameterOAuthURL(t *testing.T) {
 }
 
 func TestParameterOptions(t *testing.T) {
+	t.Parallel()
 	var item Item
 	require.NoError(t, json.Unmarshal(fixture(t, "items-retrieve", "200-select"), &item))
 	p := item.Parameter
@@ -778,6 +796,7 @@ func TestParameterOptions(t *testing.T) {
 }
 
 func TestUserActionHelpers(t *testing.T) {
+	t.Parallel()
 	var a UserAction
 	require.NoError(t, json.Unmarshal([]byte(`{"instructions":"Escaneie","attributes":{"name":"qr","data":"aGVsbG8=","n":7,"ok":true,"list":[1]},"expiresAt":1795435500}`), &a))
 	assert.Equal(t, "qr", a.Attribute("name"))
@@ -800,6 +819,7 @@ func TestUserActionHelpers(t *testing.T) {
 }
 
 func TestTimestamp(t *testing.T) {
+	t.Parallel()
 	want := time.Date(2026, 11, 23, 12, 5, 0, 123e6, time.UTC)
 	for _, raw := range []string{`"2026-11-23T12:05:00.123Z"`, `"2026-11-23T09:05:00.123-03:00"`, `1795435500123`, `1795435500.123`, `"1795435500123"`, `1.795435500123e12`} {
 		var ts Timestamp
@@ -845,6 +865,7 @@ func TestTimestamp(t *testing.T) {
 }
 
 func TestItemErrorText(t *testing.T) {
+	t.Parallel()
 	var item Item
 	require.NoError(t, json.Unmarshal(fixture(t, "items-retrieve", "200-login-error"), &item))
 	e := newItemError(&item)
@@ -860,6 +881,7 @@ func TestItemErrorText(t *testing.T) {
 }
 
 func TestWaitErrorsKeepSecretsOut(t *testing.T) {
+	t.Parallel()
 	const secret = "739164"
 	r := newScenarioRun(t, timelineScenario(waitingFor(layer(tokenParam, map[string]any{"validation": `^\d{8}$`}))))
 	_, err := r.client.Items.Wait(context.Background(), fixtureItemID, &ItemHandler{

@@ -30,6 +30,7 @@ func (p *pager) fetch(_ context.Context, page int) (*Page[int], error) {
 }
 
 func TestAllPagesWalksLazily(t *testing.T) {
+	t.Parallel()
 	p := &pager{total: 7}
 	var got []int
 	for v, err := range allPages(context.Background(), 1, p.fetch) {

@@ -12,6 +12,7 @@ import (
 const customerID = "e2d4f6a8-0b1c-4d3e-9f5a-6b7c8d9e0f1a"
 
 func TestPaymentCustomersList(t *testing.T) {
+	t.Parallel()
 	c, mock := newTestClient(t)
 	cap := onRoute(t, mock, http.MethodGet, "/payments/customers", 200, fixture(t, "payment-customers-list", "200"))
 	page, err := c.Payments.Customers.List(context.Background(), &PaymentCustomerListParams{
@@ -45,6 +46,7 @@ func TestPaymentCustomersList(t *testing.T) {
 }
 
 func TestPaymentCustomersAll(t *testing.T) {
+	t.Parallel()
 	c, mock := newTestClient(t)
 	cap := onRoute(t, mock, http.MethodGet, "/payments/customers", 200, fixture(t, "payment-customers-list", "200"))
 	var names []string
@@ -57,6 +59,7 @@ func TestPaymentCustomersAll(t *testing.T) {
 }
 
 func TestPaymentCustomersCreate(t *testing.T) {
+	t.Parallel()
 	c, mock := newTestClient(t)
 	cap := onRoute(t, mock, http.MethodPost, "/payments/customers", 200, fixture(t, "payment-customer-create", "200"))
 	got, err := c.Payments.Customers.Create(context.Background(), &CreatePaymentCustomerParams{
@@ -75,6 +78,7 @@ func TestPaymentCustomersCreate(t *testing.T) {
 }
 
 func TestPaymentCustomersCreateChecks(t *testing.T) {
+	t.Parallel()
 	c, mock := newTestClient(t)
 	ctx := context.Background()
 	for _, tc := range []struct {
@@ -105,6 +109,7 @@ func TestPaymentCustomersCreateChecks(t *testing.T) {
 }
 
 func TestPaymentCustomersGet(t *testing.T) {
+	t.Parallel()
 	c, mock := newTestClient(t)
 	cap := onRoute(t, mock, http.MethodGet, "/payments/customers/"+customerID, 200, fixture(t, "payment-customer-retrieve", "200"))
 	got, err := c.Payments.Customers.Get(context.Background(), customerID)
@@ -123,6 +128,7 @@ func TestPaymentCustomersGet(t *testing.T) {
 }
 
 func TestPaymentCustomersUpdate(t *testing.T) {
+	t.Parallel()
 	c, mock := newTestClient(t)
 	cap := onRoute(t, mock, http.MethodPatch, "/payments/customers/"+customerID, 200, fixture(t, "payment-customer-update", "200"))
 	got, err := c.Payments.Customers.Update(context.Background(), customerID, &UpdatePaymentCustomerParams{Email: "joao.pedro@exemplo.com.br", CPF: "123.456.789-09"})
@@ -140,6 +146,7 @@ func TestPaymentCustomersUpdate(t *testing.T) {
 }
 
 func TestPaymentCustomersDelete(t *testing.T) {
+	t.Parallel()
 	c, mock := newTestClient(t)
 	cap := onRoute(t, mock, http.MethodDelete, "/payments/customers/"+customerID, 200, nil)
 	require.NoError(t, c.Payments.Customers.Delete(context.Background(), customerID))

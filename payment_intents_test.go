@@ -14,6 +14,7 @@ import (
 const intentID = "9b0c1d2e-3f4a-4b5c-8d6e-7f8a9b0c1d2e"
 
 func TestPaymentIntentsCreate(t *testing.T) {
+	t.Parallel()
 	c, mock := newTestClient(t)
 	cap := onRoute(t, mock, http.MethodPost, "/payments/intents", 200, fixture(t, "payment-intent-create", "200"))
 	got, err := c.Payments.Intents.Create(context.Background(), &CreatePaymentIntentParams{
@@ -44,6 +45,7 @@ func TestPaymentIntentsCreate(t *testing.T) {
 }
 
 func TestPaymentIntentsCreateChecks(t *testing.T) {
+	t.Parallel()
 	c, mock := newTestClient(t)
 	ctx := context.Background()
 	for _, tc := range []struct {
@@ -76,6 +78,7 @@ func TestPaymentIntentsCreateChecks(t *testing.T) {
 }
 
 func TestPaymentIntentsList(t *testing.T) {
+	t.Parallel()
 	c, mock := newTestClient(t)
 	cap := onRoute(t, mock, http.MethodGet, "/payments/intents", 200, fixture(t, "payment-intents-list", "200"))
 	page, err := c.Payments.Intents.List(context.Background(), requestID)
@@ -90,6 +93,7 @@ func TestPaymentIntentsList(t *testing.T) {
 }
 
 func TestPaymentIntentsGet(t *testing.T) {
+	t.Parallel()
 	c, mock := newTestClient(t)
 	cap := onRoute(t, mock, http.MethodGet, "/payments/intents/"+intentID, 200, fixture(t, "payment-intent-retrieve", "200"))
 	onRoute(t, mock, http.MethodGet, "/payments/intents/rejected", 200, fixture(t, "payment-intent-retrieve", "200-rejected"))
@@ -115,6 +119,7 @@ func TestPaymentIntentsGet(t *testing.T) {
 }
 
 func TestPaymentIntentStatuses(t *testing.T) {
+	t.Parallel()
 	all := []PaymentIntentStatus{
 		PaymentIntentStarted, PaymentIntentEnqueued, PaymentIntentConsentAwaitingAuthorization, PaymentIntentConsentAuthorized,
 		PaymentIntentConsentRejected, PaymentIntentPaymentPending, PaymentIntentPaymentPartiallyAccepted,
@@ -141,6 +146,7 @@ func TestPaymentIntentStatuses(t *testing.T) {
 }
 
 func TestPaymentIntentsWait(t *testing.T) {
+	t.Parallel()
 	c, mock := newTestClient(t)
 	steps := []string{"CONSENT_AWAITING_AUTHORIZATION", "CONSENT_AWAITING_AUTHORIZATION", "CONSENT_AUTHORIZED", "PAYMENT_PENDING", "PAYMENT_COMPLETED"}
 	n := 0
@@ -163,6 +169,7 @@ func TestPaymentIntentsWait(t *testing.T) {
 }
 
 func TestPaymentIntentsWaitEndsWithContext(t *testing.T) {
+	t.Parallel()
 	c, mock := newTestClient(t)
 	ctx, cancel := context.WithCancel(context.Background())
 	reads := 0

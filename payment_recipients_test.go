@@ -16,6 +16,7 @@ const (
 )
 
 func TestPaymentRecipientsList(t *testing.T) {
+	t.Parallel()
 	c, mock := newTestClient(t)
 	cap := onRoute(t, mock, http.MethodGet, "/payments/recipients", 200, fixture(t, "payment-recipients-list", "200"))
 	page, err := c.Payments.Recipients.List(context.Background(), &PaymentRecipientListParams{
@@ -39,6 +40,7 @@ func TestPaymentRecipientsList(t *testing.T) {
 }
 
 func TestPaymentRecipientsAll(t *testing.T) {
+	t.Parallel()
 	c, mock := newTestClient(t)
 	cap := onRoute(t, mock, http.MethodGet, "/payments/recipients", 200, fixture(t, "payment-recipients-list", "200"))
 	n := 0
@@ -52,6 +54,7 @@ func TestPaymentRecipientsAll(t *testing.T) {
 }
 
 func TestPaymentRecipientsCreateForms(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	for _, tc := range []struct {
 		name   string
@@ -80,6 +83,7 @@ func TestPaymentRecipientsCreateForms(t *testing.T) {
 }
 
 func TestPaymentRecipientsCreateChecks(t *testing.T) {
+	t.Parallel()
 	c, mock := newTestClient(t)
 	ctx := context.Background()
 	acct := &PaymentRecipientAccount{Branch: "0001", Number: "123", Type: RecipientAccountSavings}
@@ -110,6 +114,7 @@ func TestPaymentRecipientsCreateChecks(t *testing.T) {
 }
 
 func TestPaymentRecipientsGet(t *testing.T) {
+	t.Parallel()
 	c, mock := newTestClient(t)
 	cap := onRoute(t, mock, http.MethodGet, "/payments/recipients/"+recipientID, 200, fixture(t, "payment-recipient-retrieve", "200"))
 	got, err := c.Payments.Recipients.Get(context.Background(), recipientID)
@@ -127,6 +132,7 @@ func TestPaymentRecipientsGet(t *testing.T) {
 }
 
 func TestPaymentRecipientsPathIsEscaped(t *testing.T) {
+	t.Parallel()
 	c, mock := newTestClient(t)
 	mock.RegisterResponder(http.MethodGet, `=~.*`, func(r *http.Request) (*http.Response, error) {
 		assert.Equal(t, "/api/payments/recipients/a%2F..%2Fb", r.URL.EscapedPath())
@@ -137,6 +143,7 @@ func TestPaymentRecipientsPathIsEscaped(t *testing.T) {
 }
 
 func TestPaymentRecipientsUpdate(t *testing.T) {
+	t.Parallel()
 	c, mock := newTestClient(t)
 	id := "c9e8d7f6-1a2b-4c3d-9e4f-5a6b7c8d9e0f"
 	cap := onRoute(t, mock, http.MethodPatch, "/payments/recipients/"+id, 200, fixture(t, "payment-recipient-update", "200"))
@@ -159,6 +166,7 @@ func TestPaymentRecipientsUpdate(t *testing.T) {
 }
 
 func TestPaymentRecipientsDelete(t *testing.T) {
+	t.Parallel()
 	c, mock := newTestClient(t)
 	cap := onRoute(t, mock, http.MethodDelete, "/payments/recipients/"+recipientID, 200, []byte(`{}`))
 	require.NoError(t, c.Payments.Recipients.Delete(context.Background(), recipientID))
@@ -168,6 +176,7 @@ func TestPaymentRecipientsDelete(t *testing.T) {
 }
 
 func TestPaymentInstitutionsListAndAll(t *testing.T) {
+	t.Parallel()
 	c, mock := newTestClient(t)
 	page1 := fixture(t, "payment-recipients-institution-list", "200")
 	page2 := fixture(t, "payment-recipients-institution-list", "200-page2")
@@ -207,6 +216,7 @@ func TestPaymentInstitutionsListAndAll(t *testing.T) {
 }
 
 func TestPaymentInstitutionsGet(t *testing.T) {
+	t.Parallel()
 	c, mock := newTestClient(t)
 	id := "7a3c5e9b-1d2f-4a6c-8e0b-2f4d6a8c0e1b"
 	cap := onRoute(t, mock, http.MethodGet, "/payments/recipients/institutions/"+id, 200, fixture(t, "payment-recipient-institutions-retrieve", "200"))

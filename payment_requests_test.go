@@ -16,6 +16,7 @@ const (
 )
 
 func TestPaymentRequestsCreate(t *testing.T) {
+	t.Parallel()
 	c, mock := newTestClient(t)
 	cap := onRoute(t, mock, http.MethodPost, "/payments/requests", 200, fixture(t, "payment-request-create", "200"))
 	got, err := c.Payments.Requests.Create(context.Background(), &CreatePaymentRequestParams{
@@ -51,6 +52,7 @@ func TestPaymentRequestsCreate(t *testing.T) {
 }
 
 func TestPaymentRequestsCreateScheduled(t *testing.T) {
+	t.Parallel()
 	c, mock := newTestClient(t)
 	cap := onRoute(t, mock, http.MethodPost, "/payments/requests", 200, fixture(t, "payment-request-create", "200-scheduled"))
 	got, err := c.Payments.Requests.Create(context.Background(), &CreatePaymentRequestParams{
@@ -69,6 +71,7 @@ func TestPaymentRequestsCreateScheduled(t *testing.T) {
 }
 
 func TestPaymentRequestsCreateChecks(t *testing.T) {
+	t.Parallel()
 	c, mock := newTestClient(t)
 	ctx := context.Background()
 	for _, tc := range []struct {
@@ -91,6 +94,7 @@ func TestPaymentRequestsCreateChecks(t *testing.T) {
 }
 
 func TestPaymentRequestsCreatePixQR(t *testing.T) {
+	t.Parallel()
 	c, mock := newTestClient(t)
 	cap := onRoute(t, mock, http.MethodPost, "/payments/requests/pix-qr", 200, fixture(t, "payment-request-create-pix-qr", "200"))
 	got, err := c.Payments.Requests.CreatePixQR(context.Background(), &CreatePixQRPaymentRequestParams{
@@ -117,6 +121,7 @@ func TestPaymentRequestsCreatePixQR(t *testing.T) {
 }
 
 func TestPaymentRequestsGet(t *testing.T) {
+	t.Parallel()
 	c, mock := newTestClient(t)
 	cap := onRoute(t, mock, http.MethodGet, "/payments/requests/"+requestID, 200, fixture(t, "payment-request-retrieve", "200"))
 	got, err := c.Payments.Requests.Get(context.Background(), requestID)
@@ -131,6 +136,7 @@ func TestPaymentRequestsGet(t *testing.T) {
 }
 
 func TestPaymentRequestsGetBoletoAndError(t *testing.T) {
+	t.Parallel()
 	c, mock := newTestClient(t)
 	onRoute(t, mock, http.MethodGet, "/payments/requests/b", 200, fixture(t, "payment-request-retrieve", "200-boleto"))
 	onRoute(t, mock, http.MethodGet, "/payments/requests/e", 200, fixture(t, "payment-request-retrieve", "200-error"))
@@ -152,6 +158,7 @@ func TestPaymentRequestsGetBoletoAndError(t *testing.T) {
 }
 
 func TestPaymentRequestsListAndAll(t *testing.T) {
+	t.Parallel()
 	c, mock := newTestClient(t)
 	var queries []string
 	mock.RegisterResponder(http.MethodGet, u("/payments/requests"), func(r *http.Request) (*http.Response, error) {
@@ -198,6 +205,7 @@ func TestPaymentRequestsListAndAll(t *testing.T) {
 }
 
 func TestPaymentRequestsUpdate(t *testing.T) {
+	t.Parallel()
 	c, mock := newTestClient(t)
 	cap := onRoute(t, mock, http.MethodPatch, "/payments/requests/"+requestID, 200, fixture(t, "payment-request-update", "200"))
 	got, err := c.Payments.Requests.Update(context.Background(), requestID, &UpdatePaymentRequestParams{
@@ -218,6 +226,7 @@ func TestPaymentRequestsUpdate(t *testing.T) {
 }
 
 func TestPaymentRequestsDelete(t *testing.T) {
+	t.Parallel()
 	c, mock := newTestClient(t)
 	cap := onRoute(t, mock, http.MethodDelete, "/payments/requests/"+requestID, 200, nil)
 	require.NoError(t, c.Payments.Requests.Delete(context.Background(), requestID))

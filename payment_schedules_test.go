@@ -10,6 +10,7 @@ import (
 )
 
 func TestPaymentSchedulesList(t *testing.T) {
+	t.Parallel()
 	c, mock := newTestClient(t)
 	cap := onRoute(t, mock, http.MethodGet, "/payments/requests/"+requestID+"/schedules", 200, fixture(t, "payment-schedules-list", "200"))
 	page, err := c.Payments.Schedules.List(context.Background(), requestID)
@@ -29,6 +30,7 @@ func TestPaymentSchedulesList(t *testing.T) {
 }
 
 func TestPaymentSchedulesCancelAnswers204(t *testing.T) {
+	t.Parallel()
 	c, mock := newTestClient(t)
 	ctx := context.Background()
 	const sid = "7f8a9b0c-1d2e-4f3a-8b4c-5d6e7f8a9b0c"

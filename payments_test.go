@@ -20,6 +20,7 @@ import (
 var testToday = Date{2026, time.November, 23}
 
 func TestPaymentTodayIsInBrasilia(t *testing.T) {
+	t.Parallel()
 	c, _ := newTestClient(t)
 	assert.Equal(t, testToday, c.today())
 	clk := newFakeClock(time.Date(2026, 11, 24, 2, 30, 0, 0, time.UTC)) // 23:30 on the 23rd in Brasília
@@ -28,6 +29,7 @@ func TestPaymentTodayIsInBrasilia(t *testing.T) {
 }
 
 func TestDecimalAmountsAreExactBothWays(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	c, mock := newTestClient(t)
 	cap := onRoute(t, mock, http.MethodPost, "/payments/requests", 200, fixture(t, "payment-request-create", "200"))
@@ -66,6 +68,7 @@ func TestDecimalAmountsAreExactBothWays(t *testing.T) {
 }
 
 func TestAmountChecks(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		d    Decimal
 		ok   bool
@@ -90,6 +93,7 @@ func TestAmountChecks(t *testing.T) {
 }
 
 func TestTaxDigits(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		in      string
 		lengths []int
@@ -119,6 +123,7 @@ func TestTaxDigits(t *testing.T) {
 }
 
 func TestDateChecks(t *testing.T) {
+	t.Parallel()
 	requireParamErr(t, checkFutureDate("date", Date{}, testToday), "date")
 	err := checkFutureDate("date", Date{2027, time.February, 30}, testToday)
 	requireParamErr(t, err, "date")
@@ -139,6 +144,7 @@ func TestDateChecks(t *testing.T) {
 }
 
 func TestScheduleUnionEncodesAndDecodesByType(t *testing.T) {
+	t.Parallel()
 	start := mustDate(t, "2026-12-01")
 	cases := []struct {
 		s    Schedule
@@ -194,6 +200,7 @@ func TestScheduleUnionEncodesAndDecodesByType(t *testing.T) {
 }
 
 func TestScheduleDates(t *testing.T) {
+	t.Parallel()
 	d := func(s string) Date { return mustDate(t, s) }
 	assert.Equal(t, []Date{d("2026-12-15")}, (&SingleSchedule{Date: d("2026-12-15")}).Dates())
 	assert.Equal(t, []Date{d("2026-12-30"), d("2026-12-31"), d("2027-01-01")}, (&DailySchedule{StartDate: d("2026-12-30"), Occurrences: 3}).Dates())
@@ -210,6 +217,7 @@ func TestScheduleDates(t *testing.T) {
 }
 
 func TestScheduleChecks(t *testing.T) {
+	t.Parallel()
 	d := func(s string) Date { return mustDate(t, s) }
 	for _, tc := range []struct {
 		s     Schedule
@@ -330,6 +338,7 @@ func paymentPOSTs(t *testing.T) []paymentPOST {
 }
 
 func TestPaymentPOSTsAreNotReplayable(t *testing.T) {
+	t.Parallel()
 	for _, p := range paymentPOSTs(t) {
 		assert.False(t, replayablePOSTs[p.route], "%s must not be replayed", p.route)
 	}
@@ -337,6 +346,7 @@ func TestPaymentPOSTsAreNotReplayable(t *testing.T) {
 }
 
 func TestPaymentPOSTsAreSentOnceOn5xx(t *testing.T) {
+	t.Parallel()
 	for _, p := range paymentPOSTs(t) {
 		t.Run(p.route, func(t *testing.T) {
 			c, mock := newTestClient(t)
@@ -353,6 +363,7 @@ func TestPaymentPOSTsAreSentOnceOn5xx(t *testing.T) {
 }
 
 func TestPaymentPOSTsAreRetriedOn429(t *testing.T) {
+	t.Parallel()
 	for _, p := range paymentPOSTs(t) {
 		t.Run(p.route, func(t *testing.T) {
 			c, mock := newTestClient(t)
@@ -376,6 +387,7 @@ func TestPaymentPOSTsAreRetriedOn429(t *testing.T) {
 }
 
 func TestPaymentGETsAreRetriedOn5xx(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	c, mock := newTestClient(t)
 	const id = "d1b2c3a4-e5f6-4a7b-8c9d-0e1f2a3b4c5d"
@@ -400,6 +412,7 @@ func TestPaymentGETsAreRetriedOn5xx(t *testing.T) {
 }
 
 func TestPaymentPOSTNotReplayedAfterConnectionDrop(t *testing.T) {
+	t.Parallel()
 	c, mock := newTestClient(t)
 	mock.RegisterResponder(http.MethodPost, u("/payments/intents"), func(r *http.Request) (*http.Response, error) {
 		return nil, errors.New("connection reset by peer")
@@ -415,6 +428,7 @@ func TestPaymentPOSTNotReplayedAfterConnectionDrop(t *testing.T) {
 // TestPaymentFixturesRoundTrip decodes every 2xx fixture of the payment
 // operations into its Go type and encodes it back: no field is lost.
 func TestPaymentFixturesRoundTrip(t *testing.T) {
+	t.Parallel()
 	types := map[string]func(*testing.T, []byte){
 		"payment-customers-list":                        assertRoundTrip[Page[PaymentCustomer]],
 		"payment-customer-create":                       assertRoundTrip[PaymentCustomer],
@@ -484,6 +498,7 @@ func TestPaymentFixturesRoundTrip(t *testing.T) {
 }
 
 func TestPaymentErrorsDecode(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	c, mock := newTestClient(t)
 	onRoute(t, mock, http.MethodGet, "/payments/intents/nope", 404, fixture(t, "payment-intent-retrieve", "404"))

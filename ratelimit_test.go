@@ -50,6 +50,7 @@ func maxInWindow(granted []time.Time, window time.Duration) int {
 }
 
 func TestDefaultLimiterKeepsEveryMinuteUnderTheLimit(t *testing.T) {
+	t.Parallel()
 	start := time.Date(2026, 11, 23, 12, 0, 0, 0, time.UTC)
 	for _, tc := range []struct {
 		route string
@@ -72,6 +73,7 @@ func TestDefaultLimiterKeepsEveryMinuteUnderTheLimit(t *testing.T) {
 }
 
 func TestLimiterBucketsAreIndependentPerRoute(t *testing.T) {
+	t.Parallel()
 	l := DefaultLimiter()
 	at := time.Date(2026, 11, 23, 12, 0, 0, 0, time.UTC)
 	assert.True(t, l.allow("PATCH /items/{id}", at))
@@ -80,6 +82,7 @@ func TestLimiterBucketsAreIndependentPerRoute(t *testing.T) {
 }
 
 func TestHoldClosesTheRouteUntilThen(t *testing.T) {
+	t.Parallel()
 	l := DefaultLimiter()
 	at := time.Date(2026, 11, 23, 12, 0, 0, 0, time.UTC)
 	l.Hold("GET /accounts", at.Add(60*time.Second))
@@ -94,6 +97,7 @@ func TestHoldClosesTheRouteUntilThen(t *testing.T) {
 }
 
 func TestLimiterWaitHonoursContext(t *testing.T) {
+	t.Parallel()
 	l := NewRouteLimiter(time.Minute, nil, 1)
 	ctx, cancel := context.WithCancel(context.Background())
 	require.NoError(t, l.Wait(ctx, "GET /x"))
@@ -117,6 +121,7 @@ func TestLimiterWaitHonoursContext(t *testing.T) {
 }
 
 func TestNoLimit(t *testing.T) {
+	t.Parallel()
 	require.NoError(t, NoLimit.Wait(context.Background(), "GET /x"))
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()

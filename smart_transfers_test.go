@@ -16,6 +16,7 @@ const (
 )
 
 func TestSmartTransferPreauthorizationsListAndAll(t *testing.T) {
+	t.Parallel()
 	c, mock := newTestClient(t)
 	cap := onRoute(t, mock, http.MethodGet, "/smart-transfers/preauthorizations", 200, fixture(t, "smart-tranfers-preauthorizations-list", "200"))
 	page, err := c.Payments.SmartTransfers.ListPreauthorizations(context.Background(), &SmartTransferListParams{Page: 1, PageSize: 100})
@@ -47,6 +48,7 @@ func TestSmartTransferPreauthorizationsListAndAll(t *testing.T) {
 }
 
 func TestSmartTransferCreatePreauthorization(t *testing.T) {
+	t.Parallel()
 	c, mock := newTestClient(t)
 	cap := onRoute(t, mock, http.MethodPost, "/smart-transfers/preauthorizations", 200, fixture(t, "smart-transfer-preauthorization-create", "200"))
 	got, err := c.Payments.SmartTransfers.CreatePreauthorization(context.Background(), &CreateSmartTransferPreauthorizationParams{
@@ -71,6 +73,7 @@ func TestSmartTransferCreatePreauthorization(t *testing.T) {
 }
 
 func TestSmartTransferCreatePreauthorizationChecks(t *testing.T) {
+	t.Parallel()
 	c, mock := newTestClient(t)
 	valid := func() *CreateSmartTransferPreauthorizationParams {
 		return &CreateSmartTransferPreauthorizationParams{ConnectorID: 601, Parameters: SmartTransferPreauthorizationParameters{CPF: "12345678909"}, RecipientIDs: []string{recipientID}}
@@ -108,6 +111,7 @@ func TestSmartTransferCreatePreauthorizationChecks(t *testing.T) {
 }
 
 func TestSmartTransferGetPreauthorization(t *testing.T) {
+	t.Parallel()
 	c, mock := newTestClient(t)
 	cap := onRoute(t, mock, http.MethodGet, "/smart-transfers/preauthorizations/"+preauthID, 200, fixture(t, "smart-transfer-preauthorization-retrieve", "200"))
 	got, err := c.Payments.SmartTransfers.GetPreauthorization(context.Background(), preauthID)
@@ -124,6 +128,7 @@ func TestSmartTransferGetPreauthorization(t *testing.T) {
 }
 
 func TestSmartTransferPaymentsListAndAll(t *testing.T) {
+	t.Parallel()
 	c, mock := newTestClient(t)
 	var queries []string
 	mock.RegisterResponder(http.MethodGet, u("/smart-transfers/preauthorizations/"+preauthID+"/payments"), func(r *http.Request) (*http.Response, error) {
@@ -161,6 +166,7 @@ func TestSmartTransferPaymentsListAndAll(t *testing.T) {
 }
 
 func TestSmartTransferCreatePayment(t *testing.T) {
+	t.Parallel()
 	c, mock := newTestClient(t)
 	cap := onRoute(t, mock, http.MethodPost, "/smart-transfers/payments", 200, fixture(t, "smart-transfer-payment-create", "200"))
 	got, err := c.Payments.SmartTransfers.CreatePayment(context.Background(), &CreateSmartTransferPaymentParams{
@@ -196,6 +202,7 @@ func TestSmartTransferCreatePayment(t *testing.T) {
 }
 
 func TestSmartTransferGetPayment(t *testing.T) {
+	t.Parallel()
 	c, mock := newTestClient(t)
 	cap := onRoute(t, mock, http.MethodGet, "/smart-transfers/payments/"+stPayID, 200, fixture(t, "smart-transfer-paymentretrieve", "200"))
 	got, err := c.Payments.SmartTransfers.GetPayment(context.Background(), stPayID)

@@ -16,6 +16,7 @@ import (
 )
 
 func TestCallRawSendsQueryAsGiven(t *testing.T) {
+	t.Parallel()
 	c, mock := newTestClient(t)
 	var gotRaw string
 	mock.RegisterResponder(http.MethodGet, u("/v2/transactions"), func(r *http.Request) (*http.Response, error) {
@@ -86,6 +87,7 @@ func ids(txs []Transaction) []string {
 }
 
 func TestTransactionsList(t *testing.T) {
+	t.Parallel()
 	c, mock := newTestClient(t)
 	rec := on(mock, http.MethodGet, "/v2/transactions", fixtureResponder(t, 200, "transactions-list-by-cursor", "200-page1"))
 
@@ -152,6 +154,7 @@ func TestTransactionsList(t *testing.T) {
 }
 
 func TestTransactionsListCreatedAtFrom(t *testing.T) {
+	t.Parallel()
 	c, mock := newTestClient(t)
 	rec := on(mock, http.MethodGet, "/v2/transactions", fixtureResponder(t, 200, "transactions-list-by-cursor", "200-page2"))
 	_, err := c.Transactions.List(context.Background(), testAccountID, &TransactionListParams{
@@ -169,6 +172,7 @@ func TestTransactionsListCreatedAtFrom(t *testing.T) {
 }
 
 func TestTransactionsListNextSendsTheCursorAsGiven(t *testing.T) {
+	t.Parallel()
 	c, mock := newTestClient(t)
 	rec := cursorServer(t, mock, nil)
 	first, err := c.Transactions.List(context.Background(), testAccountID, nil)
@@ -190,6 +194,7 @@ func TestTransactionsListNextSendsTheCursorAsGiven(t *testing.T) {
 }
 
 func TestTransactionsListNextStaysOnTheBaseURL(t *testing.T) {
+	t.Parallel()
 	c, mock := newTestClient(t)
 	rec := on(mock, http.MethodGet, "/v2/transactions", fixtureResponder(t, 200, "transactions-cursor", "200-last"))
 	for _, next := range []string{
@@ -208,6 +213,7 @@ func TestTransactionsListNextStaysOnTheBaseURL(t *testing.T) {
 }
 
 func TestTransactionsAllWalksTheCursor(t *testing.T) {
+	t.Parallel()
 	c, mock := newTestClient(t)
 	rec := cursorServer(t, mock, nil)
 
@@ -223,6 +229,7 @@ func TestTransactionsAllWalksTheCursor(t *testing.T) {
 }
 
 func TestTransactionsAllEarlyBreakFetchesNoFurtherPage(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		take, requests int
 	}{
@@ -249,6 +256,7 @@ func TestTransactionsAllEarlyBreakFetchesNoFurtherPage(t *testing.T) {
 }
 
 func TestTransactionsAllErrorOnPage2EndsTheWalk(t *testing.T) {
+	t.Parallel()
 	c, mock := newTestClient(t)
 	rec := cursorServer(t, mock, fixtureResponder(t, 400, "transactions-list-by-cursor", "400"))
 
@@ -268,6 +276,7 @@ func TestTransactionsAllErrorOnPage2EndsTheWalk(t *testing.T) {
 }
 
 func TestTransactionsAllWaitsOutA429(t *testing.T) {
+	t.Parallel()
 	c, mock := newTestClient(t)
 	limited := 0
 	rateLimited := func(r *http.Request) (*http.Response, error) {
@@ -289,6 +298,7 @@ func TestTransactionsAllWaitsOutA429(t *testing.T) {
 }
 
 func TestTransactionsAllStopsOnARepeatedCursor(t *testing.T) {
+	t.Parallel()
 	c, mock := newTestClient(t)
 	body := []byte(`{"results":[{"id":"0d1e2f3a-4b5c-4d6e-8f70-8192a3b4c5d6","description":"Pix","currencyCode":"BRL","amount":1.5,"date":"2026-11-01T00:00:00.000Z","accountId":"` + testAccountID + `","createdAt":"2026-11-01T00:00:00.000Z","updatedAt":"2026-11-01T00:00:00.000Z"}],"next":"?accountId=` + testAccountID + `&after=U0FNRQ=="}`)
 	rec := on(mock, http.MethodGet, "/v2/transactions", jsonResponder(t, 200, body))
@@ -301,6 +311,7 @@ func TestTransactionsAllStopsOnARepeatedCursor(t *testing.T) {
 }
 
 func TestTransactionsRefusesAnUnusableNext(t *testing.T) {
+	t.Parallel()
 	c, mock := newTestClient(t)
 	on(mock, http.MethodGet, "/v2/transactions", jsonResponder(t, 200, []byte(`{"results":[],"next":"?accountId=x&after=a b"}`)))
 	_, err := c.Transactions.List(context.Background(), testAccountID, nil)
@@ -316,6 +327,7 @@ func TestTransactionsRefusesAnUnusableNext(t *testing.T) {
 }
 
 func TestTransactionsListPagedDeprecated(t *testing.T) {
+	t.Parallel()
 	c, mock := newTestClient(t)
 	rec := on(mock, http.MethodGet, "/transactions", fixtureResponder(t, 200, "transactions-list", "200"))
 
@@ -354,6 +366,7 @@ func TestTransactionsListPagedDeprecated(t *testing.T) {
 }
 
 func TestTransactionsListPagedGone(t *testing.T) {
+	t.Parallel()
 	c, mock := newTestClient(t)
 	rec := on(mock, http.MethodGet, "/transactions", fixtureResponder(t, 410, "errors", "410-endpoint-deprecated"))
 	_, err := c.Transactions.ListPaged(context.Background(), testAccountID, nil)
@@ -371,6 +384,7 @@ func TestTransactionsListPagedGone(t *testing.T) {
 }
 
 func TestTransactionsGet(t *testing.T) {
+	t.Parallel()
 	c, mock := newTestClient(t)
 	const id = "7e2f9a1c-8b4d-4c36-a5e0-1d9b7c3f6e28"
 	const feeID = "4b8d1f6a-2c9e-4e73-b1a0-6f5d3c2b1a98"
@@ -402,6 +416,7 @@ func TestTransactionsGet(t *testing.T) {
 }
 
 func TestTransactionsUpdateCategory(t *testing.T) {
+	t.Parallel()
 	c, mock := newTestClient(t)
 	const id = "d4a7e2b9-6c1f-4e83-b05a-9f2c8d7e6a51"
 	var sent map[string]any
@@ -434,6 +449,7 @@ func TestTransactionsUpdateCategory(t *testing.T) {
 }
 
 func TestTransactionsValidation(t *testing.T) {
+	t.Parallel()
 	c, mock := newTestClient(t)
 	ctx := context.Background()
 	tooMany := make([]string, MaxTransactionIDs+1)
@@ -495,6 +511,7 @@ func TestTransactionsValidation(t *testing.T) {
 }
 
 func TestTransactionsValidationLimitsAreInclusive(t *testing.T) {
+	t.Parallel()
 	c, mock := newTestClient(t)
 	rec := on(mock, http.MethodGet, "/v2/transactions", fixtureResponder(t, 200, "transactions-cursor", "200-last"))
 	atLimit := make([]string, MaxTransactionIDs)
@@ -511,6 +528,7 @@ func TestTransactionsValidationLimitsAreInclusive(t *testing.T) {
 }
 
 func TestTransactionsFixturesRoundTrip(t *testing.T) {
+	t.Parallel()
 	roundTrip[CursorPage[Transaction]](t, "transactions-list-by-cursor", "200-page1")
 	roundTrip[CursorPage[Transaction]](t, "transactions-list-by-cursor", "200-page2")
 	roundTrip[CursorPage[Transaction]](t, "transactions-cursor", "200-last")
@@ -521,6 +539,7 @@ func TestTransactionsFixturesRoundTrip(t *testing.T) {
 }
 
 func TestTransactionsUnknownEnumDecodes(t *testing.T) {
+	t.Parallel()
 	var tx Transaction
 	require.NoError(t, json.Unmarshal([]byte(`{"id":"x","type":"REFUND","status":"SCHEDULED","paymentData":{"paymentMethod":"DREX"},"amount":"12.30"}`), &tx))
 	assert.Equal(t, TransactionType("REFUND"), tx.Type)

@@ -11,6 +11,7 @@ import (
 )
 
 func TestDecimalKeepsTheDigitsItWasSent(t *testing.T) {
+	t.Parallel()
 	var v struct {
 		Amount  Decimal  `json:"amount"`
 		Balance Decimal  `json:"balance"`
@@ -34,6 +35,7 @@ func TestDecimalKeepsTheDigitsItWasSent(t *testing.T) {
 }
 
 func TestDecimalConstructors(t *testing.T) {
+	t.Parallel()
 	assert.Equal(t, "10.1", DecimalFromFloat(10.10).String(), "never 10.0999999")
 	assert.Equal(t, "10.10", DecimalFromCents(1010).String())
 	assert.Equal(t, "-0.05", DecimalFromCents(-5).String())
@@ -57,6 +59,7 @@ func TestDecimalConstructors(t *testing.T) {
 }
 
 func TestDecimalAcceptsQuotedNumbersAndRejectsGarbage(t *testing.T) {
+	t.Parallel()
 	var d Decimal
 	require.NoError(t, json.Unmarshal([]byte(`"99.90"`), &d))
 	assert.Equal(t, "99.90", d.String())
@@ -68,6 +71,7 @@ func TestDecimalAcceptsQuotedNumbersAndRejectsGarbage(t *testing.T) {
 }
 
 func TestDate(t *testing.T) {
+	t.Parallel()
 	var v struct {
 		Due  Date  `json:"dueDate"`
 		Paid *Date `json:"paidAt"`
@@ -95,11 +99,13 @@ func TestDate(t *testing.T) {
 }
 
 func TestPtr(t *testing.T) {
+	t.Parallel()
 	p := Ptr(42)
 	assert.Equal(t, 42, *p)
 }
 
 func TestLenientTimes(t *testing.T) {
+	t.Parallel()
 	raw := []byte(`{"a":"2023-07-20T00:00:00","b":"2022-01-03","c":"2021-05-21T10:30","d":"2026-11-23T12:00:00.000Z","e":"soon","f":5}`)
 	var m map[string]any
 	require.NoError(t, json.Unmarshal(lenientTimes(raw, "a", "b", "c", "d", "e", "f", "missing"), &m))
@@ -117,6 +123,7 @@ func TestLenientTimes(t *testing.T) {
 }
 
 func TestZonelessDateTimesDecode(t *testing.T) {
+	t.Parallel()
 	var loan Loan
 	require.NoError(t, json.Unmarshal([]byte(`{"id":"l-1","date":"2023-07-13T00:00:00","contractDate":"2023-07-20T00:00:00",
 		"settlementDate":"2023-07-20","dueDate":"2028-01-15T00:00:00","firstInstallmentDueDate":"2023-08-15T00:00:00",

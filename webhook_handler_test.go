@@ -96,6 +96,7 @@ func deliverMethod(h http.Handler, method, body string, opts ...reqOpt) *httptes
 }
 
 func TestWebhookHandlerAcceptsAndHandsOn(t *testing.T) {
+	t.Parallel()
 	rec := newEventRecorder()
 	h := newHook(t, rec.fn, WithWebhookClientID(hookClientID))
 	raw := webhookFixture(t, "transactions/created")
@@ -113,6 +114,7 @@ func TestWebhookHandlerAcceptsAndHandsOn(t *testing.T) {
 }
 
 func TestWebhookHandlerOnlyPOST(t *testing.T) {
+	t.Parallel()
 	rec := newEventRecorder()
 	h := newHook(t, rec.fn)
 	for _, m := range []string{http.MethodGet, http.MethodHead, http.MethodPut, http.MethodPatch, http.MethodDelete, http.MethodOptions} {
@@ -125,6 +127,7 @@ func TestWebhookHandlerOnlyPOST(t *testing.T) {
 }
 
 func TestWebhookHandlerSecret(t *testing.T) {
+	t.Parallel()
 	logs := &lockedBuffer{}
 	rec := newEventRecorder()
 	h, err := NewWebhookHandler(rec.fn,
@@ -162,6 +165,7 @@ func TestWebhookHandlerSecret(t *testing.T) {
 }
 
 func TestWebhookHandlerWithoutSecret(t *testing.T) {
+	t.Parallel()
 	rec := newEventRecorder()
 	h, err := NewWebhookHandler(rec.fn, WithoutWebhookSecret())
 	require.NoError(t, err)
@@ -171,6 +175,7 @@ func TestWebhookHandlerWithoutSecret(t *testing.T) {
 }
 
 func TestWebhookHandlerBodyLimit(t *testing.T) {
+	t.Parallel()
 	rec := newEventRecorder()
 	h := newHook(t, rec.fn)
 	big := `{"event":"item/updated","eventId":"big","itemId":"` + strings.Repeat("a", DefaultWebhookMaxBody) + `"}`
@@ -189,6 +194,7 @@ func TestWebhookHandlerBodyLimit(t *testing.T) {
 }
 
 func TestWebhookHandlerBadJSON(t *testing.T) {
+	t.Parallel()
 	rec := newEventRecorder()
 	h := newHook(t, rec.fn)
 	for _, body := range []string{``, `not json`, `[]`, `{"eventId":"e1"}`, `{"event":"item/updated","itemId":7}`, `{"event":"item/updated"`} {
@@ -200,6 +206,7 @@ func TestWebhookHandlerBadJSON(t *testing.T) {
 }
 
 func TestWebhookHandlerClientID(t *testing.T) {
+	t.Parallel()
 	rec := newEventRecorder()
 	h := newHook(t, rec.fn, WithWebhookClientID(hookClientID))
 	other := strings.Replace(itemUpdated("e1"), hookClientID, "0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d", 1)
@@ -211,6 +218,7 @@ func TestWebhookHandlerClientID(t *testing.T) {
 }
 
 func TestWebhookHandlerSourceIP(t *testing.T) {
+	t.Parallel()
 	const proxy = "10.0.0.7"
 	rec := newEventRecorder()
 	direct := newHook(t, rec.fn, WithWebhookAllowedIPs(pluggyIP, "2804:1b3::/32"))
@@ -248,6 +256,7 @@ func TestWebhookHandlerSourceIP(t *testing.T) {
 }
 
 func TestWebhookHandlerDuplicatesHandedOnOnce(t *testing.T) {
+	t.Parallel()
 	rec := newEventRecorder()
 	h := newHook(t, rec.fn)
 	for i := 0; i < 3; i++ {
@@ -262,6 +271,7 @@ func TestWebhookHandlerDuplicatesHandedOnOnce(t *testing.T) {
 }
 
 func TestWebhookHandlerDedupeUsesItsClock(t *testing.T) {
+	t.Parallel()
 	clk := newFakeClock(time.Date(2026, 11, 23, 12, 0, 0, 0, time.UTC))
 	rec := newEventRecorder()
 	h := newHook(t, rec.fn, WithWebhookClock(clk))
@@ -275,6 +285,7 @@ func TestWebhookHandlerDedupeUsesItsClock(t *testing.T) {
 }
 
 func TestWebhookHandlerConcurrentDuplicates(t *testing.T) {
+	t.Parallel()
 	const ids, copies = 8, 25
 	var mu sync.Mutex
 	handled := map[string]int{}
@@ -312,6 +323,7 @@ func TestWebhookHandlerConcurrentDuplicates(t *testing.T) {
 }
 
 func TestWebhookHandlerAnswersBeforeTheEventFuncEnds(t *testing.T) {
+	t.Parallel()
 	started := make(chan string, 8)
 	release := make(chan struct{})
 	h := newHook(t, func(_ context.Context, ev Event) error {
@@ -350,6 +362,7 @@ func waitFor[T any](t *testing.T, ch <-chan T, release chan struct{}) T {
 }
 
 func TestWebhookHandlerQueueFull(t *testing.T) {
+	t.Parallel()
 	release := make(chan struct{})
 	handled := make(chan string, 8)
 	h := newHook(t, func(_ context.Context, ev Event) error {
@@ -375,6 +388,7 @@ func TestWebhookHandlerQueueFull(t *testing.T) {
 }
 
 func TestWebhookHandlerShutdown(t *testing.T) {
+	t.Parallel()
 	rec := newEventRecorder()
 	h := newHook(t, rec.fn)
 	for i := 0; i < 5; i++ {
@@ -388,6 +402,7 @@ func TestWebhookHandlerShutdown(t *testing.T) {
 }
 
 func TestWebhookHandlerShutdownDeadline(t *testing.T) {
+	t.Parallel()
 	running := make(chan struct{})
 	cancelled := make(chan error, 1)
 	var calls atomic.Int32
@@ -412,6 +427,7 @@ func TestWebhookHandlerShutdownDeadline(t *testing.T) {
 }
 
 func TestWebhookHandlerEventFuncFailures(t *testing.T) {
+	t.Parallel()
 	type failure struct {
 		id  string
 		err error
@@ -445,6 +461,7 @@ func TestWebhookHandlerEventFuncFailures(t *testing.T) {
 }
 
 func TestWebhookHandlerEventTimeout(t *testing.T) {
+	t.Parallel()
 	deadlines := make(chan bool, 1)
 	h := newHook(t, func(ctx context.Context, _ Event) error {
 		_, ok := ctx.Deadline()
@@ -464,6 +481,7 @@ func (s *failingStore) Claim(context.Context, string) (bool, error) {
 }
 
 func TestWebhookHandlerDedupeStoreFailure(t *testing.T) {
+	t.Parallel()
 	rec := newEventRecorder()
 	store := &failingStore{}
 	h := newHook(t, rec.fn, WithWebhookDedupeStore(store), WithWebhookWorkers(1, 1))
@@ -476,6 +494,7 @@ func TestWebhookHandlerDedupeStoreFailure(t *testing.T) {
 }
 
 func TestMemoryDedupeStore(t *testing.T) {
+	t.Parallel()
 	clk := newFakeClock(time.Date(2026, 11, 23, 12, 0, 0, 0, time.UTC))
 	s := NewMemoryDedupeStore(time.Hour, 3, clk)
 	ctx := context.Background()
@@ -504,6 +523,7 @@ func TestMemoryDedupeStore(t *testing.T) {
 }
 
 func TestMemoryDedupeStoreStaysBounded(t *testing.T) {
+	t.Parallel()
 	clk := newFakeClock(time.Date(2026, 11, 23, 12, 0, 0, 0, time.UTC))
 	s := NewMemoryDedupeStore(time.Hour, 100, clk)
 	for i := 0; i < 20_000; i++ {
@@ -519,6 +539,7 @@ func TestMemoryDedupeStoreStaysBounded(t *testing.T) {
 }
 
 func TestNewWebhookHandlerRefusesBadOptions(t *testing.T) {
+	t.Parallel()
 	fn := func(context.Context, Event) error { return nil }
 	cases := map[string][]WebhookOption{
 		"no secret":             nil,
@@ -554,6 +575,7 @@ func TestNewWebhookHandlerRefusesBadOptions(t *testing.T) {
 }
 
 func TestWebhookHandlerHidesSecrets(t *testing.T) {
+	t.Parallel()
 	h := newHook(t, newEventRecorder().fn, WithWebhookSecret(hookHeader, hookSecret, hookPrevious))
 	for _, verb := range []string{"%v", "%+v", "%#v", "%s"} {
 		out := fmt.Sprintf(verb, h)
@@ -564,6 +586,7 @@ func TestWebhookHandlerHidesSecrets(t *testing.T) {
 }
 
 func TestNewWebhookSecret(t *testing.T) {
+	t.Parallel()
 	a, b := NewWebhookSecret(), NewWebhookSecret()
 	assert.Len(t, a, 43)
 	assert.NotEqual(t, a, b)

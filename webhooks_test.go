@@ -22,6 +22,7 @@ import (
 const webhookTestSecret = "whsec-Q2hhdmUgc2VjcmV0YSBkYSBQbHVnZ3k"
 
 func TestWebhooksCreate(t *testing.T) {
+	t.Parallel()
 	c, mock := newTestClient(t)
 	rec := on(mock, http.MethodPost, "/webhooks", fixtureResponder(t, http.StatusCreated, "webhooks-create", "201"))
 
@@ -46,6 +47,7 @@ func TestWebhooksCreate(t *testing.T) {
 }
 
 func TestWebhooksCreateWithoutHeadersOmitsThem(t *testing.T) {
+	t.Parallel()
 	c, mock := newTestClient(t)
 	rec := on(mock, http.MethodPost, "/webhooks", fixtureResponder(t, http.StatusCreated, "webhooks-create", "201"))
 	_, err := c.Webhooks.Create(context.Background(), &CreateWebhookParams{Event: WebhookEventAll, URL: "http://127.0.0.1:8080/hook"})
@@ -54,6 +56,7 @@ func TestWebhooksCreateWithoutHeadersOmitsThem(t *testing.T) {
 }
 
 func TestWebhooksCreateIsNotReplayedOn5xx(t *testing.T) {
+	t.Parallel()
 	c, mock := newTestClient(t)
 	mock.RegisterResponder(http.MethodPost, u("/webhooks"), jsonResponder(t, 500, []byte(`{"code":500,"codeDescription":"INTERNAL_SERVER_ERROR","message":"Internal Server Error"}`)))
 	_, err := c.Webhooks.Create(context.Background(), &CreateWebhookParams{Event: WebhookEventAll, URL: "https://example.com.br/h"})
@@ -64,6 +67,7 @@ func TestWebhooksCreateIsNotReplayedOn5xx(t *testing.T) {
 }
 
 func TestWebhooksCreateIsReplayedOn429(t *testing.T) {
+	t.Parallel()
 	c, mock := newTestClient(t)
 	mock.RegisterResponder(http.MethodPost, u("/webhooks"), httpmock.ResponderFromMultipleResponses([]*http.Response{
 		httpmock.NewStringResponse(429, `{"code":429,"message":"Too Many Requests"}`),
@@ -76,6 +80,7 @@ func TestWebhooksCreateIsReplayedOn429(t *testing.T) {
 }
 
 func TestWebhooksCreateRefused(t *testing.T) {
+	t.Parallel()
 	c, mock := newTestClient(t)
 	mock.RegisterResponder(http.MethodPost, u("/webhooks"), fixtureResponder(t, 400, "webhooks-create", "400-exists"))
 	_, err := c.Webhooks.Create(context.Background(), &CreateWebhookParams{Event: WebhookEventItemUpdated, URL: "https://api.lojadamaria.com.br/pluggy/notificacoes"})
@@ -87,6 +92,7 @@ func TestWebhooksCreateRefused(t *testing.T) {
 }
 
 func TestWebhooksCreateValidation(t *testing.T) {
+	t.Parallel()
 	ok := CreateWebhookParams{Event: WebhookEventItemUpdated, URL: "https://example.com.br/h"}
 	with := func(f func(p *CreateWebhookParams)) *CreateWebhookParams { p := ok; f(&p); return &p }
 	cases := []struct {
@@ -124,6 +130,7 @@ func TestWebhooksCreateValidation(t *testing.T) {
 }
 
 func TestWebhookURLRules(t *testing.T) {
+	t.Parallel()
 	accepted := []string{
 		"https://example.com.br/hooks/pluggy",
 		"https://example.com.br:8443/h?x=1",
@@ -142,6 +149,7 @@ func TestWebhookURLRules(t *testing.T) {
 }
 
 func TestWebhookEventRules(t *testing.T) {
+	t.Parallel()
 	for _, e := range WebhookEvents() {
 		assert.NoError(t, checkWebhookEvent("event", e, true), e)
 	}
@@ -154,6 +162,7 @@ func TestWebhookEventRules(t *testing.T) {
 }
 
 func TestWebhooksList(t *testing.T) {
+	t.Parallel()
 	c, mock := newTestClient(t)
 	mock.RegisterResponder(http.MethodGet, u("/webhooks"), fixtureResponder(t, 200, "webhooks-list", "200"))
 	page, err := c.Webhooks.List(context.Background())
@@ -173,6 +182,7 @@ func TestWebhooksList(t *testing.T) {
 }
 
 func TestWebhooksListEmptyAnswers204(t *testing.T) {
+	t.Parallel()
 	c, mock := newTestClient(t)
 	mock.RegisterResponder(http.MethodGet, u("/webhooks"), httpmock.NewStringResponder(http.StatusNoContent, ""))
 	page, err := c.Webhooks.List(context.Background())
@@ -184,6 +194,7 @@ func TestWebhooksListEmptyAnswers204(t *testing.T) {
 }
 
 func TestWebhooksGet(t *testing.T) {
+	t.Parallel()
 	c, mock := newTestClient(t)
 	mock.RegisterResponder(http.MethodGet, u("/webhooks/c8f03d19-6a2b-4e7d-b5c4-81e9a0f6d273"), fixtureResponder(t, 200, "webhooks-retrieve", "200"))
 	mock.RegisterResponder(http.MethodGet, u("/webhooks/0b0e0e0e-0000-4000-8000-000000000000"), fixtureResponder(t, 404, "webhooks-retrieve", "404"))
@@ -204,6 +215,7 @@ func TestWebhooksGet(t *testing.T) {
 }
 
 func TestWebhooksUpdate(t *testing.T) {
+	t.Parallel()
 	const id = "0e4a6b8d-2c1f-4a3e-9d7b-f5c2e8a1b604"
 	cases := []struct {
 		name   string
@@ -233,6 +245,7 @@ func TestWebhooksUpdate(t *testing.T) {
 }
 
 func TestWebhooksUpdateErrors(t *testing.T) {
+	t.Parallel()
 	const id = "0e4a6b8d-2c1f-4a3e-9d7b-f5c2e8a1b604"
 	c, mock := newTestClient(t)
 	for _, tc := range []struct {
@@ -266,6 +279,7 @@ func TestWebhooksUpdateErrors(t *testing.T) {
 }
 
 func TestWebhooksDelete(t *testing.T) {
+	t.Parallel()
 	c, mock := newTestClient(t)
 	mock.RegisterResponder(http.MethodDelete, u("/webhooks/5b1e7c2a-94d3-4f0e-8a61-3c9d2f7b0e45"), fixtureResponder(t, 200, "webhooks-delete", "200"))
 	mock.RegisterResponder(http.MethodDelete, u("/webhooks/gone"), fixtureResponder(t, 404, "webhooks-delete", "404"))
@@ -280,6 +294,7 @@ func TestWebhooksDelete(t *testing.T) {
 }
 
 func TestWebhookParamsHideHeaderValues(t *testing.T) {
+	t.Parallel()
 	create := CreateWebhookParams{Event: WebhookEventAll, URL: "https://example.com.br/h", Headers: map[string]string{"X-Webhook-Secret": webhookTestSecret}}
 	update := UpdateWebhookParams{Headers: map[string]string{"X-Webhook-Secret": webhookTestSecret}, Enabled: Ptr(true)}
 	for _, v := range []any{create, &create, update, &update} {
@@ -294,6 +309,7 @@ func TestWebhookParamsHideHeaderValues(t *testing.T) {
 // ----- Events -----
 
 func TestWebhookEventsMatchTheSpec(t *testing.T) {
+	t.Parallel()
 	all := WebhookEvents()
 	require.Len(t, all, 32)
 	seen := map[WebhookEvent]bool{}
@@ -312,6 +328,7 @@ func TestWebhookEventsMatchTheSpec(t *testing.T) {
 // TestParseWebhookEventFixtures parses the fixture of every event type and
 // checks the fields of its payload.
 func TestParseWebhookEventFixtures(t *testing.T) {
+	t.Parallel()
 	const (
 		clientID = "6f1c2a9e-3b7d-4c8e-9a15-2d4f6b8c0e13"
 		itemID   = "9d2b4f61-7c3e-4a8b-b1d5-0e6f2a9c8d37"
@@ -458,6 +475,7 @@ func TestParseWebhookEventFixtures(t *testing.T) {
 }
 
 func TestParseWebhookEventUnknownType(t *testing.T) {
+	t.Parallel()
 	raw := webhookFixture(t, "unknown_type")
 	ev, err := ParseWebhookEvent(raw)
 	require.NoError(t, err)
@@ -482,6 +500,7 @@ func TestParseWebhookEventUnknownType(t *testing.T) {
 // are the enum types of the entities they report, and a value this version
 // does not list still decodes, as is.
 func TestParseWebhookEventStatusesAreTyped(t *testing.T) {
+	t.Parallel()
 	parse := func(body string) EventPayload {
 		t.Helper()
 		ev, err := ParseWebhookEvent([]byte(body))
@@ -521,6 +540,7 @@ func TestParseWebhookEventStatusesAreTyped(t *testing.T) {
 }
 
 func TestParseWebhookEventKeepsItsOwnCopy(t *testing.T) {
+	t.Parallel()
 	raw := append([]byte(nil), webhookFixture(t, "item/updated")...)
 	ev, err := ParseWebhookEvent(raw)
 	require.NoError(t, err)
@@ -532,6 +552,7 @@ func TestParseWebhookEventKeepsItsOwnCopy(t *testing.T) {
 }
 
 func TestParseWebhookEventLenientValues(t *testing.T) {
+	t.Parallel()
 	ev, err := ParseWebhookEvent([]byte(`{"event":"transactions/created","eventId":"e","itemId":"i","accountId":"a","transactionsCreatedAtFrom":"2026-11-23"}`))
 	require.NoError(t, err)
 	assert.Equal(t, time.Date(2026, 11, 23, 0, 0, 0, 0, time.UTC), ev.Payload.(*TransactionsCreatedEvent).TransactionsCreatedAtFrom)
@@ -549,6 +570,7 @@ func TestParseWebhookEventLenientValues(t *testing.T) {
 }
 
 func TestParseWebhookEventErrors(t *testing.T) {
+	t.Parallel()
 	for _, body := range []string{
 		``, ` `, `null`, `[]`, `"item/updated"`, `42`, `{`, `{"event":"item/updated"`,
 		`{}`, `{"eventId":"e"}`, `{"event":""}`, `{"event":"  "}`, `{"event":null}`, `{"event":7}`,

@@ -50,6 +50,7 @@ type wallClock struct{}
 func (wallClock) Now() time.Time { return time.Now() }
 
 func TestKeyExpiryOnDataRoutes(t *testing.T) {
+	t.Parallel()
 	srv := NewServer(WithKeyTTL(10*time.Minute), WithStartTime(bankStart))
 	defer srv.Close()
 	ctx := context.Background()
@@ -96,6 +97,7 @@ func TestKeyExpiryOnDataRoutes(t *testing.T) {
 }
 
 func TestServerClientPacesOnRealTime(t *testing.T) {
+	t.Parallel()
 	// With a frozen clock, the default client still gets through more than
 	// a burst of requests at once (its limiter runs on real time).
 	srv := NewServer(WithStartTime(bankStart))
@@ -111,6 +113,7 @@ func TestServerClientPacesOnRealTime(t *testing.T) {
 }
 
 func TestItemUpdateRateLimit(t *testing.T) {
+	t.Parallel()
 	h := newBankHarness(t)
 	c, err := h.srv.Client(pluggy.WithLimiter(pluggy.NoLimit), pluggy.WithRetries(0), pluggy.WithClock(h.srv))
 	require.NoError(t, err)
@@ -147,6 +150,7 @@ func TestItemUpdateRateLimit(t *testing.T) {
 }
 
 func TestDataRouteRateLimit(t *testing.T) {
+	t.Parallel()
 	h := newBankHarness(t)
 	c, err := h.srv.Client(pluggy.WithLimiter(pluggy.NoLimit), pluggy.WithRetries(0), pluggy.WithClock(h.srv))
 	require.NoError(t, err)
@@ -168,6 +172,7 @@ func TestDataRouteRateLimit(t *testing.T) {
 }
 
 func TestFaultsOnBankRoutes(t *testing.T) {
+	t.Parallel()
 	h := newBankHarness(t)
 	noRetry, err := h.srv.Client(pluggy.WithLimiter(pluggy.NoLimit), pluggy.WithRetries(0), pluggy.WithClock(h.srv))
 	require.NoError(t, err)
@@ -243,6 +248,7 @@ func TestFaultsOnBankRoutes(t *testing.T) {
 }
 
 func TestFaultsDoNotMoveItems(t *testing.T) {
+	t.Parallel()
 	h := newBankHarness(t)
 	noRetry, err := h.srv.Client(pluggy.WithLimiter(pluggy.NoLimit), pluggy.WithRetries(0), pluggy.WithClock(h.srv))
 	require.NoError(t, err)
@@ -254,6 +260,7 @@ func TestFaultsDoNotMoveItems(t *testing.T) {
 }
 
 func TestRecordsWhatTheClientSent(t *testing.T) {
+	t.Parallel()
 	h := newBankHarness(t)
 	id := str(h.createItem(ConnectorPluggyBank, map[string]string{"user": SandboxUser, "password": SandboxPassword}), "id")
 	h.drive(id, map[string]string{"token": SandboxToken})

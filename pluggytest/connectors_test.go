@@ -29,6 +29,7 @@ func (h *bankHarness) connectorIDs(q url.Values) []float64 {
 }
 
 func TestListConnectors(t *testing.T) {
+	t.Parallel()
 	h := newBankHarness(t)
 	assert.Equal(t, []float64{201, 219}, h.connectorIDs(nil), "sandbox connectors only with sandbox=true")
 	assert.Equal(t, []float64{0, 1, 2, 3, 4, 5, 6, 201, 219}, h.connectorIDs(url.Values{"sandbox": {"true"}}))
@@ -47,6 +48,7 @@ func TestListConnectors(t *testing.T) {
 }
 
 func TestConnectorShapes(t *testing.T) {
+	t.Parallel()
 	h := newBankHarness(t)
 	c := h.do("GET /connectors/{id}", []string{"0"}, nil, nil)
 	assert.Equal(t, "Pluggy Bank", c["name"])
@@ -78,6 +80,7 @@ func TestConnectorShapes(t *testing.T) {
 }
 
 func TestConnectorHealthDetails(t *testing.T) {
+	t.Parallel()
 	h := newBankHarness(t)
 	c := h.do("GET /connectors/{id}", []string{"201"}, url.Values{"healthDetails": {"true"}}, nil)
 	assert.Equal(t, map[string]any{"connectionRateLast6Hours": nil, "connectionsLast6Hours": float64(0)}, c["health"].(map[string]any)["details"])
@@ -93,6 +96,7 @@ func TestConnectorHealthDetails(t *testing.T) {
 }
 
 func TestValidateConnector(t *testing.T) {
+	t.Parallel()
 	h := newBankHarness(t)
 	out := h.do("POST /connectors/{id}/validate", []string{"201"}, nil, map[string]string{"agency": "0001", "account": "12345-6", "password": "x"})
 	assert.Equal(t, map[string]any{"parameters": map[string]any{"agency": "0001", "account": "12345-6", "password": "x"}, "errors": []any{}}, out)

@@ -151,6 +151,7 @@ var quick = pluggy.PollOptions{Interval: time.Millisecond, MaxInterval: time.Mil
 	Sleep: func(ctx context.Context, _ time.Duration) error { return ctx.Err() }}
 
 func TestContract(t *testing.T) {
+	t.Parallel()
 	k := &contract{rec: &recorder{next: http.DefaultTransport}, ctx: context.Background(),
 		receiver: httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			_, _ = io.Copy(io.Discard, r.Body)
@@ -1856,6 +1857,7 @@ func (k *contract) faults(t *testing.T) {
 // vacuous: an unknown field is found at any depth, including inside types
 // that decode themselves, where json.Decoder.DisallowUnknownFields is blind.
 func TestStrictWalkFindsUnknownFields(t *testing.T) {
+	t.Parallel()
 	cases := []struct {
 		typ   reflect.Type
 		body  string

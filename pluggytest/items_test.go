@@ -74,6 +74,7 @@ func steps(parts ...any) []string {
 }
 
 func TestItemTimelines(t *testing.T) {
+	t.Parallel()
 	userOK := map[string]string{"user": SandboxUser, "password": SandboxPassword}
 	token := map[string]string{"token": SandboxToken}
 	cases := []struct {
@@ -167,6 +168,7 @@ func TestItemTimelines(t *testing.T) {
 }
 
 func TestItemParameterShapes(t *testing.T) {
+	t.Parallel()
 	h := newBankHarness(t, WithParameterTimeout(3*time.Minute))
 	userOK := map[string]string{"user": SandboxUser, "password": SandboxPassword}
 
@@ -220,6 +222,7 @@ func TestItemParameterShapes(t *testing.T) {
 }
 
 func TestItemFailures(t *testing.T) {
+	t.Parallel()
 	cases := []struct {
 		name      string
 		connector int
@@ -275,6 +278,7 @@ func TestItemFailures(t *testing.T) {
 }
 
 func TestItemPartialSuccess(t *testing.T) {
+	t.Parallel()
 	h := newBankHarness(t)
 	id := str(h.createItem(ConnectorMFAOneStep, map[string]string{"user": "user-ok-account-error", "password": SandboxPassword, "token": SandboxToken}), "id")
 	_, last := h.drive(id, nil)
@@ -287,6 +291,7 @@ func TestItemPartialSuccess(t *testing.T) {
 }
 
 func TestParameterTimeout(t *testing.T) {
+	t.Parallel()
 	h := newBankHarness(t, WithParameterTimeout(2*time.Minute))
 	id := str(h.createItem(ConnectorPluggyBank, map[string]string{"user": SandboxUser, "password": SandboxPassword}), "id")
 	h.item(id)
@@ -325,6 +330,7 @@ func eventTypesOf(evs []Event) []string {
 }
 
 func TestItemsMoveOnTheClock(t *testing.T) {
+	t.Parallel()
 	h := newBankHarness(t, WithStepDuration(time.Second))
 	id := str(h.createItem(ConnectorItau, map[string]string{"agency": "0001", "account": "12345-6", "password": SandboxPassword}), "id")
 	// Nobody reads the item: the clock alone moves it, and its events are
@@ -351,6 +357,7 @@ func TestItemsMoveOnTheClock(t *testing.T) {
 }
 
 func TestAutoSync(t *testing.T) {
+	t.Parallel()
 	h := newBankHarness(t, WithStepDuration(time.Second), WithTransactionsPerSync(4))
 	id, bank, card := h.connected(ConnectorItau)
 	it := h.item(id)
@@ -393,6 +400,7 @@ func TestAutoSync(t *testing.T) {
 }
 
 func TestItemUpdate(t *testing.T) {
+	t.Parallel()
 	h := newBankHarness(t, WithTransactionsPerSync(3))
 	id, bank, _ := h.connected(ConnectorPluggyBank)
 	total := h.do("GET /transactions", nil, url.Values{"accountId": {bank}}, nil)["total"].(float64)
@@ -427,6 +435,7 @@ func TestItemUpdate(t *testing.T) {
 }
 
 func TestRepeatedLoginErrorsHoldUpdates(t *testing.T) {
+	t.Parallel()
 	h := newBankHarness(t)
 	id := str(h.createItem(ConnectorItau, map[string]string{"agency": "0001", "account": "12345-6", "password": "errada"}), "id")
 	_, last := h.drive(id, nil)
@@ -448,6 +457,7 @@ func TestRepeatedLoginErrorsHoldUpdates(t *testing.T) {
 }
 
 func TestCreateItemValidation(t *testing.T) {
+	t.Parallel()
 	h := newBankHarness(t)
 	e := h.fail("POST /items", nil, nil, map[string]any{"connectorId": ConnectorItau, "parameters": map[string]string{"agency": "1", "password": "x"}})
 	assert.Equal(t, http.StatusBadRequest, e.StatusCode)
@@ -479,6 +489,7 @@ func TestCreateItemValidation(t *testing.T) {
 }
 
 func TestCreateItemOptions(t *testing.T) {
+	t.Parallel()
 	h := newBankHarness(t)
 	params := map[string]string{"user": SandboxUser, "password": SandboxPassword, "token": SandboxToken}
 	it := h.do("POST /items", nil, nil, map[string]any{"connectorId": ConnectorMFAOneStep, "parameters": params,
@@ -512,6 +523,7 @@ func TestCreateItemOptions(t *testing.T) {
 }
 
 func TestSendMFAErrors(t *testing.T) {
+	t.Parallel()
 	h := newBankHarness(t)
 	id := str(h.createItem(ConnectorPluggyBank, map[string]string{"user": SandboxUser, "password": SandboxPassword}), "id")
 	e := h.fail("POST /items/{id}/mfa", []string{id}, nil, map[string]string{"token": SandboxToken})
@@ -528,6 +540,7 @@ func TestSendMFAErrors(t *testing.T) {
 }
 
 func TestDeleteItem(t *testing.T) {
+	t.Parallel()
 	h := newBankHarness(t)
 	id, bank, _ := h.connected(ConnectorPluggyBank)
 	tx := h.do("GET /transactions", nil, url.Values{"accountId": {bank}, "pageSize": {"1"}}, nil)["results"].([]any)[0].(map[string]any)
@@ -542,6 +555,7 @@ func TestDeleteItem(t *testing.T) {
 }
 
 func TestOAuthConsentPageRedirects(t *testing.T) {
+	t.Parallel()
 	h := newBankHarness(t)
 	it := h.do("POST /items", nil, nil, map[string]any{"connectorId": ConnectorOpenFinance,
 		"parameters": map[string]string{"cpf": "12345678909"}, "oauthRedirectUri": "https://app.example.com.br/retorno"})

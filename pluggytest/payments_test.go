@@ -83,6 +83,7 @@ func newRecipient(t *testing.T, c *pluggy.Client) *pluggy.PaymentRecipient {
 }
 
 func TestFakeInstitutionsAndRecipients(t *testing.T) {
+	t.Parallel()
 	_, c, _ := newPayFake(t)
 	ctx := context.Background()
 
@@ -144,6 +145,7 @@ func TestFakeInstitutionsAndRecipients(t *testing.T) {
 }
 
 func TestFakeCustomers(t *testing.T) {
+	t.Parallel()
 	srv, c, _ := newPayFake(t)
 	ctx := context.Background()
 	cu, err := c.Payments.Customers.Create(ctx, &pluggy.CreatePaymentCustomerParams{
@@ -181,6 +183,7 @@ func TestFakeCustomers(t *testing.T) {
 }
 
 func TestFakePaymentIntentCompletesPerPoll(t *testing.T) {
+	t.Parallel()
 	_, c, evs := newPayFake(t)
 	ctx := context.Background()
 	rc := newRecipient(t, c)
@@ -238,6 +241,7 @@ func TestFakePaymentIntentCompletesPerPoll(t *testing.T) {
 }
 
 func TestFakePaymentIntentMovesOnTheClock(t *testing.T) {
+	t.Parallel()
 	srv, c, _ := newPayFake(t, WithPaymentSteps(time.Second))
 	ctx := context.Background()
 	newRecipient(t, c)
@@ -260,6 +264,7 @@ func TestFakePaymentIntentMovesOnTheClock(t *testing.T) {
 }
 
 func TestFakePaymentIntentRejections(t *testing.T) {
+	t.Parallel()
 	srv, c, evs := newPayFake(t)
 	ctx := context.Background()
 	newRecipient(t, c)
@@ -299,6 +304,7 @@ func TestFakePaymentIntentRejections(t *testing.T) {
 }
 
 func TestFakePixQRPaymentRequest(t *testing.T) {
+	t.Parallel()
 	_, c, _ := newPayFake(t)
 	ctx := context.Background()
 	qr := payPixQR("150.00", "Padaria Pao de Mel", "b3c0f6a2-4d1e-4f7a-9c2b-8e5d7a1f3c64")
@@ -323,6 +329,7 @@ func TestFakePixQRPaymentRequest(t *testing.T) {
 }
 
 func TestFakeRequestsListUpdateDelete(t *testing.T) {
+	t.Parallel()
 	_, c, _ := newPayFake(t)
 	ctx := context.Background()
 	newRecipient(t, c)
@@ -358,6 +365,7 @@ func TestFakeRequestsListUpdateDelete(t *testing.T) {
 }
 
 func TestFakeScheduledPayments(t *testing.T) {
+	t.Parallel()
 	srv, c, evs := newPayFake(t)
 	ctx := context.Background()
 	newRecipient(t, c)
@@ -417,6 +425,7 @@ func TestFakeScheduledPayments(t *testing.T) {
 }
 
 func TestFakeScheduledPaymentsAllComplete(t *testing.T) {
+	t.Parallel()
 	srv, c, evs := newPayFake(t)
 	ctx := context.Background()
 	newRecipient(t, c)
@@ -438,6 +447,7 @@ func TestFakeScheduledPaymentsAllComplete(t *testing.T) {
 }
 
 func TestFakeAutomaticPix(t *testing.T) {
+	t.Parallel()
 	srv, c, evs := newPayFake(t)
 	ctx := context.Background()
 	rc := newRecipient(t, c)
@@ -521,6 +531,7 @@ func TestFakeAutomaticPix(t *testing.T) {
 }
 
 func TestFakeSmartTransfers(t *testing.T) {
+	t.Parallel()
 	_, c, evs := newPayFake(t)
 	ctx := context.Background()
 	rc := newRecipient(t, c)
@@ -580,6 +591,7 @@ func TestFakeSmartTransfers(t *testing.T) {
 }
 
 func TestFakeBoletos(t *testing.T) {
+	t.Parallel()
 	srv, c, evs := newPayFake(t)
 	ctx := context.Background()
 	conn, err := c.Payments.Boletos.CreateConnection(ctx, &pluggy.CreateBoletoConnectionParams{ConnectorID: 225, Credentials: map[string]string{"clientId": "id", "clientSecret": "segredo"}})
@@ -636,6 +648,7 @@ func TestFakeBoletos(t *testing.T) {
 }
 
 func TestFakePaymentRetryPolicy(t *testing.T) {
+	t.Parallel()
 	srv, c, _ := newPayFake(t)
 	ctx := context.Background()
 	newRecipient(t, c)
@@ -673,6 +686,7 @@ func TestFakePaymentRetryPolicy(t *testing.T) {
 }
 
 func TestFakePaymentValidation(t *testing.T) {
+	t.Parallel()
 	srv, c, _ := newPayFake(t)
 	ctx := context.Background()
 	// No recipient at all: Pluggy needs a default one.
@@ -691,6 +705,7 @@ func TestFakePaymentValidation(t *testing.T) {
 }
 
 func TestPayScheduleDatesMatchTheClient(t *testing.T) {
+	t.Parallel()
 	for _, s := range []pluggy.Schedule{
 		&pluggy.SingleSchedule{Date: payDate(t, "2026-12-15")},
 		&pluggy.DailySchedule{StartDate: payDate(t, "2026-12-30"), Occurrences: 4},

@@ -11,6 +11,7 @@ import (
 )
 
 func TestAccounts(t *testing.T) {
+	t.Parallel()
 	h := newBankHarness(t)
 	id, bank, card := h.connected(ConnectorPluggyBank)
 	accs := h.do("GET /accounts", nil, url.Values{"itemId": {id}, "type": {"CREDIT"}}, nil)
@@ -57,6 +58,7 @@ func TestAccounts(t *testing.T) {
 }
 
 func TestBills(t *testing.T) {
+	t.Parallel()
 	h := newBankHarness(t)
 	_, bank, card := h.connected(ConnectorPluggyBank)
 	bills := h.do("GET /bills", nil, url.Values{"accountId": {card}}, nil)
@@ -79,6 +81,7 @@ func TestBills(t *testing.T) {
 }
 
 func TestInvestments(t *testing.T) {
+	t.Parallel()
 	h := newBankHarness(t)
 	id, _, _ := h.connected(ConnectorPluggyBank)
 	list := h.do("GET /investments", nil, url.Values{"itemId": {id}}, nil)
@@ -111,6 +114,7 @@ func TestInvestments(t *testing.T) {
 }
 
 func TestIdentityLoansConsents(t *testing.T) {
+	t.Parallel()
 	h := newBankHarness(t)
 	id, _, _ := h.connected(ConnectorOpenFinance)
 	idn := h.do("GET /identity", nil, url.Values{"itemId": {id}}, nil)
@@ -151,6 +155,7 @@ func TestIdentityLoansConsents(t *testing.T) {
 }
 
 func TestCategories(t *testing.T) {
+	t.Parallel()
 	h := newBankHarness(t)
 	var cats []map[string]any
 	h.doInto("GET /categories", nil, nil, nil, &cats)
@@ -166,6 +171,7 @@ func TestCategories(t *testing.T) {
 }
 
 func TestCategoryRules(t *testing.T) {
+	t.Parallel()
 	h := newBankHarness(t)
 	_, bank, _ := h.connected(ConnectorItau)
 	rule := h.do("POST /categories/rules", nil, nil, map[string]string{"description": "uber", "categoryId": "19000000",
@@ -209,6 +215,7 @@ func TestCategoryRules(t *testing.T) {
 }
 
 func TestMerchants(t *testing.T) {
+	t.Parallel()
 	h := newBankHarness(t)
 	uber := merchantTable[0]
 	out := h.do("GET /merchants", nil, url.Values{"cnpjs": {formatCNPJ(uber.cnpj) + ",11222333000181,12345678000100"}}, nil)
@@ -227,6 +234,7 @@ func TestMerchants(t *testing.T) {
 }
 
 func TestDataFollowsTheClock(t *testing.T) {
+	t.Parallel()
 	h := newBankHarness(t)
 	id, _, _ := h.connected(ConnectorPluggyBank)
 	loan := h.do("GET /loans", nil, url.Values{"itemId": {id}}, nil)["results"].([]any)[0].(map[string]any)

@@ -14,6 +14,7 @@ import (
 )
 
 func TestAuthAndConnectToken(t *testing.T) {
+	t.Parallel()
 	srv := NewServer()
 	defer srv.Close()
 	c, err := srv.Client()
@@ -30,6 +31,7 @@ func TestAuthAndConnectToken(t *testing.T) {
 }
 
 func TestWrongClientKeysGet401(t *testing.T) {
+	t.Parallel()
 	srv := NewServer()
 	defer srv.Close()
 	c, err := pluggy.NewClient(srv.ClientID, "wrong", pluggy.WithBaseURL(srv.URL))
@@ -43,6 +45,7 @@ func TestWrongClientKeysGet401(t *testing.T) {
 }
 
 func TestExpiredKeyIsRenewed(t *testing.T) {
+	t.Parallel()
 	srv := NewServer(WithKeyTTL(time.Minute))
 	defer srv.Close()
 	c, err := srv.Client()
@@ -59,6 +62,7 @@ func TestExpiredKeyIsRenewed(t *testing.T) {
 }
 
 func TestFaultsAndRateLimit(t *testing.T) {
+	t.Parallel()
 	srv := NewServer()
 	defer srv.Close()
 	c, err := srv.Client(pluggy.WithRetries(0), pluggy.WithLimiter(pluggy.NoLimit))

@@ -50,6 +50,7 @@ func (h *bankHarness) sweep(q url.Values) ([]map[string]any, int) {
 }
 
 func TestCursorSweep(t *testing.T) {
+	t.Parallel()
 	h := newBankHarness(t, WithTransactionsPerAccount(1234))
 	_, bank, card := h.connected(ConnectorPluggyBank)
 	for _, acc := range []string{bank, card} {
@@ -81,6 +82,7 @@ func TestCursorSweep(t *testing.T) {
 }
 
 func TestCursorKeepsPlusSigns(t *testing.T) {
+	t.Parallel()
 	h := newBankHarness(t, WithTransactionsPerAccount(3000))
 	_, bank, _ := h.connected(ConnectorItau)
 	// Find a cursor with a "+" (base64 of its position).
@@ -129,6 +131,7 @@ func TestCursorKeepsPlusSigns(t *testing.T) {
 }
 
 func TestCursorFilters(t *testing.T) {
+	t.Parallel()
 	h := newBankHarness(t, WithTransactionsPerAccount(900), WithTransactionsPerSync(7))
 	id, bank, _ := h.connected(ConnectorItau)
 	all, _ := h.sweep(url.Values{"accountId": {bank}})
@@ -180,6 +183,7 @@ func TestCursorFilters(t *testing.T) {
 }
 
 func TestCursorValidation(t *testing.T) {
+	t.Parallel()
 	h := newBankHarness(t, WithTransactionsPerAccount(600))
 	_, bank, card := h.connected(ConnectorItau)
 	many := make([]string, 501)
@@ -214,6 +218,7 @@ func TestCursorValidation(t *testing.T) {
 }
 
 func TestPageList(t *testing.T) {
+	t.Parallel()
 	h := newBankHarness(t, WithTransactionsPerAccount(95))
 	_, bank, card := h.connected(ConnectorPluggyBank)
 	all, _ := h.sweep(url.Values{"accountId": {bank}})
@@ -269,6 +274,7 @@ func TestPageList(t *testing.T) {
 }
 
 func TestMillionsOfTransactions(t *testing.T) {
+	t.Parallel()
 	h := newBankHarness(t, WithTransactionsPerAccount(3_000_000))
 	_, bank, _ := h.connected(ConnectorItau)
 	var p txPage
@@ -294,6 +300,7 @@ func TestMillionsOfTransactions(t *testing.T) {
 }
 
 func TestGetAndCategoriseTransaction(t *testing.T) {
+	t.Parallel()
 	h := newBankHarness(t)
 	itemID, bank, card := h.connected(ConnectorOpenFinance)
 	all, _ := h.sweep(url.Values{"accountId": {bank}})
@@ -343,6 +350,7 @@ func TestGetAndCategoriseTransaction(t *testing.T) {
 }
 
 func TestTransactionsAreDeterministic(t *testing.T) {
+	t.Parallel()
 	first := func() []map[string]any {
 		h := newBankHarness(t, WithSeed(42))
 		_, bank, _ := h.connected(ConnectorItau)
@@ -403,6 +411,7 @@ func BenchmarkCursorPageOverHTTP(b *testing.B) {
 }
 
 func TestPageParamsBounds(t *testing.T) {
+	t.Parallel()
 	h := newBankHarness(t)
 	id, bank, _ := h.connected(ConnectorItau)
 	for _, page := range []string{"1e300", "NaN", "Inf", "1.5", "1073741825"} {

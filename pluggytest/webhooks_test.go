@@ -65,6 +65,7 @@ func newFake(t *testing.T, opts ...Option) (*Server, *pluggy.Client) {
 }
 
 func TestFakeWebhooksCRUD(t *testing.T) {
+	t.Parallel()
 	srv, c := newFake(t, WithStartTime(time.Date(2026, 11, 23, 12, 0, 0, 0, time.UTC)))
 	ctx := context.Background()
 
@@ -118,6 +119,7 @@ func TestFakeWebhooksCRUD(t *testing.T) {
 }
 
 func TestFakeWebhooksRefuse(t *testing.T) {
+	t.Parallel()
 	_, c := newFake(t)
 	ctx := context.Background()
 	create := func(event pluggy.WebhookEvent, url string) error {
@@ -146,6 +148,7 @@ func TestFakeWebhooksRefuse(t *testing.T) {
 }
 
 func TestFakeDeliversToRegisteredWebhooks(t *testing.T) {
+	t.Parallel()
 	srv, c := newFake(t)
 	ctx := context.Background()
 	rc := newReceiver(t, srv)
@@ -188,6 +191,7 @@ func TestFakeDeliversToRegisteredWebhooks(t *testing.T) {
 }
 
 func TestFakeRedeliveryKeepsTheEventID(t *testing.T) {
+	t.Parallel()
 	srv, c := newFake(t)
 	rc := newReceiver(t, srv)
 	_, err := c.Webhooks.Create(context.Background(), &pluggy.CreateWebhookParams{Event: pluggy.WebhookEventTransactionsCreated,
@@ -205,6 +209,7 @@ func TestFakeRedeliveryKeepsTheEventID(t *testing.T) {
 }
 
 func TestFakeDeliveryRetries(t *testing.T) {
+	t.Parallel()
 	srv, c := newFake(t, WithWebhookDelivery(time.Second, 3, 0))
 	var calls atomic.Int32
 	statuses := []int{http.StatusServiceUnavailable, http.StatusInternalServerError, http.StatusOK}
@@ -242,6 +247,7 @@ func TestFakeDeliveryRetries(t *testing.T) {
 }
 
 func TestFakeDeliveryOfABadPayload(t *testing.T) {
+	t.Parallel()
 	srv, _ := newFake(t)
 	id := srv.SendWebhookEvent("item/updated", map[string]any{"itemId": make(chan int)})
 	ds := srv.Deliveries()
@@ -251,6 +257,7 @@ func TestFakeDeliveryOfABadPayload(t *testing.T) {
 }
 
 func TestFakeFlushWithNothingPending(t *testing.T) {
+	t.Parallel()
 	srv, _ := newFake(t)
 	srv.FlushWebhooks()
 	assert.Empty(t, srv.Deliveries())
@@ -259,6 +266,7 @@ func TestFakeFlushWithNothingPending(t *testing.T) {
 }
 
 func TestFakeDeliversItemEventsToTheItemsWebhookURL(t *testing.T) {
+	t.Parallel()
 	srv, c := newFake(t, WithStepDuration(0))
 	ctx := context.Background()
 	var mu sync.Mutex
@@ -309,6 +317,7 @@ func TestFakeDeliversItemEventsToTheItemsWebhookURL(t *testing.T) {
 }
 
 func TestFakeNeverDeliversOffThisMachine(t *testing.T) {
+	t.Parallel()
 	srv, c := newFake(t)
 	ctx := context.Background()
 	_, err := c.Webhooks.Create(ctx, &pluggy.CreateWebhookParams{Event: pluggy.WebhookEventAll, URL: "https://api.loja.com.br/webhooks/pluggy"})

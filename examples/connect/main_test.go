@@ -31,6 +31,7 @@ func testConfig(t *testing.T, connector int, interactive bool, input string) (co
 }
 
 func TestScriptedConnectsEveryFakeConnector(t *testing.T) {
+	t.Parallel()
 	for _, id := range []int{pluggytest.ConnectorPluggyBank, pluggytest.ConnectorMFAOneStep, pluggytest.ConnectorBusiness,
 		pluggytest.ConnectorJointAccount, pluggytest.ConnectorQRToken, pluggytest.ConnectorAppApproval,
 		pluggytest.ConnectorOpenFinance, pluggytest.ConnectorItau, pluggytest.ConnectorCaixa} {
@@ -48,6 +49,7 @@ func TestScriptedConnectsEveryFakeConnector(t *testing.T) {
 }
 
 func TestScriptedWritesTheQRCodeToAPNG(t *testing.T) {
+	t.Parallel()
 	cfg, out := testConfig(t, pluggytest.ConnectorQRToken, false, "")
 	require.NoError(t, run(context.Background(), cfg), out.String())
 	files, err := filepath.Glob(filepath.Join(cfg.imageDir, "pluggy-*-token.png"))
@@ -60,6 +62,7 @@ func TestScriptedWritesTheQRCodeToAPNG(t *testing.T) {
 }
 
 func TestInteractivePromptsUntilValid(t *testing.T) {
+	t.Parallel()
 	// A token too short is refused with the parameter's message, then
 	// the right one goes through.
 	cfg, out := testConfig(t, pluggytest.ConnectorPluggyBank, true, "user-ok\npassword-ok\n12\n123456\n")
@@ -76,6 +79,7 @@ func TestInteractivePromptsUntilValid(t *testing.T) {
 }
 
 func TestInteractiveInputEnds(t *testing.T) {
+	t.Parallel()
 	cfg, out := testConfig(t, pluggytest.ConnectorPluggyBank, true, "user-ok\n")
 	err := run(context.Background(), cfg)
 	require.Error(t, err)
@@ -84,6 +88,7 @@ func TestInteractiveInputEnds(t *testing.T) {
 }
 
 func TestScriptedFailures(t *testing.T) {
+	t.Parallel()
 	cases := map[string]struct {
 		params, answers pairs
 		want            string
@@ -108,6 +113,7 @@ func TestScriptedFailures(t *testing.T) {
 }
 
 func TestNewClientSaysWhich(t *testing.T) {
+	t.Parallel()
 	env := map[string]string{"PLUGGY_CLIENT_ID": "3f7b6c1e-2a4d-4e8f-9b0c-5d6e7f8a9b0c", "PLUGGY_CLIENT_SECRET": "segredo"}
 	c, fake, banner, err := newClient(func(k string) string { return env[k] })
 	require.NoError(t, err)
@@ -123,6 +129,7 @@ func TestNewClientSaysWhich(t *testing.T) {
 }
 
 func TestPairsFlag(t *testing.T) {
+	t.Parallel()
 	p := pairs{}
 	require.NoError(t, p.Set("token=123=456"))
 	assert.Equal(t, "123=456", p["token"])

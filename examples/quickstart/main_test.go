@@ -13,6 +13,7 @@ import (
 )
 
 func TestQuickstartAgainstTheFake(t *testing.T) {
+	t.Parallel()
 	srv := pluggytest.NewServer(pluggytest.WithTransactionsPerAccount(700), pluggytest.WithStepDuration(0))
 	defer srv.Close()
 	client, err := srv.Client()

@@ -13,6 +13,7 @@ import (
 )
 
 func TestFakeEventsComeFromTheItemsOwnExecutions(t *testing.T) {
+	t.Parallel()
 	var out bytes.Buffer
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
@@ -54,6 +55,7 @@ func TestFakeEventsComeFromTheItemsOwnExecutions(t *testing.T) {
 }
 
 func TestRealAPIOnlyExplains(t *testing.T) {
+	t.Parallel()
 	env := map[string]string{"PLUGGY_CLIENT_ID": "6f1c2a9e-3b7d-4c8e-9a15-2d4f6b8c0e13", "PLUGGY_CLIENT_SECRET": "s3cr3t-Xk29vLq"}
 	var out bytes.Buffer
 	require.NoError(t, run(context.Background(), func(k string) string { return env[k] }, &out, time.Millisecond))

@@ -14,6 +14,7 @@ func token(payload string) string {
 }
 
 func TestParse(t *testing.T) {
+	t.Parallel()
 	c, ok := Parse(token(`{"iat":1700000000,"exp":1700007200}`))
 	assert.True(t, ok)
 	assert.Equal(t, time.Unix(1700007200, 0), c.ExpiresAt)
@@ -25,6 +26,7 @@ func TestParse(t *testing.T) {
 }
 
 func TestParseRejectsWhatIsNotAJWT(t *testing.T) {
+	t.Parallel()
 	for name, tok := range map[string]string{
 		"opaque":      "0a1b2c3d4e",
 		"two parts":   "a.b",

@@ -13,6 +13,7 @@ import (
 )
 
 func TestServerWait(t *testing.T) {
+	t.Parallel()
 	now := time.Date(2026, 11, 23, 12, 0, 0, 0, time.UTC)
 	h := http.Header{}
 	assert.Zero(t, ServerWait(h, now))
@@ -34,6 +35,7 @@ func TestServerWait(t *testing.T) {
 }
 
 func TestBackoffGrowsAndIsCapped(t *testing.T) {
+	t.Parallel()
 	for attempt := 0; attempt < 10; attempt++ {
 		d := Backoff(100*time.Millisecond, 2*time.Second, attempt)
 		want := 100 * time.Millisecond << attempt
@@ -47,6 +49,7 @@ func TestBackoffGrowsAndIsCapped(t *testing.T) {
 }
 
 func TestNeverReachedServer(t *testing.T) {
+	t.Parallel()
 	dial := &url.Error{Op: "Post", URL: "http://x", Err: &net.OpError{Op: "dial", Err: syscall.ECONNREFUSED}}
 	reset := &url.Error{Op: "Post", URL: "http://x", Err: &net.OpError{Op: "read", Err: syscall.ECONNRESET}}
 
@@ -67,6 +70,7 @@ func TestNeverReachedServer(t *testing.T) {
 }
 
 func TestPermanent(t *testing.T) {
+	t.Parallel()
 	assert.True(t, Permanent(&url.Error{Err: errors.New(`unsupported protocol scheme "ftp"`)}))
 	assert.True(t, Permanent(&url.Error{Err: errors.New("stopped after 10 redirects")}))
 	assert.False(t, Permanent(&url.Error{Err: &net.OpError{Op: "dial", Err: syscall.ECONNREFUSED}}))

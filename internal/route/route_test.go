@@ -8,6 +8,7 @@ import (
 )
 
 func TestSplit(t *testing.T) {
+	t.Parallel()
 	m, p, err := Split("PATCH /items/{id}")
 	require.NoError(t, err)
 	assert.Equal(t, "PATCH", m)
@@ -20,6 +21,7 @@ func TestSplit(t *testing.T) {
 }
 
 func TestExpandEscapesEveryArgument(t *testing.T) {
+	t.Parallel()
 	got, err := Expand("/payments/requests/{id}/schedules/{scheduleId}/cancel", "a/b", "c d?e")
 	require.NoError(t, err)
 	assert.Equal(t, "/payments/requests/a%2Fb/schedules/c%20d%3Fe/cancel", got)
@@ -30,6 +32,7 @@ func TestExpandEscapesEveryArgument(t *testing.T) {
 }
 
 func TestExpandRejectsMismatches(t *testing.T) {
+	t.Parallel()
 	_, err := Expand("/items/{id}")
 	assert.ErrorContains(t, err, "no value for {id}")
 
