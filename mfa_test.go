@@ -47,7 +47,9 @@ type scenario struct {
 	Patches int `json:"patches"`
 	// Sleeps, when present, are the waits between reads.
 	Sleeps []string `json:"sleeps"`
-	// Timeout bounds the caller's context (real time).
+	// Timeout gives the caller's context a deadline, which passes when a
+	// blocking script step is reached (not on a real timer, which a busy
+	// machine could beat before the item is even created).
 	Timeout string `json:"timeout"`
 	// Expect is the outcome.
 	Expect struct {
@@ -264,6 +266,7 @@ func (r *scenarioRun) handler(cancel context.CancelFunc) *ItemHandler {
 				assert.Equal(t, s.URL, got)
 			}
 			if s.Block {
+				cancel() // the deadline passes while the user is being asked
 				<-ctx.Done()
 				return nil, ctx.Err()
 			}
@@ -313,9 +316,10 @@ func (r *scenarioRun) handler(cancel context.CancelFunc) *ItemHandler {
 func (r *scenarioRun) run() (*Item, error) {
 	ctx, cancel := context.Background(), context.CancelFunc(func() {})
 	if r.sc.Timeout != "" {
-		d, err := time.ParseDuration(r.sc.Timeout)
+		_, err := time.ParseDuration(r.sc.Timeout)
 		require.NoError(r.t, err)
-		ctx, cancel = context.WithTimeout(ctx, d)
+		dc := newDeadlineCtx()
+		ctx, cancel = dc, dc.expire
 	}
 	defer cancel()
 	h := r.handler(cancel)
@@ -932,5 +936,30 @@ func ExampleItemsService_Connect() {
 		fmt.Println("error:", err)
 	default:
 		fmt.Println("connected:", item.ID, item.ExecutionStatus)
+	}
+}
+
+// deadlineCtx is a context whose deadline passes when expire is called, so
+// that a test ends it at an exact point rather than racing a timer.
+type deadlineCtx struct {
+	context.Context
+	done chan struct{}
+	once sync.Once
+}
+
+func newDeadlineCtx() *deadlineCtx {
+	return &deadlineCtx{Context: context.Background(), done: make(chan struct{})}
+}
+
+func (c *deadlineCtx) expire() { c.once.Do(func() { close(c.done) }) }
+
+func (c *deadlineCtx) Done() <-chan struct{} { return c.done }
+
+func (c *deadlineCtx) Err() error {
+	select {
+	case <-c.done:
+		return context.DeadlineExceeded
+	default:
+		return nil
 	}
 }
