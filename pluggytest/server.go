@@ -12,6 +12,10 @@
 // off), injects faults on demand (Fail) and issues API keys that expire
 // (WithKeyTTL, ExpireKeys).
 //
+// The command github.com/pluggy-go/pluggy/cmd/pluggy-fake serves the same
+// fake as a process of its own on a chosen address (WithListener,
+// Shutdown), for services written in other languages.
+//
 // # Connectors
 //
 // Every password is "password-ok" (SandboxPassword) and every MFA token
