@@ -45,6 +45,11 @@ type authenticator struct {
 	failedAt  time.Time
 
 	group singleflight.Group
+
+	// store, when set (WithKeyStore), is where keys come from; refused is
+	// a key Pluggy refused, for the store to drop (keystore.go).
+	store   KeyStore
+	refused string
 }
 
 func (a *authenticator) canRefresh() bool { return a.fixed == "" }
@@ -80,7 +85,7 @@ func (a *authenticator) apiKey(ctx context.Context) (string, error) {
 		}
 		rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), refreshTimeout)
 		defer cancel()
-		return a.refresh(rctx)
+		return a.renew(rctx)
 	})
 	select {
 	case res := <-ch:
@@ -153,6 +158,9 @@ func (a *authenticator) invalidate(key string) {
 	a.mu.Lock()
 	if a.key == key {
 		a.key, a.refreshAt, a.expiresAt = "", time.Time{}, time.Time{}
+	}
+	if a.store != nil {
+		a.refused = key
 	}
 	a.mu.Unlock()
 }
