@@ -4,6 +4,9 @@ STATICCHECK_VERSION ?= v0.7.0
 BIN := $(CURDIR)/.bin
 STATICCHECK := $(BIN)/staticcheck
 PKGS := ./...
+# Every module of the repository (the root, redis/, examples with their own
+# go.mod): vet, staticcheck and the tests run in each.
+MODULES := $(patsubst %/go.mod,%,$(shell find . -name go.mod -not -path './.bin/*' | sort))
 
 .PHONY: test lint fmt-check vet staticcheck unit bench cover examples fuzz
 
@@ -14,18 +17,18 @@ fmt-check:
 	@out="$$(gofmt -l .)"; if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
 
 vet:
-	$(GO) vet $(PKGS)
+	@for m in $(MODULES); do echo "go vet $$m"; (cd $$m && $(GO) vet $(PKGS)) || exit 1; done
 
 $(STATICCHECK):
 	GOBIN=$(BIN) $(GO) install honnef.co/go/tools/cmd/staticcheck@$(STATICCHECK_VERSION)
 
 staticcheck: $(STATICCHECK)
-	$(STATICCHECK) $(PKGS)
+	@for m in $(MODULES); do echo "staticcheck $$m"; (cd $$m && $(STATICCHECK) $(PKGS)) || exit 1; done
 
 lint: fmt-check vet staticcheck
 
 unit:
-	$(GO) test -race -count=1 $(PKGS)
+	@for m in $(MODULES); do echo "go test $$m"; (cd $$m && $(GO) test -race -count=1 $(PKGS)) || exit 1; done
 
 ## bench: the benchmarks, with allocations.
 bench:
