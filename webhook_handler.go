@@ -456,14 +456,17 @@ func (h *WebhookHandler) enqueue(ctx context.Context, ev Event) (int, string) {
 		return http.StatusServiceUnavailable, "queue full"
 	}
 	if ev.EventID != "" {
-		first, err := h.store.Claim(ctx, ev.EventID)
+		res, err := h.store.Claim(ctx, ev.EventID, time.Minute)
+		if err == nil && res.Status == ClaimAcquired {
+			err = h.store.Complete(ctx, ev.EventID, 0)
+		}
 		if err != nil {
 			<-h.slots
 			h.logger.LogAttrs(ctx, slog.LevelError, "pluggy: webhook dedupe store failed",
 				slog.String("event", string(ev.Type)), slog.String("eventId", ev.EventID), slog.String("error", err.Error()))
 			return http.StatusServiceUnavailable, "dedupe store unavailable"
 		}
-		if !first {
+		if res.Status != ClaimAcquired {
 			<-h.slots
 			return http.StatusOK, "duplicate"
 		}
@@ -629,91 +632,3 @@ func (h *WebhookHandler) Shutdown(ctx context.Context) error {
 
 // Close is Shutdown without a deadline: it waits for every queued event.
 func (h *WebhookHandler) Close() error { return h.Shutdown(context.Background()) }
-
-// DedupeStore remembers the eventIds a handler has accepted, so that a
-// redelivered event is acknowledged without being handled twice. An
-// implementation shared by several instances (Redis: SET key 1 NX EX ttl)
-// dedupes across them. Claim must be safe for concurrent use.
-type DedupeStore interface {
-	// Claim records eventID and reports whether this call was the first to
-	// record it (within the store's memory). When it fails, the handler
-	// answers 503 and Pluggy retries.
-	Claim(ctx context.Context, eventID string) (first bool, err error)
-}
-
-// MemoryDedupeStore is the default DedupeStore: in memory, each eventId
-// remembered for a TTL, at most a given number of them (the oldest are
-// forgotten first). It dedupes within one process only.
-type MemoryDedupeStore struct {
-	mu    sync.Mutex
-	ttl   time.Duration
-	max   int
-	clock Clock
-	seen  map[string]time.Time // eventId -> expiry
-	order []dedupeEntry        // in insertion (= expiry) order, from head
-	head  int
-}
-
-type dedupeEntry struct {
-	id  string
-	exp time.Time
-}
-
-// NewMemoryDedupeStore returns a store that remembers each eventId for ttl
-// (DefaultDedupeTTL when ttl <= 0) and at most maxEntries of them
-// (DefaultDedupeEntries when maxEntries <= 0). clock tells the time (the
-// system's when nil).
-func NewMemoryDedupeStore(ttl time.Duration, maxEntries int, clock Clock) *MemoryDedupeStore {
-	if ttl <= 0 {
-		ttl = DefaultDedupeTTL
-	}
-	if maxEntries <= 0 {
-		maxEntries = DefaultDedupeEntries
-	}
-	if clock == nil {
-		clock = systemClock{}
-	}
-	return &MemoryDedupeStore{ttl: ttl, max: maxEntries, clock: clock, seen: map[string]time.Time{}}
-}
-
-// Claim records eventID and reports whether it was new. It never fails.
-func (s *MemoryDedupeStore) Claim(_ context.Context, eventID string) (bool, error) {
-	now := s.clock.Now()
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	for s.head < len(s.order) && !now.Before(s.order[s.head].exp) {
-		s.popLocked()
-	}
-	if exp, ok := s.seen[eventID]; ok && now.Before(exp) {
-		return false, nil
-	}
-	exp := now.Add(s.ttl)
-	s.seen[eventID] = exp
-	s.order = append(s.order, dedupeEntry{id: eventID, exp: exp})
-	for len(s.order)-s.head > s.max {
-		s.popLocked()
-	}
-	if s.head > 1024 && s.head > len(s.order)/2 {
-		n := copy(s.order, s.order[s.head:])
-		clear(s.order[n:])
-		s.order = s.order[:n]
-		s.head = 0
-	}
-	return true, nil
-}
-
-func (s *MemoryDedupeStore) popLocked() {
-	e := s.order[s.head]
-	s.order[s.head] = dedupeEntry{}
-	s.head++
-	if exp, ok := s.seen[e.id]; ok && exp.Equal(e.exp) {
-		delete(s.seen, e.id)
-	}
-}
-
-// Len returns how many eventIds the store remembers now.
-func (s *MemoryDedupeStore) Len() int {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return len(s.seen)
-}
