@@ -128,11 +128,16 @@ type Server struct {
 	faults    map[string][]Fault
 	rateLimit bool
 	windows   map[string]*window
-	listeners []func(Event)
-	state     map[string]any
-	signKey   []byte
-	tickers   []func()
-	routes    []string
+	// slidingWindow, when set (WithRateLimitWindow), replaces the fixed
+	// minutes by a sliding window of accepted request times per route.
+	slidingWindow time.Duration
+	slides        map[string][]time.Time
+	rateLimited   int
+	listeners     []func(Event)
+	state         map[string]any
+	signKey       []byte
+	tickers       []func()
+	routes        []string
 
 	// Options of the bank feature (items and their data).
 	txPerAccount int
@@ -236,6 +241,7 @@ func NewServer(opts ...Option) *Server {
 		faults:       map[string][]Fault{},
 		rateLimit:    true,
 		windows:      map[string]*window{},
+		slides:       map[string][]time.Time{},
 		state:        map[string]any{},
 		signKey:      []byte("pluggytest"),
 		txPerAccount: 100,
