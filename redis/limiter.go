@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	goredis "github.com/redis/go-redis/v9"
@@ -112,6 +113,25 @@ type Limiter struct {
 	mu      sync.Mutex
 	downTil time.Time
 	down    bool
+
+	granted, voided, fellBack atomic.Int64
+}
+
+// LimiterStats are a Limiter's counts since it was made.
+type LimiterStats struct {
+	// Granted counts the waits Redis granted.
+	Granted int64
+	// Voided counts the grants given back because the caller would have
+	// gone ahead more than Margin/2 late (each was asked for again).
+	Voided int64
+	// Degraded counts the waits that went to the fallback, or were
+	// refused, because Redis could not be reached.
+	Degraded int64
+}
+
+// Stats returns the limiter's counts.
+func (l *Limiter) Stats() LimiterStats {
+	return LimiterStats{Granted: l.granted.Load(), Voided: l.voided.Load(), Degraded: l.fellBack.Load()}
 }
 
 // NewLimiter returns a Limiter on rdb for the application whose client id
@@ -319,6 +339,7 @@ func (l *Limiter) wait(ctx context.Context, route string) (time.Time, error) {
 		return time.Time{}, err
 	}
 	if !l.usable() {
+		l.fellBack.Add(1)
 		return time.Time{}, l.degraded(ctx, route, nil)
 	}
 	keys := l.keys(route)
@@ -342,6 +363,7 @@ func (l *Limiter) wait(ctx context.Context, route string) (time.Time, error) {
 				return time.Time{}, ctx.Err()
 			}
 			l.failed(err)
+			l.fellBack.Add(1)
 			return time.Time{}, l.degraded(ctx, route, err)
 		}
 		l.recovered()
@@ -371,9 +393,13 @@ func (l *Limiter) wait(ctx context.Context, route string) (time.Time, error) {
 		at := time.Now()
 		if at.Sub(sent)-d > late {
 			// Too long since the granted instant (a pause, a slow round
-			// trip): the slot stays taken, and this caller asks again.
+			// trip): give the unused grant back (dropping a grant never
+			// sent only loosens the constraint) and ask again.
+			l.voided.Add(1)
+			l.cancel(keys[0], member)
 			continue
 		}
+		l.granted.Add(1)
 		return at, nil
 	}
 }
