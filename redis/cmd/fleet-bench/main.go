@@ -118,7 +118,7 @@ type workerReport struct {
 	Errors   map[string]int `json:"errors"`
 	Seen429  int            `json:"seen429"`
 	Limiter  pluggyredis.LimiterStats
-	FirstErr string         `json:"firstErr,omitempty"`
+	FirstErr string `json:"firstErr,omitempty"`
 }
 
 func limits(url, prefix string, window, margin, duration time.Duration, procs, goroutines int) {
@@ -486,4 +486,3 @@ func handle(ctx context.Context, rdb *goredis.Client, store *pluggyredis.DedupeS
 	}
 	return q.Ack(context.WithoutCancel(ctx), d)
 }
-
