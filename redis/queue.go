@@ -2,6 +2,8 @@ package pluggyredis
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"os"
@@ -40,6 +42,14 @@ type QueueOptions struct {
 	// Consumer names this process in the consumer group: host name, pid
 	// and a random suffix by default. Two live Queues must not share one.
 	Consumer string
+	// DedupeTTL is how long Enqueue remembers an eventId: within it, an
+	// event with the same eventId is not added again (Enqueue returns nil,
+	// as the queue holds or held it). This closes the gap a handler leaves
+	// when its process dies after Enqueue and before its DedupeStore
+	// recorded the event, and Pluggy's redelivery lands on another
+	// replica. pluggy.DefaultDedupeTTL by default; negative turns it off.
+	// Events without an eventId are always added.
+	DedupeTTL time.Duration
 	// Prefix starts every key: "pluggy" by default.
 	Prefix string
 }
@@ -74,6 +84,8 @@ type Queue struct {
 	maxAttempts int
 	capacity    int64
 	poll        time.Duration
+	dedupeTTL   time.Duration
+	ids         string // prefix of the eventId markers
 
 	mu      sync.Mutex
 	grouped bool
@@ -115,6 +127,9 @@ func NewQueue(rdb goredis.UniversalClient, clientID string, opts *QueueOptions) 
 	if o.Poll <= 0 {
 		o.Poll = 100 * time.Millisecond
 	}
+	if o.DedupeTTL == 0 {
+		o.DedupeTTL = pluggy.DefaultDedupeTTL
+	}
 	if o.Consumer == "" {
 		host, _ := os.Hostname()
 		o.Consumer = fmt.Sprintf("%s-%d-%s", host, os.Getpid(), newMember()[:8])
@@ -123,6 +138,7 @@ func NewQueue(rdb goredis.UniversalClient, clientID string, opts *QueueOptions) 
 	return &Queue{
 		rdb: rdb, stream: stream, delayed: stream + ":delayed", dead: stream + ":dead", group: "pluggy",
 		consumer: o.Consumer, visibility: o.Visibility, maxAttempts: o.MaxAttempts, capacity: o.Capacity, poll: o.Poll,
+		dedupeTTL: o.DedupeTTL, ids: stream + ":ids:",
 	}, nil
 }
 
@@ -165,15 +181,29 @@ func (q *Queue) fail(ctx context.Context, op string, err error) error {
 	return fmt.Errorf("pluggyredis: queue %s: %w: %w", op, ErrUnavailable, err)
 }
 
-// enqueueScript: KEYS: stream, delayed. ARGV: capacity, raw.
+// enqueueScript: KEYS: stream, delayed, the eventId's marker (or none).
+// ARGV: capacity, raw, marker TTL (ms). Returns 1 added, 2 already
+// enqueued, 0 full.
 var enqueueScript = goredis.NewScript(`
+if KEYS[3] and redis.call('EXISTS', KEYS[3]) == 1 then return 2 end
 if redis.call('XLEN', KEYS[1]) + redis.call('ZCARD', KEYS[2]) >= tonumber(ARGV[1]) then return 0 end
 redis.call('XADD', KEYS[1], '*', 'raw', ARGV[2], 'base', '0')
+if KEYS[3] then redis.call('SET', KEYS[3], '1', 'PX', ARGV[3]) end
 return 1
 `)
 
-// Enqueue adds ev (its Raw body) to the stream. It returns
-// pluggy.ErrQueueFull past Capacity and pluggy.ErrQueueClosed after Close.
+func (q *Queue) marker(eventID string) string {
+	if len(eventID) > 200 {
+		h := sha256.Sum256([]byte(eventID))
+		return q.ids + "h:" + hex.EncodeToString(h[:])
+	}
+	return q.ids + "i:" + eventID
+}
+
+// Enqueue adds ev (its Raw body) to the stream, unless an event with its
+// eventId was enqueued within DedupeTTL (then it returns nil and adds
+// nothing). It returns pluggy.ErrQueueFull past Capacity and
+// pluggy.ErrQueueClosed after Close.
 func (q *Queue) Enqueue(ctx context.Context, ev pluggy.Event) error {
 	if err := ctx.Err(); err != nil {
 		return err
@@ -187,7 +217,11 @@ func (q *Queue) Enqueue(ctx context.Context, ev pluggy.Event) error {
 	if err := q.ensureGroup(ctx); err != nil {
 		return err
 	}
-	n, err := enqueueScript.Run(ctx, q.rdb, []string{q.stream, q.delayed}, q.capacity, string(ev.Raw)).Int64()
+	keys := []string{q.stream, q.delayed}
+	if ev.EventID != "" && q.dedupeTTL > 0 {
+		keys = append(keys, q.marker(ev.EventID))
+	}
+	n, err := enqueueScript.Run(ctx, q.rdb, keys, q.capacity, string(ev.Raw), max(1, q.dedupeTTL.Milliseconds())).Int64()
 	if err != nil {
 		return q.fail(ctx, "enqueue", err)
 	}
@@ -440,6 +474,21 @@ func (q *Queue) Nack(ctx context.Context, d *pluggy.Delivery, delay time.Duratio
 // failed for good), or returns pluggy.ErrDeliveryExpired like Ack.
 func (q *Queue) DeadLetter(ctx context.Context, d *pluggy.Delivery, reason string) error {
 	return q.settle(ctx, d, "dead", 0, reason)
+}
+
+// AddDeadLetter adds ev to the dead-letter stream with err's text as the
+// reason, for pluggy.WithWebhookDeadLetter: the handler calls it with an
+// event given up on after its last attempt, then acknowledges the event.
+// Redis errors are dropped (the handler has no way to act on them); use
+// DeadLetter with a Delivery to see them.
+func (q *Queue) AddDeadLetter(ctx context.Context, ev pluggy.Event, err error) {
+	reason := "given up"
+	if err != nil {
+		reason = err.Error()
+	}
+	_ = q.rdb.XAdd(ctx, &goredis.XAddArgs{Stream: q.dead, Values: []any{
+		"raw", string(ev.Raw), "id", ev.EventID, "attempts", "0", "reason", reason,
+	}}).Err()
 }
 
 // DeadLetter is an event that moved to the dead-letter stream.

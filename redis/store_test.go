@@ -235,3 +235,25 @@ func TestQueueWithDedupeAcrossConsumers(t *testing.T) {
 		require.Equal(t, 1, n, id)
 	}
 }
+
+// TestQueueEnqueueDedupesEventIDs: a second Enqueue of an eventId within
+// DedupeTTL adds nothing, even after the first was handled; without it
+// (negative) both are added.
+func TestQueueEnqueueDedupesEventIDs(t *testing.T) {
+	rdb, _ := redistest.Client(t)
+	ctx := context.Background()
+	for _, tc := range []struct {
+		ttl  time.Duration
+		want int
+	}{{0, 1}, {-1, 2}} {
+		q, err := NewQueue(rdb, "app-1", &QueueOptions{Prefix: uniquePrefix(t), DedupeTTL: tc.ttl, Poll: 10 * time.Millisecond})
+		require.NoError(t, err)
+		require.NoError(t, q.Enqueue(ctx, event(t, "same")))
+		d := receive(t, q)
+		require.NoError(t, q.Ack(ctx, d))
+		require.NoError(t, q.Enqueue(ctx, event(t, "same")))
+		n, err := q.Len(ctx)
+		require.NoError(t, err)
+		assert.EqualValues(t, tc.want-1, n, "DedupeTTL %s", tc.ttl)
+	}
+}

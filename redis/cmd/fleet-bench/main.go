@@ -28,12 +28,14 @@ import (
 	"flag"
 	"fmt"
 	"log"
+	"net"
 	"net/http"
 	"os"
 	"os/exec"
 	"os/signal"
 	"slices"
 	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"syscall"
@@ -299,9 +301,15 @@ func worker(api, url, item, prefix string, window, margin, duration time.Duratio
 	_ = json.NewEncoder(os.Stdout).Encode(rep)
 }
 
-// The webhook phase.
+// The webhook phase: consumer processes each serve a pluggy.WebhookHandler
+// in queued mode on the Redis Queue with the Redis DedupeStore; this
+// process plays Pluggy, POSTing each event to one of them and, on anything
+// but a 2xx (or no answer), to the next, as Pluggy redelivers.
 
-const handledKey = "handled" // a hash eventId -> times handled, under the prefix
+const (
+	handledKey    = "handled" // a hash eventId -> times handled, under the prefix
+	webhookHeader = "X-Bench-Secret"
+)
 
 func webhooks(url, prefix string, consumers, events int) {
 	opt, err := goredis.ParseURL(url)
@@ -315,32 +323,18 @@ func webhooks(url, prefix string, consumers, events int) {
 	if err != nil {
 		log.Fatal(err)
 	}
-	dups := 0
-	for i := range events {
-		ev, err := pluggy.ParseWebhookEvent(fmt.Appendf(nil, `{"event":"item/updated","eventId":"ev-%d","itemId":"i-1","triggeredBy":"SYNC"}`, i))
-		if err != nil {
-			log.Fatal(err)
-		}
-		if err := q.Enqueue(ctx, *ev); err != nil {
-			log.Fatal(err)
-		}
-		if i%10 == 0 {
-			// Pluggy delivers it again (to another replica, say).
-			if err := q.Enqueue(ctx, *ev); err != nil {
-				log.Fatal(err)
-			}
-			dups++
-		}
-	}
 	self, err := os.Executable()
 	if err != nil {
 		log.Fatal(err)
 	}
+	secret := pluggy.NewWebhookSecret()
 	start := time.Now()
 	var cmds []*exec.Cmd
+	var addrs []string
 	var wg sync.WaitGroup
 	for range consumers {
 		cmd := exec.Command(self, "-mode", "consumer", "-redis", url, "-prefix", prefix)
+		cmd.Env = append(os.Environ(), "BENCH_WEBHOOK_SECRET="+secret)
 		cmd.Stderr = os.Stderr
 		out, err := cmd.StdoutPipe()
 		if err != nil {
@@ -349,41 +343,100 @@ func webhooks(url, prefix string, consumers, events int) {
 		if err := cmd.Start(); err != nil {
 			log.Fatal(err)
 		}
+		sc := bufio.NewScanner(out)
+		if !sc.Scan() {
+			log.Fatal("fleet-bench: a consumer did not print its address")
+		}
+		addrs = append(addrs, strings.TrimSpace(sc.Text()))
 		cmds = append(cmds, cmd)
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			sc := bufio.NewScanner(out)
 			for sc.Scan() {
 			}
 			_ = cmd.Wait()
 		}()
 	}
 	hkey := prefix + ":" + handledKey
-	// Kill the first consumer once a third of the events are handled: it
-	// is in the middle of one (each takes 20 ms, its 4 workers are busy).
-	killed := false
-	deadline := time.Now().Add(3 * time.Minute)
-	for time.Now().Before(deadline) {
-		n, err := rdb.HLen(ctx, hkey).Result()
-		if err != nil {
-			log.Fatal(err)
-		}
-		if !killed && n >= int64(events/3) {
-			if err := cmds[0].Process.Signal(syscall.SIGKILL); err != nil {
-				log.Fatal(err)
+	var alive atomic.Int64
+	alive.Store(int64(consumers))
+	dead := make([]atomic.Bool, consumers)
+	killed := make(chan int, 1)
+	go func() {
+		// Kill the first consumer once a third of the events are handled:
+		// its workers are in the middle of events (each takes 20 ms).
+		for {
+			n, err := rdb.HLen(ctx, hkey).Result()
+			if err == nil && n >= int64(events/3) {
+				dead[0].Store(true)
+				_ = cmds[0].Process.Signal(syscall.SIGKILL)
+				killed <- int(n)
+				return
 			}
-			killed = true
-			fmt.Printf("webhooks: SIGKILL to consumer 1 (pid %d) after %d events handled\n", cmds[0].Process.Pid, n)
+			time.Sleep(5 * time.Millisecond)
 		}
+	}()
+	hc := &http.Client{Timeout: 5 * time.Second}
+	deliver := func(i, first int, body []byte) (redelivered int) {
+		for try := 0; try < 50; try++ {
+			c := (first + try) % consumers
+			if dead[c].Load() {
+				continue
+			}
+			req, _ := http.NewRequest(http.MethodPost, "http://"+addrs[c]+"/", strings.NewReader(string(body)))
+			req.Header.Set(webhookHeader, secret)
+			req.Header.Set("Content-Type", "application/json")
+			resp, err := hc.Do(req)
+			if err == nil {
+				resp.Body.Close()
+				if resp.StatusCode/100 == 2 {
+					return redelivered
+				}
+			}
+			redelivered++
+			time.Sleep(50 * time.Millisecond)
+		}
+		log.Printf("fleet-bench: event %d never accepted", i)
+		return redelivered
+	}
+	var sent sync.WaitGroup
+	var redeliveries atomic.Int64
+	sem := make(chan struct{}, 16)
+	dups := 0
+	for i := range events {
+		body := fmt.Appendf(nil, `{"event":"item/updated","eventId":"ev-%d","itemId":"i-1","triggeredBy":"SYNC","clientId":%q}`, i, pluggytest.DefaultClientID)
+		copies := 1
+		if i%10 == 0 {
+			copies = 2 // Pluggy delivers it again, to another replica
+			dups++
+		}
+		for k := range copies {
+			sem <- struct{}{}
+			sent.Add(1)
+			go func() {
+				defer sent.Done()
+				defer func() { <-sem }()
+				redeliveries.Add(int64(deliver(i, i+k, body)))
+			}()
+		}
+	}
+	sent.Wait()
+	var handledAtKill int
+	select {
+	case handledAtKill = <-killed:
+	case <-time.After(time.Minute):
+		log.Print("fleet-bench: the kill did not happen")
+	}
+	// Wait for the queue to drain (the killed consumer's events come back
+	// after the visibility timeout).
+	for deadline := time.Now().Add(3 * time.Minute); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
 		left, err := q.Len(ctx)
 		if err != nil {
 			log.Fatal(err)
 		}
-		if killed && left == 0 {
+		if left == 0 {
 			break
 		}
-		time.Sleep(20 * time.Millisecond)
 	}
 	elapsed := time.Since(start)
 	for _, c := range cmds[1:] {
@@ -404,20 +457,19 @@ func webhooks(url, prefix string, consumers, events int) {
 			twice++
 		}
 	}
-	dead, err := q.DeadLetters(ctx, "", 1000)
+	deadLetters, err := q.DeadLetters(ctx, "", 1000)
 	if err != nil {
 		log.Fatal(err)
 	}
-	fmt.Printf("webhooks: %d events (+%d duplicate deliveries) across %d consumer processes, one killed: %s\n",
-		events, dups, consumers, elapsed.Round(time.Millisecond))
-	fmt.Printf("  lost: %d, handled more than once: %d, dead letters: %d\n", lost, twice, len(dead))
-	if !killed {
-		fmt.Println("  (the kill did not happen: the events were handled before a third was reached)")
-	}
+	fmt.Printf("webhooks: %d events (+%d duplicate deliveries, %d redeliveries after a non-2xx or no answer) to %d consumer processes; "+
+		"consumer 1 SIGKILLed after %d events were handled; drained in %s\n",
+		events, dups, redeliveries.Load(), consumers, handledAtKill, elapsed.Round(time.Millisecond))
+	fmt.Printf("  lost: %d, handled more than once: %d, dead letters: %d\n", lost, twice, len(deadLetters))
 }
 
-// consumer handles events from the queue with the dedupe store until
-// SIGTERM: each takes 20 ms, then is recorded (HINCRBY) and completed.
+// consumer serves a WebhookHandler in queued mode on the Redis queue and
+// dedupe store until SIGTERM, printing its address first. Its EventFunc
+// takes 20 ms, then records the event (HINCRBY).
 func consumer(url, prefix string) {
 	opt, err := goredis.ParseURL(url)
 	if err != nil {
@@ -433,56 +485,36 @@ func consumer(url, prefix string) {
 	if err != nil {
 		log.Fatal(err)
 	}
-	ctx, stop := context.WithCancel(context.Background())
-	go func() {
-		ch := make(chan os.Signal, 1)
-		signal.Notify(ch, syscall.SIGTERM, os.Interrupt)
-		<-ch
-		stop()
-	}()
 	hkey := prefix + ":" + handledKey
-	var wg sync.WaitGroup
-	for range 4 {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for ctx.Err() == nil {
-				d, err := q.Receive(ctx)
-				if err != nil {
-					if !errors.Is(err, context.Canceled) {
-						log.Printf("consumer: receive: %v", err)
-						time.Sleep(100 * time.Millisecond)
-					}
-					continue
-				}
-				if err := handle(ctx, rdb, store, q, d, hkey); err != nil && ctx.Err() == nil {
-					log.Printf("consumer: %v", err)
-				}
-			}
-		}()
-	}
-	wg.Wait()
-}
-
-func handle(ctx context.Context, rdb *goredis.Client, store *pluggyredis.DedupeStore, q *pluggyredis.Queue, d *pluggy.Delivery, hkey string) error {
-	id := d.Event.EventID
-	r, err := store.Claim(ctx, id, 2*time.Second)
+	h, err := pluggy.NewWebhookHandler(func(ctx context.Context, ev pluggy.Event) error {
+		time.Sleep(20 * time.Millisecond) // the work
+		return rdb.HIncrBy(ctx, hkey, ev.EventID, 1).Err()
+	},
+		pluggy.WithWebhookSecret(webhookHeader, os.Getenv("BENCH_WEBHOOK_SECRET")),
+		pluggy.WithWebhookClientID(pluggytest.DefaultClientID),
+		pluggy.WithWebhookQueue(q),
+		pluggy.WithWebhookDedupeStore(store),
+		pluggy.WithWebhookLease(2*time.Second),
+		pluggy.WithWebhookWorkers(4, 0),
+		pluggy.WithWebhookEventTimeout(time.Second),
+		pluggy.WithWebhookMaxAttempts(5, 50*time.Millisecond),
+		pluggy.WithWebhookDeadLetter(q.AddDeadLetter),
+	)
 	if err != nil {
-		return q.Nack(ctx, d, 100*time.Millisecond)
+		log.Fatal(err)
 	}
-	switch r.Status {
-	case pluggy.ClaimCompleted:
-		return q.Ack(ctx, d)
-	case pluggy.ClaimInProgress:
-		return q.Nack(ctx, d, max(r.Left, 50*time.Millisecond))
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		log.Fatal(err)
 	}
-	time.Sleep(20 * time.Millisecond) // the work
-	if err := rdb.HIncrBy(ctx, hkey, id, 1).Err(); err != nil {
-		_ = store.Release(context.WithoutCancel(ctx), id, r.Token)
-		return q.Nack(context.WithoutCancel(ctx), d, 0)
-	}
-	if err := store.Complete(context.WithoutCancel(ctx), id, time.Hour); err != nil {
-		return err
-	}
-	return q.Ack(context.WithoutCancel(ctx), d)
+	fmt.Println(ln.Addr().String())
+	srv := &http.Server{Handler: h, ReadHeaderTimeout: 2 * time.Second, ReadTimeout: 5 * time.Second, WriteTimeout: 10 * time.Second}
+	go func() { _ = srv.Serve(ln) }()
+	ch := make(chan os.Signal, 1)
+	signal.Notify(ch, syscall.SIGTERM, os.Interrupt)
+	<-ch
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	_ = srv.Shutdown(ctx)
+	_ = h.Shutdown(ctx)
 }
