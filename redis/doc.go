@@ -16,10 +16,27 @@
 // key derived from the client secret (AES-256-GCM): reading Redis is not
 // enough to call Pluggy, but deleting or corrupting entries is enough to
 // disturb the fleet (a corrupted key is dropped and a new one fetched).
-// The limiter's and the webhook stores' entries are plain. Give the
-// application its own Redis user (ACL) limited to its prefix
-// (~pluggy:{<clientID>}:* plus the commands the module uses: EVALSHA,
-// EVAL, GET, SET, DEL, ZREM, XADD, XREADGROUP, XACK, XAUTOCLAIM, XGROUP,
-// ...), require AUTH, use TLS (rediss://) whenever the traffic leaves the
-// host, and keep the server off public networks.
+// The limiter's and the webhook stores' entries are plain (route names,
+// times, event ids and bodies as Pluggy sent them). Give the application
+// its own Redis user (ACL) limited to its keys and to the commands the
+// module sends, directly or from its scripts, for example
+//
+//	ACL SETUSER app on >password ~pluggy:{<clientID>}:* -@all +evalsha +eval +script|load
+//	    +time +get +set +del +exists +pexpire +pexpireat +pttl +zadd +zrem +zcard +zrange
+//	    +zrangebyscore +zremrangebyscore +xadd +xlen +xrange +xdel +xack +xpending
+//	    +xreadgroup +xautoclaim +xgroup|create +multi +exec +ping
+//
+// require AUTH, use TLS (rediss://) whenever the traffic leaves the host,
+// and keep the server off public networks.
+//
+// # When Redis is unreachable
+//
+//   - Limiter: waits use LimiterOptions.Fallback (LocalShare gives each
+//     replica a share of the budget) or, without one, fail without sending
+//     the request; Redis is tried again after LimiterOptions.Retry.
+//   - KeyStore: the client logs in on its own (Pluggy allows several keys).
+//   - DedupeStore and Queue: calls fail with an error wrapping
+//     ErrUnavailable; the webhook handler answers 503 and Pluggy delivers
+//     the event again later. Events already in the stream are kept as far
+//     as Redis persists them (appendonly yes).
 package pluggyredis
