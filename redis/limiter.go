@@ -42,6 +42,13 @@ type LimiterOptions struct {
 	// uses Window/(Window+Margin) = 99.2% of each budget under steady
 	// demand.
 	Margin time.Duration
+	// Spacing is the least time between two grants of a route, to spread
+	// a fleet's requests instead of sending a route's whole budget at
+	// once after an idle spell. 0 (the default) allows bursts up to the
+	// limit; (Window+Margin)/limit spaces requests evenly, with the same
+	// steady share but no burst. Spacing never lets a window exceed the
+	// limit; set above (Window+Margin)/limit it lowers the share.
+	Spacing time.Duration
 	// Fallback is the limiter used while Redis cannot be reached. Nil (the
 	// default) refuses: Wait returns an error wrapping ErrUnavailable and
 	// the call fails without being sent. LocalShare builds a fallback
@@ -103,6 +110,7 @@ type Limiter struct {
 	base     string
 	window   time.Duration
 	margin   time.Duration
+	spacing  time.Duration
 	limits   map[string]int
 	deflimit int
 	fallback pluggy.Limiter
@@ -150,7 +158,7 @@ func NewLimiter(rdb goredis.UniversalClient, clientID string, opts *LimiterOptio
 	}
 	l := &Limiter{
 		rdb: rdb, base: base,
-		window: o.Window, margin: o.Margin, deflimit: o.DefaultLimit,
+		window: o.Window, margin: o.Margin, spacing: o.Spacing, deflimit: o.DefaultLimit,
 		fallback: o.Fallback, retry: o.Retry, timeout: o.Timeout, logger: o.Logger,
 		limits: map[string]int{},
 	}
@@ -165,6 +173,9 @@ func NewLimiter(rdb goredis.UniversalClient, clientID string, opts *LimiterOptio
 	}
 	if l.margin < 0 {
 		return nil, fmt.Errorf("pluggyredis: NewLimiter: negative Margin %s", l.margin)
+	}
+	if l.spacing < 0 || l.spacing > l.window {
+		return nil, fmt.Errorf("pluggyredis: NewLimiter: Spacing %s is not within 0..Window", l.spacing)
 	}
 	if l.deflimit == 0 {
 		l.deflimit = pluggy.DefaultRouteLimit
@@ -231,7 +242,8 @@ func (l *Limiter) limitOf(route string) int {
 
 // reserveScript gives the next grant of a route. KEYS: grants, hold.
 // ARGV: span (Window+Margin, µs), limit, longest acceptable wait (µs, -1 for
-// any), member. Returns {now, slot, reserved}, times in µs of Redis's clock.
+// any), member, spacing (µs). Returns {now, slot, reserved}, times in µs of
+// Redis's clock.
 var reserveScript = goredis.NewScript(`
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
@@ -243,7 +255,7 @@ local slot = now
 local hold = tonumber(redis.call('GET', KEYS[2]) or '0') or 0
 if hold > slot then slot = hold end
 local last = redis.call('ZRANGE', KEYS[1], -1, -1, 'WITHSCORES')
-if last[2] and tonumber(last[2]) > slot then slot = tonumber(last[2]) end
+if last[2] and tonumber(last[2]) + tonumber(ARGV[5]) > slot then slot = tonumber(last[2]) + tonumber(ARGV[5]) end
 if redis.call('ZCARD', KEYS[1]) >= limit then
   local kth = redis.call('ZRANGE', KEYS[1], -limit, -limit, 'WITHSCORES')
   local s = tonumber(kth[2]) + span
@@ -357,7 +369,7 @@ func (l *Limiter) wait(ctx context.Context, route string) (time.Time, error) {
 			maxWait = max(0, time.Until(dl).Microseconds())
 		}
 		sent := time.Now()
-		res, err := l.run(ctx, reserveScript, keys[:2], span, limit, maxWait, member)
+		res, err := l.run(ctx, reserveScript, keys[:2], span, limit, maxWait, member, l.spacing.Microseconds())
 		if err != nil {
 			if ctx.Err() != nil {
 				return time.Time{}, ctx.Err()

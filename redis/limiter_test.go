@@ -2,7 +2,6 @@ package pluggyredis
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -265,5 +264,58 @@ func TestLimiterKeysAndOptions(t *testing.T) {
 	}
 	_, err = NewLimiter(nil, "app", nil)
 	require.Error(t, err)
-	assert.True(t, errors.Is(LocalShare(4).Wait(context.Background(), "GET /accounts"), nil))
+	_, err = NewLimiter(rdb, "app", &LimiterOptions{Spacing: 2 * time.Minute})
+	require.ErrorContains(t, err, "Spacing")
+}
+
+// TestLocalShare: a fallback for 20 replicas allows one PATCH a minute
+// and 18 of the other routes' requests.
+func TestLocalShare(t *testing.T) {
+	l := LocalShare(20)
+	ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+	defer cancel()
+	require.NoError(t, l.Wait(ctx, "PATCH /items/{id}"))
+	require.ErrorIs(t, l.Wait(ctx, "PATCH /items/{id}"), context.DeadlineExceeded)
+	n := 0
+	for l.Wait(ctx, "GET /accounts") == nil && n < 100 {
+		n++
+	}
+	assert.Less(t, n, 19, "at most 18 = 360/20 a minute, less the steady part")
+	assert.Positive(t, n)
+}
+
+// TestLimiterSpacing: with Spacing, consecutive grants of a route are at
+// least that far apart, and windows still hold at most the limit.
+func TestLimiterSpacing(t *testing.T) {
+	_, srv := redistest.Client(t)
+	const window, spacing = 500 * time.Millisecond, 40 * time.Millisecond
+	l, err := NewLimiter(srv.NewClient(t), "app-1", &LimiterOptions{Window: window, DefaultLimit: 5, Spacing: spacing, Prefix: uniquePrefix(t)})
+	require.NoError(t, err)
+	var mu sync.Mutex
+	var times []time.Time
+	var wg sync.WaitGroup
+	for range 6 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for range 3 {
+				at, err := l.wait(context.Background(), "GET /accounts")
+				if !assert.NoError(t, err) {
+					return
+				}
+				mu.Lock()
+				times = append(times, at)
+				mu.Unlock()
+			}
+		}()
+	}
+	wg.Wait()
+	slices.SortFunc(times, func(a, b time.Time) int { return a.Compare(b) })
+	require.Len(t, times, 18)
+	// Each grant leaves at most Margin/2 after its slot, and slots are
+	// spacing apart: returns are at least spacing - Margin/2 apart.
+	for i := 1; i < len(times); i++ {
+		assert.GreaterOrEqual(t, times[i].Sub(times[i-1]), spacing-l.margin/2, "grants %d and %d", i-1, i)
+	}
+	assert.Empty(t, overfull(times, window, 5))
 }
