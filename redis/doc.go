@@ -24,7 +24,7 @@
 //	ACL SETUSER app on >password ~pluggy:{<clientID>}:* -@all +evalsha +eval +script|load
 //	    +time +get +set +del +exists +pexpire +pexpireat +pttl +zadd +zrem +zcard +zrange
 //	    +zrangebyscore +zremrangebyscore +xadd +xlen +xrange +xdel +xack +xpending
-//	    +xreadgroup +xautoclaim +xgroup|create +multi +exec +ping
+//	    +xreadgroup +xclaim +xgroup|create +multi +exec +ping
 //
 // require AUTH, use TLS (rediss://) whenever the traffic leaves the host,
 // and keep the server off public networks.

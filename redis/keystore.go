@@ -144,7 +144,13 @@ func NewKeyStore(rdb goredis.UniversalClient, clientID, clientSecret string, opt
 }
 
 // String describes the store without its keys.
-func (s *KeyStore) String() string { return "pluggyredis.KeyStore{" + s.key + "}" }
+func (s KeyStore) String() string { return "pluggyredis.KeyStore{" + s.key + "}" }
+
+// GoString describes the store without its keys.
+func (s KeyStore) GoString() string { return s.String() }
+
+// Format describes the store without its keys, for every verb.
+func (s KeyStore) Format(f fmt.State, _ rune) { _, _ = f.Write([]byte(s.String())) }
 
 func derive(secret, label string) []byte {
 	m := hmac.New(sha256.New, []byte(secret))

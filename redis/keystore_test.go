@@ -2,6 +2,7 @@ package pluggyredis
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -126,7 +127,11 @@ func TestKeyStoreKeepsKeysSealed(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, key, k2.Key)
 	assert.EqualValues(t, 2, logins.Load())
-	assert.NotContains(t, ks.String(), key)
+	for _, out := range []string{ks.String(), fmt.Sprintf("%v %+v %#v %s", ks, ks, ks, ks), fmt.Sprintf("%v %+v %#v", *ks, *ks, *ks)} {
+		assert.NotContains(t, out, key)
+		assert.NotContains(t, out, fmt.Sprint(ks.fpKey))
+		assert.NotContains(t, out, fmt.Sprintf("%x", ks.fpKey))
+	}
 }
 
 func TestKeyStoreSharesARefusedLogin(t *testing.T) {

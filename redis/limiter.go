@@ -399,6 +399,7 @@ func (l *Limiter) wait(ctx context.Context, route string) (time.Time, error) {
 			// A 429 may have held the route while this caller slept.
 			held, err := l.run(ctx, heldScript, keys[1:2])
 			if err == nil && held[0] == 1 {
+				l.cancel(keys[0], member)
 				continue
 			}
 		}

@@ -24,7 +24,7 @@ type QueueOptions struct {
 	Name string
 	// Visibility is how long a delivery stays leased to the consumer that
 	// received it: past it, neither acknowledged nor nacked, it is
-	// delivered again to any consumer (XAUTOCLAIM). 30 s by default; make
+	// delivered again to any consumer (XPENDING IDLE, XCLAIM). 30 s by default; make
 	// it longer than the EventFunc's longest run.
 	Visibility time.Duration
 	// MaxAttempts is how many deliveries an event gets at most: one that
@@ -61,7 +61,7 @@ type QueueOptions struct {
 //
 // Enqueue is XADD of the raw body; Receive reads new entries with
 // XREADGROUP and takes over entries idle longer than Visibility with
-// XAUTOCLAIM (a consumer that died, or hangs); Attempt counts the deliveries
+// XPENDING IDLE and XCLAIM (a consumer that died, or hangs); Attempt counts the deliveries
 // of the event, its redeliveries after a Nack included. Ack is XACK and
 // XDEL, accepted only from the delivery that holds the entry now (its
 // receipt names the entry and its delivery count), so that a worker that
@@ -231,11 +231,12 @@ func (q *Queue) Enqueue(ctx context.Context, ev pluggy.Event) error {
 	return nil
 }
 
-// takeScript promotes due delayed events, then takes one entry: an idle
-// one (XAUTOCLAIM) or a new one (XREADGROUP), moving those past the
-// attempts allowed to the dead-letter stream. KEYS: stream, delayed, dead.
-// ARGV: group, consumer, visibility (ms), max attempts. Returns false or
-// {entry id, queue id, raw, attempt, delivery count}.
+// takeScript promotes due delayed events, then takes one entry: the
+// oldest idle longer than the visibility timeout (XPENDING IDLE, which scans
+// the whole pending list, then XCLAIM) or a new one (XREADGROUP), moving
+// those past the attempts allowed to the dead-letter stream. KEYS: stream,
+// delayed, dead. ARGV: group, consumer, visibility (ms), max attempts.
+// Returns {} or {entry id, queue id, raw, attempt, delivery count}.
 var takeScript = goredis.NewScript(`
 local t = redis.call('TIME')
 local nowms = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
@@ -252,32 +253,39 @@ local function fields(arr)
 end
 for _ = 1, 50 do
   local id, f, count
-  local c = redis.call('XAUTOCLAIM', KEYS[1], ARGV[1], ARGV[2], ARGV[3], '0-0', 'COUNT', 1)
-  if c[2][1] and c[2][1][2] then
-    id = c[2][1][1]
-    f = fields(c[2][1][2])
-    local p = redis.call('XPENDING', KEYS[1], ARGV[1], id, id, 1)
-    count = tonumber(p[1][4])
+  local p = redis.call('XPENDING', KEYS[1], ARGV[1], 'IDLE', ARGV[3], '-', '+', 1)
+  if p[1] then
+    id = p[1][1]
+    local c = redis.call('XCLAIM', KEYS[1], ARGV[1], ARGV[2], ARGV[3], id)
+    if c[1] and c[1][2] then
+      f = fields(c[1][2])
+      count = tonumber(p[1][4]) + 1
+    else
+      -- The entry was deleted (acknowledged meanwhile): drop it.
+      redis.call('XACK', KEYS[1], ARGV[1], id)
+    end
   else
     local r = redis.call('XREADGROUP', 'GROUP', ARGV[1], ARGV[2], 'COUNT', 1, 'STREAMS', KEYS[1], '>')
-    if not r or not r[1][2][1] then return false end
+    if not r or not r[1][2][1] then return {} end
     local e = r[1][2][1]
     id = e[1]
     f = fields(e[2])
     count = 1
   end
-  local attempt = tonumber(f.base or '0') + count
-  local qid = f.id or id
-  if attempt > tonumber(ARGV[4]) then
-    redis.call('XADD', KEYS[3], '*', 'raw', f.raw or '', 'id', qid, 'attempts', tostring(attempt - 1),
-      'reason', 'not acknowledged after ' .. (attempt - 1) .. ' deliveries')
-    redis.call('XACK', KEYS[1], ARGV[1], id)
-    redis.call('XDEL', KEYS[1], id)
-  else
-    return {id, qid, f.raw or '', attempt, count}
+  if f then
+    local attempt = tonumber(f.base or '0') + count
+    local qid = f.id or id
+    if attempt > tonumber(ARGV[4]) then
+      redis.call('XADD', KEYS[3], '*', 'raw', f.raw or '', 'id', qid, 'attempts', tostring(attempt - 1),
+        'reason', 'not acknowledged after ' .. (attempt - 1) .. ' deliveries')
+      redis.call('XACK', KEYS[1], ARGV[1], id)
+      redis.call('XDEL', KEYS[1], id)
+    else
+      return {id, qid, f.raw or '', attempt, count}
+    end
   end
 end
-return false
+return {}
 `)
 
 // Receive waits for the next event: one whose lease expired first, then a
@@ -298,9 +306,6 @@ func (q *Queue) Receive(ctx context.Context) (*pluggy.Delivery, error) {
 		}
 		v, err := takeScript.Run(ctx, q.rdb, []string{q.stream, q.delayed, q.dead},
 			q.group, q.consumer, q.visibility.Milliseconds(), q.maxAttempts).Slice()
-		if errors.Is(err, goredis.Nil) {
-			err = nil
-		}
 		if q.regroup(err) {
 			continue
 		}

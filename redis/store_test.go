@@ -3,11 +3,13 @@ package pluggyredis
 import (
 	"context"
 	"fmt"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
 
+	goredis "github.com/redis/go-redis/v9"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -255,5 +257,49 @@ func TestQueueEnqueueDedupesEventIDs(t *testing.T) {
 		n, err := q.Len(ctx)
 		require.NoError(t, err)
 		assert.EqualValues(t, tc.want-1, n, "DedupeTTL %s", tc.ttl)
+	}
+}
+
+// TestQueueReclaimsBehindBusyEntries: a dead consumer's entries that sit in
+// the pending list behind many entries live consumers are busy with are
+// still taken over (the scan for idle entries covers the whole pending list).
+func TestQueueReclaimsBehindBusyEntries(t *testing.T) {
+	rdb, _ := redistest.Client(t)
+	ctx := context.Background()
+	prefix := uniquePrefix(t)
+	opts := &QueueOptions{Prefix: prefix, Visibility: 200 * time.Millisecond, Poll: 10 * time.Millisecond}
+	newQ := func() *Queue {
+		q, err := NewQueue(rdb, "app-1", opts)
+		require.NoError(t, err)
+		return q
+	}
+	busy, dead, taker := newQ(), newQ(), newQ()
+	for i := range 40 {
+		require.NoError(t, busy.Enqueue(ctx, event(t, fmt.Sprint("b-", i))))
+	}
+	var busyIDs []string
+	for range 35 {
+		d := receive(t, busy)
+		entry, _, _ := strings.Cut(d.Receipt, "|")
+		busyIDs = append(busyIDs, entry)
+	}
+	var deadEvents []string
+	for range 5 {
+		deadEvents = append(deadEvents, receive(t, dead).Event.EventID)
+	}
+	time.Sleep(250 * time.Millisecond) // everything is idle now
+	// The busy consumer is still working on its 35: their idle time resets.
+	require.NoError(t, rdb.XClaimJustID(ctx, &goredis.XClaimArgs{
+		Stream: busy.stream, Group: busy.group, Consumer: busy.consumer, MinIdle: 0, Messages: busyIDs,
+	}).Err())
+	got := map[string]bool{}
+	for range 5 {
+		d := receive(t, taker)
+		got[d.Event.EventID] = true
+		require.Equal(t, 2, d.Attempt)
+		require.NoError(t, taker.Ack(ctx, d))
+	}
+	for _, id := range deadEvents {
+		assert.True(t, got[id], "%s taken over", id)
 	}
 }
