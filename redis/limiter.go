@@ -27,8 +27,9 @@ type LimiterOptions struct {
 	// Window is the span the limits count over: time.Minute by default,
 	// like Pluggy. Tests and the bench shrink it to compress time.
 	Window time.Duration
-	// Limits is the limit of each route named here, per Window. By default
-	// "PATCH /items/{id}" is pluggy.ItemUpdateLimit.
+	// Limits is the limit of each route named here, per Window, over the
+	// default of "PATCH /items/{id}", pluggy.ItemUpdateLimit, which a route
+	// not named here keeps.
 	Limits map[string]int
 	// DefaultLimit is the limit of every other route, per Window:
 	// pluggy.DefaultRouteLimit by default.
@@ -183,9 +184,7 @@ func NewLimiter(rdb goredis.UniversalClient, clientID string, opts *LimiterOptio
 	if l.deflimit < 0 {
 		return nil, fmt.Errorf("pluggyredis: NewLimiter: negative DefaultLimit %d", l.deflimit)
 	}
-	if o.Limits == nil {
-		l.limits["PATCH /items/{id}"] = pluggy.ItemUpdateLimit
-	}
+	l.limits["PATCH /items/{id}"] = pluggy.ItemUpdateLimit
 	for r, n := range o.Limits {
 		if n <= 0 {
 			return nil, fmt.Errorf("pluggyredis: NewLimiter: limit %d of %q is not positive", n, r)

@@ -246,6 +246,12 @@ func TestLimiterKeysAndOptions(t *testing.T) {
 	assert.Equal(t, 20, l.limitOf("PATCH /items/{id}"))
 	assert.Equal(t, 360, l.limitOf("GET /accounts"))
 	assert.Equal(t, 500*time.Millisecond, l.margin)
+	// Naming other routes keeps PATCH /items/{id} at Pluggy's 20.
+	l, err = NewLimiter(rdb, "app", &LimiterOptions{Limits: map[string]int{"GET /accounts": 100}})
+	require.NoError(t, err)
+	assert.Equal(t, 20, l.limitOf("PATCH /items/{id}"))
+	assert.Equal(t, 100, l.limitOf("GET /accounts"))
+	assert.Equal(t, 360, l.limitOf("GET /items/{id}"))
 
 	for _, tc := range []struct {
 		id   string
