@@ -1,9 +1,13 @@
 package pluggyredis
 
 import (
+	"bufio"
 	"context"
 	"fmt"
+	"os"
+	"os/exec"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -324,4 +328,79 @@ func TestLimiterSpacing(t *testing.T) {
 		assert.GreaterOrEqual(t, times[i].Sub(times[i-1]), spacing-l.margin/2, "grants %d and %d", i-1, i)
 	}
 	assert.Empty(t, overfull(times, window, 5))
+}
+
+// TestLimiterAcrossProcesses: three OS processes (this test binary run
+// again) share a route's budget through Redis; every grant time they
+// report is checked against every sliding window.
+func TestLimiterAcrossProcesses(t *testing.T) {
+	_, srv := redistest.Client(t)
+	const procs, each, limit, window = 3, 8, 5, 300 * time.Millisecond
+	prefix := uniquePrefix(t)
+	var mu sync.Mutex
+	var times []time.Time
+	var wg sync.WaitGroup
+	for range procs {
+		cmd := exec.Command(os.Args[0], "-test.run=^TestLimiterChildProcess$", "-test.count=1")
+		cmd.Env = append(os.Environ(), "PLUGGY_LIMITER_CHILD="+strings.Join([]string{
+			srv.Addr, prefix, strconv.Itoa(each), strconv.Itoa(limit), window.String()}, ","))
+		out, err := cmd.StdoutPipe()
+		require.NoError(t, err)
+		require.NoError(t, cmd.Start())
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			sc := bufio.NewScanner(out)
+			for sc.Scan() {
+				if ns, ok := strings.CutPrefix(sc.Text(), "grant "); ok {
+					n, err := strconv.ParseInt(ns, 10, 64)
+					if assert.NoError(t, err) {
+						mu.Lock()
+						times = append(times, time.Unix(0, n))
+						mu.Unlock()
+					}
+				}
+			}
+			assert.NoError(t, cmd.Wait())
+		}()
+	}
+	wg.Wait()
+	require.Len(t, times, procs*each)
+	slices.SortFunc(times, func(a, b time.Time) int { return a.Compare(b) })
+	assert.Empty(t, overfull(times, window, limit))
+}
+
+// TestLimiterChildProcess is a child of TestLimiterAcrossProcesses: it
+// takes its grants with 4 goroutines and prints each one's time.
+func TestLimiterChildProcess(t *testing.T) {
+	spec := os.Getenv("PLUGGY_LIMITER_CHILD")
+	if spec == "" {
+		t.Skip("run by TestLimiterAcrossProcesses")
+	}
+	f := strings.Split(spec, ",")
+	each, _ := strconv.Atoi(f[2])
+	limit, _ := strconv.Atoi(f[3])
+	window, _ := time.ParseDuration(f[4])
+	rdb := goredis.NewClient(&goredis.Options{Addr: f[0]})
+	defer rdb.Close()
+	l, err := NewLimiter(rdb, "app-1", &LimiterOptions{Window: window, Margin: 30 * time.Millisecond, DefaultLimit: limit, Prefix: f[1]})
+	require.NoError(t, err)
+	var left atomic.Int64
+	left.Store(int64(each))
+	var mu sync.Mutex
+	var wg sync.WaitGroup
+	for range 4 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for left.Add(-1) >= 0 {
+				at, err := l.wait(context.Background(), "GET /accounts")
+				require.NoError(t, err)
+				mu.Lock()
+				fmt.Printf("grant %d\n", at.UnixNano())
+				mu.Unlock()
+			}
+		}()
+	}
+	wg.Wait()
 }
