@@ -276,6 +276,10 @@ func TestLimiterKeysAndOptions(t *testing.T) {
 	require.Error(t, err)
 	_, err = NewLimiter(rdb, "app", &LimiterOptions{Spacing: 2 * time.Minute})
 	require.ErrorContains(t, err, "Spacing")
+	assert.Equal(t, 60500*time.Millisecond/80, l.spacingOf(20), "default: a quarter of the even spacing")
+	l, err = NewLimiter(rdb, "app", &LimiterOptions{Spacing: -1})
+	require.NoError(t, err)
+	assert.Zero(t, l.spacingOf(20))
 }
 
 // TestLocalShare: a fallback for 20 replicas allows one PATCH a minute

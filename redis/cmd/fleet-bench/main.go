@@ -480,7 +480,7 @@ func consumer(url, prefix string) {
 	}
 	rdb := goredis.NewClient(opt)
 	defer rdb.Close()
-	q, err := pluggyredis.NewQueue(rdb, pluggytest.DefaultClientID, &pluggyredis.QueueOptions{Prefix: prefix, Visibility: 2 * time.Second})
+	q, err := pluggyredis.NewQueue(rdb, pluggytest.DefaultClientID, &pluggyredis.QueueOptions{Prefix: prefix, Visibility: 10 * time.Second})
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -499,7 +499,7 @@ func consumer(url, prefix string) {
 		pluggy.WithWebhookDedupeStore(store),
 		pluggy.WithWebhookLease(2*time.Second),
 		pluggy.WithWebhookWorkers(4, 0),
-		pluggy.WithWebhookEventTimeout(time.Second),
+		pluggy.WithWebhookEventTimeout(5*time.Second), // inside the visibility timeout
 		pluggy.WithWebhookMaxAttempts(5, 50*time.Millisecond),
 		pluggy.WithWebhookDeadLetter(q.AddDeadLetter),
 	)
