@@ -66,6 +66,7 @@ func main() {
 	window := flag.Duration("window", time.Minute, "the rate limit window (Pluggy's is 60s; shorter compresses time)")
 	duration := flag.Duration("duration", 3*time.Minute, "how long the rate limit phase runs")
 	margin := flag.Duration("margin", 0, "the limiter's Margin (default window/120, as the library's)")
+	spacing := flag.Duration("spacing", 0, "the limiter's Spacing (0: the library's default; negative: none)")
 	procs := flag.Int("procs", 4, "client processes")
 	goroutines := flag.Int("goroutines", 50, "goroutines per client process")
 	consumers := flag.Int("consumers", 3, "webhook consumer processes")
@@ -79,7 +80,7 @@ func main() {
 	log.SetFlags(0)
 	switch *mode {
 	case "worker":
-		worker(*api, *redisURL, *item, *prefix, *window, *margin, *duration, *goroutines)
+		worker(*api, *redisURL, *item, *prefix, *window, *margin, *spacing, *duration, *goroutines)
 		return
 	case "consumer":
 		consumer(*redisURL, *prefix)
@@ -111,7 +112,7 @@ func main() {
 	}
 	fmt.Printf("fleet-bench: redis %s, window %s, margin %s (steady share %.1f%%), %d processes × %d goroutines for %s\n",
 		url, *window, m, 100*float64(*window)/float64(*window+m), *procs, *goroutines, *duration)
-	limits(url, "bench-"+runID, *window, *margin, *duration, *procs, *goroutines)
+	limits(url, "bench-"+runID, *window, *margin, *spacing, *duration, *procs, *goroutines)
 	if !*skipWebhooks {
 		webhooks(url, "bench-"+runID, *consumers, *events)
 	}
@@ -126,7 +127,7 @@ type workerReport struct {
 	FirstErr string `json:"firstErr,omitempty"`
 }
 
-func limits(url, prefix string, window, margin, duration time.Duration, procs, goroutines int) {
+func limits(url, prefix string, window, margin, spacing, duration time.Duration, procs, goroutines int) {
 	srv := pluggytest.NewServer(pluggytest.WithRateLimitWindow(window))
 	defer srv.Close()
 	item, err := srv.AddConnectedItem(201)
@@ -142,7 +143,7 @@ func limits(url, prefix string, window, margin, duration time.Duration, procs, g
 	reports := make([]workerReport, procs)
 	for p := range procs {
 		cmd := exec.Command(self, "-mode", "worker", "-api", srv.URL, "-redis", url, "-item", item, "-prefix", prefix,
-			"-window", window.String(), "-margin", margin.String(), "-duration", duration.String(), "-goroutines", strconv.Itoa(goroutines))
+			"-window", window.String(), "-margin", margin.String(), "-spacing", spacing.String(), "-duration", duration.String(), "-goroutines", strconv.Itoa(goroutines))
 		cmd.Env = append(os.Environ(), "PLUGGY_CLIENT_ID="+srv.ClientID, "PLUGGY_CLIENT_SECRET="+srv.ClientSecret)
 		cmd.Stderr = os.Stderr
 		out, err := cmd.StdoutPipe()
@@ -237,7 +238,7 @@ func (c *counting) RoundTrip(r *http.Request) (*http.Response, error) {
 	return resp, err
 }
 
-func worker(api, url, item, prefix string, window, margin, duration time.Duration, goroutines int) {
+func worker(api, url, item, prefix string, window, margin, spacing, duration time.Duration, goroutines int) {
 	id, secret := os.Getenv("PLUGGY_CLIENT_ID"), os.Getenv("PLUGGY_CLIENT_SECRET")
 	opt, err := goredis.ParseURL(url)
 	if err != nil {
@@ -246,7 +247,7 @@ func worker(api, url, item, prefix string, window, margin, duration time.Duratio
 	opt.PoolSize = goroutines + 10
 	rdb := goredis.NewClient(opt)
 	defer rdb.Close()
-	lim, err := pluggyredis.NewLimiter(rdb, id, &pluggyredis.LimiterOptions{Window: window, Margin: margin, Prefix: prefix})
+	lim, err := pluggyredis.NewLimiter(rdb, id, &pluggyredis.LimiterOptions{Window: window, Margin: margin, Spacing: spacing, Prefix: prefix})
 	if err != nil {
 		log.Fatal(err)
 	}
