@@ -76,6 +76,7 @@ func main() {
 	item := flag.String("item", "", "internal: the item id")
 	prefix := flag.String("prefix", "bench", "internal: the key prefix")
 	skipWebhooks := flag.Bool("skip-webhooks", false, "run the rate limit phase only")
+	skipLimits := flag.Bool("skip-limits", false, "run the webhook phase only")
 	flag.Parse()
 	log.SetFlags(0)
 	switch *mode {
@@ -112,7 +113,9 @@ func main() {
 	}
 	fmt.Printf("fleet-bench: redis %s, window %s, margin %s (steady share %.1f%%), %d processes × %d goroutines for %s\n",
 		url, *window, m, 100*float64(*window)/float64(*window+m), *procs, *goroutines, *duration)
-	limits(url, "bench-"+runID, *window, *margin, *spacing, *duration, *procs, *goroutines)
+	if !*skipLimits {
+		limits(url, "bench-"+runID, *window, *margin, *spacing, *duration, *procs, *goroutines)
+	}
 	if !*skipWebhooks {
 		webhooks(url, "bench-"+runID, *consumers, *events)
 	}
@@ -366,6 +369,7 @@ func webhooks(url, prefix string, consumers, events int) {
 	alive.Store(int64(consumers))
 	dead := make([]atomic.Bool, consumers)
 	killed := make(chan int, 1)
+	var inflight atomic.Int64
 	go func() {
 		// Kill the first consumer once a third of the events are handled:
 		// its workers are in the middle of events (each takes 20 ms).
@@ -375,14 +379,26 @@ func webhooks(url, prefix string, consumers, events int) {
 				dead[0].Store(true)
 				_ = cmds[0].Process.Signal(syscall.SIGKILL)
 				killed <- int(n)
+				// What it held: received, not acknowledged.
+				stream := prefix + ":{" + pluggytest.DefaultClientID + "}:queue:webhooks"
+				if p, err := rdb.XPending(ctx, stream, "pluggy").Result(); err == nil {
+					for name, k := range p.Consumers {
+						if strings.Contains(name, "-"+strconv.Itoa(cmds[0].Process.Pid)+"-") {
+							inflight.Store(k)
+						}
+					}
+				}
 				return
 			}
 			time.Sleep(5 * time.Millisecond)
 		}
 	}()
 	hc := &http.Client{Timeout: 5 * time.Second}
+	var refused atomic.Int64
 	deliver := func(i, first int, body []byte) (redelivered int) {
-		for try := 0; try < 50; try++ {
+		// Like Pluggy, keep redelivering (here for up to a minute).
+		wait := 50 * time.Millisecond
+		for try, end := 0, time.Now().Add(time.Minute); time.Now().Before(end); try++ {
 			c := (first + try) % consumers
 			if dead[c].Load() {
 				continue
@@ -398,9 +414,10 @@ func webhooks(url, prefix string, consumers, events int) {
 				}
 			}
 			redelivered++
-			time.Sleep(50 * time.Millisecond)
+			time.Sleep(wait)
+			wait = min(2*wait, time.Second)
 		}
-		log.Printf("fleet-bench: event %d never accepted", i)
+		refused.Add(1)
 		return redelivered
 	}
 	var sent sync.WaitGroup
@@ -451,14 +468,22 @@ func webhooks(url, prefix string, consumers, events int) {
 	if err != nil {
 		log.Fatal(err)
 	}
-	lost, twice := 0, 0
+	runs, err := rdb.HGetAll(ctx, hkey+":runs").Result()
+	if err != nil {
+		log.Fatal(err)
+	}
+	lost, twice, reran := 0, 0, 0
 	for i := range events {
-		n, _ := strconv.Atoi(counts["ev-"+strconv.Itoa(i)])
+		id := "ev-" + strconv.Itoa(i)
+		n, _ := strconv.Atoi(counts[id])
 		switch {
 		case n == 0:
 			lost++
 		case n > 1:
 			twice++
+		}
+		if r, _ := strconv.Atoi(runs[id]); r > 1 {
+			reran++
 		}
 	}
 	deadLetters, err := q.DeadLetters(ctx, "", 1000)
@@ -468,12 +493,27 @@ func webhooks(url, prefix string, consumers, events int) {
 	fmt.Printf("webhooks: %d events (+%d duplicate deliveries, %d redeliveries after a non-2xx or no answer) to %d consumer processes; "+
 		"consumer 1 SIGKILLed after %d events were handled; drained in %s\n",
 		events, dups, redeliveries.Load(), consumers, handledAtKill, elapsed.Round(time.Millisecond))
+	fmt.Printf("  the killed consumer held %d received, unacknowledged events (taken over after the visibility timeout)\n", inflight.Load())
+	fmt.Printf("  never accepted within a minute of redeliveries: %d\n", refused.Load())
 	fmt.Printf("  lost: %d, handled more than once: %d, dead letters: %d\n", lost, twice, len(deadLetters))
+	fmt.Printf("  (the function ran more than once for %d events: a kill between its end and its Ack; its effect is\n"+
+		"  applied once per eventId, atomically with a marker, as an idempotent function does)\n", reran)
 }
 
 // consumer serves a WebhookHandler in queued mode on the Redis queue and
 // dedupe store until SIGTERM, printing its address first. Its EventFunc
-// takes 20 ms, then records the event (HINCRBY).
+// takes 20 ms, then records the event (effect).
+// effect records a run of the function and, the first time for an
+// eventId, its effect. KEYS: effects, runs, the eventId's marker. ARGV:
+// eventId.
+var effect = goredis.NewScript(`
+redis.call('HINCRBY', KEYS[2], ARGV[1], 1)
+if redis.call('SET', KEYS[3], '1', 'NX', 'EX', 3600) then
+  redis.call('HINCRBY', KEYS[1], ARGV[1], 1)
+end
+return 1
+`)
+
 func consumer(url, prefix string) {
 	opt, err := goredis.ParseURL(url)
 	if err != nil {
@@ -492,7 +532,9 @@ func consumer(url, prefix string) {
 	hkey := prefix + ":" + handledKey
 	h, err := pluggy.NewWebhookHandler(func(ctx context.Context, ev pluggy.Event) error {
 		time.Sleep(20 * time.Millisecond) // the work
-		return rdb.HIncrBy(ctx, hkey, ev.EventID, 1).Err()
+		// The effect, idempotent: applied once per eventId, atomically
+		// with its marker; every run is counted too.
+		return effect.Run(ctx, rdb, []string{hkey, hkey + ":runs", hkey + ":done:" + ev.EventID}, ev.EventID).Err()
 	},
 		pluggy.WithWebhookSecret(webhookHeader, os.Getenv("BENCH_WEBHOOK_SECRET")),
 		pluggy.WithWebhookClientID(pluggytest.DefaultClientID),
