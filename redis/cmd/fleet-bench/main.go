@@ -10,10 +10,15 @@
 //     sliding window against the limit, and the steady rate as a share of
 //     the budget; and the POST /auth count (goal 1).
 //  2. Webhooks: -events events (a tenth of them delivered twice, as Pluggy
-//     redelivers) enqueued on the Redis Queue, consumed by -consumers
-//     processes with the Redis DedupeStore; one is killed with SIGKILL while
-//     it handles an event. Reported: events lost (goal 0) and handled more
-//     than once (goal 0).
+//     redelivers) POSTed over HTTP to -consumers processes, each serving a
+//     pluggy.WebhookHandler in queued mode on the Redis Queue with the Redis
+//     DedupeStore; this process plays Pluggy, redelivering to another
+//     replica after a non-2xx or no answer. One consumer is killed with
+//     SIGKILL while its workers handle events. Reported: events lost (goal
+//     0) and handled more than once (goal 0; the function's effect is
+//     idempotent per eventId, as the Queue's documentation asks), and how
+//     many times the function itself ran again (a kill between its end and
+//     its Ack makes a redelivery run it again: at least once).
 //
 // It uses redis-server from PATH on a free loopback port, or -redis URL.
 // The real window: go run ./cmd/fleet-bench (-window 60s -duration 3m). A
