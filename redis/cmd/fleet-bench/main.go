@@ -14,8 +14,8 @@
 //     pluggy.WebhookHandler in queued mode on the Redis Queue with the Redis
 //     DedupeStore; this process plays Pluggy, redelivering to another
 //     replica after a non-2xx or no answer. One consumer is killed with
-//     SIGKILL while its workers handle events. Reported: events lost (goal
-//     0) and handled more than once (goal 0; the function's effect is
+//     SIGKILL while its workers handle events. Reported: events lost
+//     (goal: none) and handled more than once (goal: none; the effect is
 //     idempotent per eventId, as the Queue's documentation asks), and how
 //     many times the function itself ran again (a kill between its end and
 //     its Ack makes a redelivery run it again: at least once).
