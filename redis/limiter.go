@@ -90,6 +90,14 @@ type LimiterOptions struct {
 // requests per Window+Margin, 99.2% of its budget with the default margin,
 // for PATCH /items/{id} (20) as for the others (360).
 //
+// GCRA (go-redis/redis_rate) is not used: with a burst b it lets b +
+// Window/T requests into some windows, so the emission interval T must be
+// (Window+Margin)/(limit-b+1), which gives up (b-1)/limit of the budget
+// (burst 2 on PATCH /items/{id} already costs 5%); and its answer is "allow
+// or retry after", so every waiting goroutine of the fleet polls Redis at
+// the same instants. The log reserves each caller its instant, in one
+// round trip per grant, and bursts cost nothing.
+//
 // The guarantee holds while the Redis server's clock runs steadily (no
 // steps back or forth) and while every process of the application uses a
 // Limiter with the same prefix, client id, Window and limits.
