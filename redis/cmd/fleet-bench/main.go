@@ -36,6 +36,7 @@ import (
 	"flag"
 	"fmt"
 	"log"
+	"math/rand/v2"
 	"net"
 	"net/http"
 	"os"
@@ -376,11 +377,13 @@ func webhooks(url, prefix string, consumers, events int) {
 	killed := make(chan int, 1)
 	var inflight atomic.Int64
 	go func() {
-		// Kill the first consumer once a third of the events are handled:
-		// its workers are in the middle of events (each takes 20 ms).
+		// Kill the first consumer once a third of the events are handled,
+		// at a random instant of the next 20 ms: its workers are in the
+		// middle of events (each takes 15 to 25 ms).
 		for {
 			n, err := rdb.HLen(ctx, hkey).Result()
 			if err == nil && n >= int64(events/3) {
+				time.Sleep(rand.N(20 * time.Millisecond))
 				dead[0].Store(true)
 				_ = cmds[0].Process.Signal(syscall.SIGKILL)
 				killed <- int(n)
@@ -507,7 +510,7 @@ func webhooks(url, prefix string, consumers, events int) {
 
 // consumer serves a WebhookHandler in queued mode on the Redis queue and
 // dedupe store until SIGTERM, printing its address first. Its EventFunc
-// takes 20 ms, then records the event (effect).
+// takes 15 to 25 ms, then records the event (effect).
 // effect records a run of the function and, the first time for an
 // eventId, its effect. KEYS: effects, runs, the eventId's marker. ARGV:
 // eventId.
@@ -536,7 +539,7 @@ func consumer(url, prefix string) {
 	}
 	hkey := prefix + ":" + handledKey
 	h, err := pluggy.NewWebhookHandler(func(ctx context.Context, ev pluggy.Event) error {
-		time.Sleep(20 * time.Millisecond) // the work
+		time.Sleep(15*time.Millisecond + rand.N(10*time.Millisecond)) // the work
 		// The effect, idempotent: applied once per eventId, atomically
 		// with its marker; every run is counted too.
 		return effect.Run(ctx, rdb, []string{hkey, hkey + ":runs", hkey + ":done:" + ev.EventID}, ev.EventID).Err()
