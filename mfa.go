@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"crypto/sha256"
+	"database/sql/driver"
 	"encoding/base64"
 	"encoding/json"
 	"errors"
@@ -295,17 +296,81 @@ func (t *Timestamp) UnmarshalJSON(b []byte) error {
 		return fmt.Errorf("pluggy: a time must be a string or a number, got %.20s", b)
 	}
 	t.raw = append([]byte(nil), b...)
+	t.Time, _ = parseTimeText(text)
+	t.parsed = t.Time
+	return nil
+}
+
+// parseTimeText reads an RFC 3339 date-time or a number of seconds or
+// milliseconds since the Unix epoch (from 1e11 up, milliseconds).
+func parseTimeText(text string) (time.Time, bool) {
 	if v, err := time.Parse(time.RFC3339Nano, text); err == nil {
-		t.Time = v
-	} else if f, err := strconv.ParseFloat(text, 64); err == nil && !math.IsNaN(f) && !math.IsInf(f, 0) && math.Abs(f) <= 1e16 {
+		return v, true
+	}
+	if f, err := strconv.ParseFloat(text, 64); err == nil && !math.IsNaN(f) && !math.IsInf(f, 0) && math.Abs(f) <= 1e16 {
 		unit := time.Second
 		if math.Abs(f) >= 1e11 {
 			unit = time.Millisecond
 		}
-		t.Time = epoch(text, f, unit).UTC()
+		return epoch(text, f, unit).UTC(), true
 	}
-	t.parsed = t.Time
+	return time.Time{}, false
+}
+
+// MarshalText writes RFC 3339 ("" for the zero value), for
+// encoding.TextMarshaler users.
+func (t Timestamp) MarshalText() ([]byte, error) {
+	if t.IsZero() {
+		return []byte{}, nil
+	}
+	return t.Time.MarshalText()
+}
+
+// UnmarshalText reads an RFC 3339 date-time or a number of seconds or
+// milliseconds since the epoch; "" is the zero value. Unlike UnmarshalJSON,
+// text that is no time is an error.
+func (t *Timestamp) UnmarshalText(b []byte) error {
+	text := strings.TrimSpace(string(b))
+	*t = Timestamp{}
+	if text == "" {
+		return nil
+	}
+	v, ok := parseTimeText(text)
+	if !ok {
+		return fmt.Errorf("pluggy: %.40q is not a time", text)
+	}
+	t.Time = v
 	return nil
+}
+
+// Value implements driver.Valuer: the time.Time, for a TIMESTAMPTZ column,
+// or NULL for the zero value.
+func (t Timestamp) Value() (driver.Value, error) {
+	if t.IsZero() {
+		return nil, nil
+	}
+	return t.Time, nil
+}
+
+// Scan implements sql.Scanner: NULL is the zero value, a time.Time is
+// taken as it is, text is read as UnmarshalText reads it, an integer as
+// seconds or milliseconds since the epoch.
+func (t *Timestamp) Scan(src any) error {
+	switch v := src.(type) {
+	case nil:
+		*t = Timestamp{}
+		return nil
+	case time.Time:
+		*t = Timestamp{Time: v}
+		return nil
+	case string:
+		return t.UnmarshalText([]byte(v))
+	case []byte:
+		return t.UnmarshalText(v)
+	case int64:
+		return t.UnmarshalText(strconv.AppendInt(nil, v, 10))
+	}
+	return fmt.Errorf("pluggy: cannot scan a %T into a Timestamp", src)
 }
 
 // epoch converts a count of units (seconds or milliseconds) since the Unix

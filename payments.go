@@ -797,9 +797,7 @@ func checkOptionalAmount(param string, d Decimal) error {
 }
 
 // validDate reports whether d is a real calendar date (not 2026-02-30).
-func validDate(d Date) bool {
-	return d.Month >= 1 && d.Month <= 12 && d.Day >= 1 && DateOf(d.Time(nil)) == d
-}
+func validDate(d Date) bool { return d.IsValid() }
 
 // checkDate requires a real calendar date.
 func checkDate(param string, d Date) error {
