@@ -81,6 +81,7 @@ package pluggytest
 
 import (
 	"crypto/hmac"
+	"crypto/rsa"
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/json"
@@ -139,6 +140,9 @@ type Server struct {
 	txPerSync    int
 	stepDuration time.Duration
 	paramTimeout time.Duration
+
+	// credentialsKey decrypts encrypted item parameters (credentials.go).
+	credentialsKey *rsa.PrivateKey
 }
 
 // Option configures a Server.
