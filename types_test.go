@@ -5,8 +5,10 @@ import (
 	"database/sql/driver"
 	"encoding"
 	"encoding/json"
+	"fmt"
 	"math"
 	"math/big"
+	mathrand "math/rand/v2"
 	"strings"
 	"testing"
 	"time"
@@ -428,4 +430,51 @@ func TestDeref(t *testing.T) {
 	assert.Equal(t, 3, DerefOr(nil, 3))
 	var c Connector
 	assert.Equal(t, "sem nome", DerefOr(c.Name, "sem nome"))
+}
+
+// Random numbers in every written form: Cmp, Add, Sub, Canonical and the
+// SQL text agree with big.Rat, exactly.
+func TestDecimalAgreesWithBigRat(t *testing.T) {
+	r := mathrand.New(mathrand.NewPCG(11, 2026))
+	digits := func(n int) string {
+		b := make([]byte, n)
+		for i := range b {
+			b[i] = byte('0' + r.IntN(10))
+		}
+		return string(b)
+	}
+	number := func() string {
+		s := strings.TrimLeft(digits(1+r.IntN(20)), "0")
+		if s == "" {
+			s = "0"
+		}
+		if r.IntN(2) == 0 {
+			s += "." + digits(1+r.IntN(15))
+		}
+		if r.IntN(4) == 0 {
+			s += fmt.Sprintf("e%d", r.IntN(30)-15)
+		}
+		if r.IntN(3) == 0 {
+			s = "-" + s
+		}
+		return s
+	}
+	for range 2000 {
+		a, b := MustDecimal(number()), MustDecimal(number())
+		ra, rb := a.Rat(), b.Rat()
+		require.NotNil(t, ra)
+		assert.Equal(t, ra.Cmp(rb), a.Cmp(b), "%s cmp %s", a, b)
+		assert.Equal(t, ra.Sign(), a.Sign(), "%s", a)
+		sum, diff := a.Add(b), a.Sub(b)
+		assert.Zero(t, new(big.Rat).Add(ra, rb).Cmp(sum.Rat()), "%s + %s = %s", a, b, sum)
+		assert.Zero(t, new(big.Rat).Sub(ra, rb).Cmp(diff.Rat()), "%s - %s = %s", a, b, diff)
+		assert.NotContains(t, sum.String(), "e", "plain text")
+		assert.True(t, a.Canonical().Equal(a))
+		assert.Equal(t, a.Canonical(), MustDecimal(ra.FloatString(64)).Canonical(), "one canonical text per value: %s", a)
+		v, err := a.Value()
+		require.NoError(t, err)
+		var back Decimal
+		require.NoError(t, back.Scan(v))
+		assert.True(t, back.Equal(a), "%s through SQL text %v", a, v)
+	}
 }
