@@ -915,6 +915,8 @@ func ExampleItemsService_Connect() {
 	})
 	var itemErr *ItemError
 	switch {
+	case errors.Is(err, ErrParameterExpired):
+		fmt.Println("too late: connect again") // answered after expiresAt, or never
 	case errors.As(err, &itemErr):
 		fmt.Println("connection failed:", itemErr.Code)
 	case err != nil:
