@@ -532,7 +532,8 @@ func (p numberParts) inBounds() bool {
 //
 // A Date built field by field may be no calendar date (Date{2026, 2, 30});
 // IsValid tells, NewDate refuses one, and MarshalJSON, MarshalText and Value
-// return an error for one rather than write it. Years run from 1 to 9999.
+// return an error for one rather than write it. Years run from 0 to 9999
+// (four digits, as YYYY writes them).
 // Compare dates with Compare, Before, After and Equal; a Date goes into a
 // SQL DATE column through Value and Scan.
 type Date struct {
@@ -542,7 +543,7 @@ type Date struct {
 }
 
 // NewDate returns the date year-month-day, or an error when it is no
-// calendar date (February 30th, month 13, year 0).
+// calendar date (February 30th, month 13, year 10000).
 func NewDate(year int, month time.Month, day int) (Date, error) {
 	d := Date{Year: year, Month: month, Day: day}
 	if !d.IsValid() {
@@ -593,10 +594,10 @@ func parseDateText(s string) (Date, error) {
 // IsZero reports whether d is the zero Date.
 func (d Date) IsZero() bool { return d == Date{} }
 
-// IsValid reports whether d is a calendar date between 0001-01-01 and
-// 9999-12-31. The zero Date is not.
+// IsValid reports whether d is a calendar date between 0000-01-01 and
+// 9999-12-31 (proleptic Gregorian). The zero Date is not.
 func (d Date) IsValid() bool {
-	return d.Year >= 1 && d.Year <= 9999 && d.Month >= time.January && d.Month <= time.December &&
+	return d.Year >= 0 && d.Year <= 9999 && d.Month >= time.January && d.Month <= time.December &&
 		d.Day >= 1 && d.Day <= daysIn(d.Year, d.Month)
 }
 

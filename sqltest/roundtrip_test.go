@@ -62,8 +62,9 @@ func randomTimestamp(r *rand.Rand) pluggy.Timestamp {
 
 func TestRoundTripThroughPostgreSQL(t *testing.T) {
 	db := openPostgres(t)
+	db.SetMaxOpenConns(1) // one session: the table is TEMP, nothing stays behind in a PLUGGY_POSTGRES_URL database
 	ctx := context.Background()
-	if _, err := db.ExecContext(ctx, `CREATE TABLE money (id int PRIMARY KEY, amount numeric, day date,
+	if _, err := db.ExecContext(ctx, `CREATE TEMP TABLE money (id int PRIMARY KEY, amount numeric, day date,
 		at timestamptz, no_amount numeric, no_day date, no_at timestamptz)`); err != nil {
 		t.Fatal(err)
 	}
