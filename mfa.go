@@ -272,7 +272,11 @@ func (a *UserAction) ImageBytes() ([]byte, error) {
 // Timestamp is a point in time the API sends either as an RFC 3339 string
 // or as a number of seconds or milliseconds since the Unix epoch (numbers
 // from 1e11 up are taken as milliseconds). It encodes back the way it came;
-// one built in Go encodes as RFC 3339. The zero value encodes as null.
+// one built in Go encodes as RFC 3339. The zero value encodes as null, as
+// empty text and as SQL NULL. Value and Scan carry it through database/sql
+// as a time.Time (a TIMESTAMPTZ column); MarshalText and UnmarshalText
+// write and read RFC 3339. It compares as its time.Time does (Before,
+// After, Equal, Compare).
 type Timestamp struct {
 	time.Time
 	raw    []byte
