@@ -70,7 +70,7 @@
 // only as the encrypted string pluggy.WithCredentialsPublicKey sends. Tax
 // numbers (payment customers, recipients, intents, smart transfers,
 // boletos, merchants) may be CPFs or CNPJs, numeric or alphanumeric (IN RFB
-// 2.229/2024, "12.ABC.345/01DE-35", check digits verified).
+// 2.229/2024, "12.ABC.345/01DE-35", whose check digits are verified).
 //
 // # Events
 //
