@@ -249,12 +249,12 @@ func (t ConnectToken) Format(f fmt.State, _ rune) { _, _ = f.Write([]byte(t.Stri
 
 // CreateConnectToken returns a token for the Connect widget (POST
 // /connect_token). params may be nil.
-func (s *AuthService) CreateConnectToken(ctx context.Context, params *ConnectTokenParams) (*ConnectToken, error) {
+func (s *AuthService) CreateConnectToken(ctx context.Context, params *ConnectTokenParams, opts ...RequestOption) (*ConnectToken, error) {
 	if params == nil {
 		params = &ConnectTokenParams{}
 	}
 	var out ConnectToken
-	if err := s.client.call(ctx, "POST /connect_token", nil, nil, params, &out); err != nil {
+	if err := s.client.call(ctx, "POST /connect_token", nil, nil, params, &out, opts...); err != nil {
 		return nil, err
 	}
 	if out.AccessToken == "" {

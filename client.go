@@ -450,7 +450,7 @@ func (c *Client) sendRaw(ctx context.Context, routeLiteral string, pathArgs []st
 	if ctx == nil {
 		return errors.New("pluggy: nil context")
 	}
-	cfg, err := newRequestConfig(c, opts)
+	cfg, err := newRequestConfig(ctx, c, authed, opts)
 	if err != nil {
 		return err
 	}

@@ -1,6 +1,7 @@
 package pluggy
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 	"net/textproto"
@@ -28,8 +29,27 @@ type requestConfig struct {
 	meta           *ResponseMeta
 }
 
-func newRequestConfig(c *Client, opts []RequestOption) (*requestConfig, error) {
+// callOptionsKey carries options in a context, for the requests a helper
+// makes on a caller's behalf without passing them one by one (the item
+// driver behind Wait, Connect and Refresh).
+type callOptionsKey struct{}
+
+// withCallOptions returns ctx carrying opts for every authenticated call
+// made with it.
+func withCallOptions(ctx context.Context, opts []RequestOption) context.Context {
+	if len(opts) == 0 {
+		return ctx
+	}
+	return context.WithValue(ctx, callOptionsKey{}, opts)
+}
+
+// newRequestConfig applies the options carried by ctx (authenticated calls
+// only: a login made on a call's behalf is not that call), then opts.
+func newRequestConfig(ctx context.Context, c *Client, authed bool, opts []RequestOption) (*requestConfig, error) {
 	cfg := &requestConfig{attemptTimeout: c.attemptTimeout, retries: c.retries}
+	if carried, _ := ctx.Value(callOptionsKey{}).([]RequestOption); authed && len(carried) > 0 {
+		opts = append(carried[:len(carried):len(carried)], opts...)
+	}
 	for _, opt := range opts {
 		if opt == nil {
 			continue
