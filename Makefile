@@ -4,6 +4,14 @@ STATICCHECK_VERSION ?= v0.7.0
 BIN := $(CURDIR)/.bin
 STATICCHECK := $(BIN)/staticcheck
 PKGS := ./...
+# MODULES is every module of the repository (the root and the ones with a
+# go.mod of their own, such as examples/otel): vet, staticcheck and the tests
+# run in each.
+MODULES := $(shell find . -name go.mod -not -path './.bin/*' -not -path '*/vendor/*' -not -path '*/testdata/*' -exec dirname {} \; | sort)
+# in-each runs its command in every module, stopping at the first failure.
+define in-each
+	@set -e; for m in $(MODULES); do echo "== $$m: $(1)"; (cd $$m && $(1)); done
+endef
 
 .PHONY: test lint fmt-check vet staticcheck unit bench cover examples fuzz
 
@@ -14,18 +22,18 @@ fmt-check:
 	@out="$$(gofmt -l .)"; if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
 
 vet:
-	$(GO) vet $(PKGS)
+	$(call in-each,$(GO) vet $(PKGS))
 
 $(STATICCHECK):
 	GOBIN=$(BIN) $(GO) install honnef.co/go/tools/cmd/staticcheck@$(STATICCHECK_VERSION)
 
 staticcheck: $(STATICCHECK)
-	$(STATICCHECK) $(PKGS)
+	$(call in-each,$(STATICCHECK) $(PKGS))
 
 lint: fmt-check vet staticcheck
 
 unit:
-	$(GO) test -race -count=1 $(PKGS)
+	$(call in-each,$(GO) test -race -count=1 $(PKGS))
 
 ## bench: the benchmarks, with allocations.
 bench:
@@ -43,6 +51,7 @@ examples:
 	$(GO) run ./examples/connect </dev/null
 	$(GO) run ./examples/webhook-server
 	$(GO) run ./examples/pix-payment
+	cd examples/otel && $(GO) run .
 
 ## fuzz: fuzz the webhook event parser, then the webhook handler, for FUZZTIME each
 ## (their seed corpora also run in `make test`).

@@ -66,7 +66,13 @@ func TestFaultMatrix(t *testing.T) {
 		{"redirect 303", all("Error 303 sent=1 elsewhere=0")},
 		{"429 Retry-After 3600", all("Error 429 RetryAfter=1h0m0s sent=1")},
 		{"503 Retry-After 3600", all("Error 503 RetryAfter=1h0m0s sent=1")},
-		{"reset before write", all("ok sent=1 acted=1")},
+		// Nothing was written, so net/http replays the request on a new
+		// connection itself. Rarely (about 1 run in 50 under -race on a
+		// loaded machine) its read loop's error wins the race, no
+		// "nothing written" mark comes through, and a call that must not
+		// be replayed after the server may have acted is not: an error,
+		// and nothing done twice.
+		{"reset before write", split("ok sent=1 acted=1", "ok sent=1 acted=1|RequestError sent=0")},
 		{"lost answer after server acted", lost},
 		{"empty 2xx body", all("DecodeError sent=1 acted=1")},
 		{"null 2xx body", all("DecodeError sent=1 acted=1")},
@@ -84,8 +90,12 @@ func TestFaultMatrix(t *testing.T) {
 	for _, f := range faults {
 		table.WriteString("| " + f.name + " |")
 		for i, k := range kinds {
-			got := runFaultCell(t, f.name, k)
-			assert.Equal(t, f.want[i], got, "%s × %s", f.name, k.name)
+			got, err := runFaultCell(t, f.name, k)
+			if alts := strings.Split(f.want[i], "|"); len(alts) > 1 {
+				assert.Contains(t, alts, got, "%s × %s: %v", f.name, k.name, err)
+			} else {
+				assert.Equal(t, f.want[i], got, "%s × %s: %v", f.name, k.name, err)
+			}
 			table.WriteString(" " + got + " |")
 		}
 		table.WriteString("\n")
@@ -103,7 +113,7 @@ type matrixKind struct {
 	okAnswer string
 }
 
-func runFaultCell(t *testing.T, fault string, k matrixKind) string {
+func runFaultCell(t *testing.T, fault string, k matrixKind) (string, error) {
 	t.Helper()
 	var sent, acted, elsewhere, dials atomic.Int32
 	other := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -252,5 +262,5 @@ func runFaultCell(t *testing.T, fault string, k matrixKind) string {
 	if l := ks.logins.Load(); l > 1 {
 		fmt.Fprintf(&b, " logins=%d", l)
 	}
-	return b.String()
+	return b.String(), err
 }
