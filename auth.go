@@ -27,12 +27,15 @@ const (
 	// context of whichever call started it.
 	refreshTimeout = 2 * time.Minute
 	// minKeyLifetime is how long the client keeps a key that arrives
-	// already expired by its clock, or about to (a server handing out
+	// already expired by its clock, or within staleMargin of it (a server handing out
 	// stale keys, or a clock far ahead of Pluggy's): it is used for this
 	// long, and a refusal of it in that time does not start another login.
 	// That bounds such a server to one POST /auth per minKeyLifetime
 	// instead of one per call.
 	minKeyLifetime = 30 * time.Second
+	// staleMargin is the least life a key must have left when it arrives
+	// not to count as already expired.
+	staleMargin = time.Second
 )
 
 // authenticator caches the API key and renews it, one renewal at a time.
@@ -159,7 +162,7 @@ func (a *authenticator) refresh(ctx context.Context) (string, error) {
 	}
 	ahead := min(refreshAhead, expires.Sub(issued)/5)
 	refreshAt := expires.Add(-ahead)
-	stale := expires.Before(now.Add(minKeyLifetime))
+	stale := expires.Before(now.Add(staleMargin))
 	if stale {
 		// The key is expired, or about to, by this clock: keep it for
 		// minKeyLifetime rather than log in again on every call.

@@ -602,10 +602,13 @@ func (c *Client) attempt(ctx context.Context, st *callState, routeLiteral, metho
 			// No key could be had: the error is POST /auth's own.
 			return ke.err
 		}
+		// The URL goes first, then the context's error is put in front:
+		// stripping afterwards would drop the wrapper along with the URL.
+		err = stripURL(err)
 		if ctxErr := ctx.Err(); ctxErr != nil && !errors.Is(err, ctxErr) {
 			err = fmt.Errorf("%w (%v)", ctxErr, err)
 		}
-		return &RequestError{Route: routeLiteral, Attempts: st.attempts(), Err: stripURL(err)}
+		return &RequestError{Route: routeLiteral, Attempts: st.attempts(), Err: err}
 	}
 	defer resp.Body.Close()
 	switch {

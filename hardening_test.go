@@ -42,6 +42,8 @@ type keyServer struct {
 	logins atomic.Int32
 	// stale makes every key already expired (exp an hour before its iat).
 	stale bool
+	// ttl is the keys' lifetime, 2 hours when zero.
+	ttl time.Duration
 }
 
 func (k *keyServer) wrap(next http.Handler) http.Handler {
@@ -50,6 +52,9 @@ func (k *keyServer) wrap(next http.Handler) http.Handler {
 			n := int(k.logins.Add(1))
 			now := k.clock.Now()
 			exp := now.Add(2 * time.Hour)
+			if k.ttl > 0 {
+				exp = now.Add(k.ttl)
+			}
 			if k.stale {
 				now, exp = now.Add(-3*time.Hour), now.Add(-time.Hour)
 			}
@@ -651,4 +656,30 @@ func TestFixtureKeysAreValidAtTheTestClock(t *testing.T) {
 	assert.NotZero(t, found, "the recorded auth key is checked")
 	c, _ := newTestClient(t)
 	assert.Equal(t, testClock, c.clock.Now(), "newTestClient runs on the same clock")
+}
+
+func TestContextEndDuringAnAttemptKeepsTheURLOut(t *testing.T) {
+	c, mock := newTestClient(t, WithRetries(0))
+	ctx, cancel := context.WithCancel(context.Background())
+	mock.RegisterNoResponder(func(r *http.Request) (*http.Response, error) {
+		cancel()
+		return nil, errors.New("connection reset by peer")
+	})
+	err := c.callRaw(ctx, "GET /v2/transactions", nil, "after=CURSOR-SECRET", nil, nil)
+	require.ErrorIs(t, err, context.Canceled)
+	assert.NotContains(t, err.Error(), "CURSOR-SECRET")
+	assert.NotContains(t, err.Error(), "pluggy.test")
+}
+
+func TestShortLivedValidKeysAreRenewedAsUsual(t *testing.T) {
+	// A 3-second key is short, not stale: it is renewed ahead of its
+	// expiry, and a refusal of it starts a new login at once.
+	clock := newFakeClock(testClock)
+	c, _, ks := serverClient(t, keyCheckingItems(clock), WithClock(clock))
+	ks.clock, ks.ttl = clock, 3*time.Second
+	for i := 0; i < 5; i++ {
+		require.NoError(t, c.Do(context.Background(), "GET /items/{id}", []string{"it-1"}, nil, nil, nil))
+		clock.Advance(2500 * time.Millisecond) // past the renewal point (a fifth of the life ahead)
+	}
+	assert.Equal(t, int32(5), ks.logins.Load(), "one login per key life, none refused")
 }
