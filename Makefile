@@ -4,14 +4,9 @@ STATICCHECK_VERSION ?= v0.7.0
 BIN := $(CURDIR)/.bin
 STATICCHECK := $(BIN)/staticcheck
 PKGS := ./...
-# MODULES is every module of the repository (the root and the ones with a
-# go.mod of their own, such as examples/otel): vet, staticcheck and the tests
-# run in each.
-MODULES := $(shell find . -name go.mod -not -path './.bin/*' -not -path '*/vendor/*' -not -path '*/testdata/*' -exec dirname {} \; | sort)
-# in-each runs its command in every module, stopping at the first failure.
-define in-each
-	@set -e; for m in $(MODULES); do echo "== $$m: $(1)"; (cd $$m && $(1)); done
-endef
+# Every module of the repository (the root and each directory with a go.mod,
+# such as ./sqltest); vet, staticcheck and the tests run in each.
+MODULES := $(patsubst %/go.mod,%,$(shell find . -name go.mod -not -path './.bin/*' | sort))
 
 .PHONY: test lint fmt-check vet staticcheck unit bench cover examples fuzz
 
@@ -22,18 +17,18 @@ fmt-check:
 	@out="$$(gofmt -l .)"; if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
 
 vet:
-	$(call in-each,$(GO) vet $(PKGS))
+	@set -e; for m in $(MODULES); do echo "go vet $$m"; (cd $$m && $(GO) vet $(PKGS)); done
 
 $(STATICCHECK):
 	GOBIN=$(BIN) $(GO) install honnef.co/go/tools/cmd/staticcheck@$(STATICCHECK_VERSION)
 
 staticcheck: $(STATICCHECK)
-	$(call in-each,$(STATICCHECK) $(PKGS))
+	@set -e; for m in $(MODULES); do echo "staticcheck $$m"; (cd $$m && $(STATICCHECK) $(PKGS)); done
 
 lint: fmt-check vet staticcheck
 
 unit:
-	$(call in-each,$(GO) test -race -count=1 $(PKGS))
+	@set -e; for m in $(MODULES); do echo "go test $$m"; (cd $$m && $(GO) test -race -count=1 $(PKGS)); done
 
 ## bench: the benchmarks, with allocations.
 bench:

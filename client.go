@@ -18,6 +18,7 @@ package pluggy
 import (
 	"bytes"
 	"context"
+	"crypto/rsa"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -77,6 +78,7 @@ type Client struct {
 	hc             *http.Client // the client's own copy, which never follows a redirect
 	hooks          Hooks
 	auth           *authenticator
+	credentialsKey *rsa.PublicKey // WithCredentialsPublicKey; see credentials.go
 
 	common service
 
