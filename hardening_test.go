@@ -683,3 +683,15 @@ func TestShortLivedValidKeysAreRenewedAsUsual(t *testing.T) {
 	}
 	assert.Equal(t, int32(5), ks.logins.Load(), "one login per key life, none refused")
 }
+
+func TestItemErrorsSanitiseServerText(t *testing.T) {
+	e := &ItemError{ItemID: "it\r\n1", Status: "LOGIN_ERROR", Code: "X\x1b[31m", Message: "bad\nlevel=ERROR forged", ProviderMessage: "bank\u2028says"}
+	pe := &ParameterExpiredError{ItemID: "it\n2", Parameter: "token\r", ExpiresAt: testClock}
+	for _, msg := range []string{e.Error(), pe.Error()} {
+		for _, r := range msg {
+			assert.False(t, r < 0x20 || r == 0x2028, "%q in %q", r, msg)
+		}
+	}
+	assert.Contains(t, e.Error(), `bad\nlevel=ERROR`)
+	assert.Equal(t, "bad\nlevel=ERROR forged", e.Message, "the field keeps the text as sent")
+}

@@ -595,7 +595,7 @@ func (e *ItemError) Error() string {
 	if e.ProviderMessage != "" && e.ProviderMessage != e.Message {
 		b.WriteString(" (institution: " + e.ProviderMessage + ")")
 	}
-	return b.String()
+	return sanitize(b.String()) // every part is the server's text
 }
 
 // Is makes errors.Is(err, ErrItemFailed) match, and errors.Is(err,
@@ -643,7 +643,7 @@ type ParameterExpiredError struct {
 // Error names the item and the parameter and says nothing was sent.
 func (e *ParameterExpiredError) Error() string {
 	return fmt.Sprintf("pluggy: item %s: parameter %q expired at %s; no answer sent",
-		e.ItemID, e.Parameter, e.ExpiresAt.UTC().Format(time.RFC3339))
+		sanitize(e.ItemID), e.Parameter, e.ExpiresAt.UTC().Format(time.RFC3339))
 }
 
 // Is makes errors.Is(err, ErrParameterExpired) match.
