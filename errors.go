@@ -291,3 +291,115 @@ func unsafeRune(r rune) bool {
 	}
 	return false
 }
+
+// ErrItemFailed matches every *ItemError.
+var ErrItemFailed = errors.New("pluggy: item execution failed")
+
+// ErrParameterExpired means the user took too long: it matches a
+// *ParameterExpiredError (an answer came after the parameter's expiresAt,
+// nothing was sent) and an *ItemError whose Code is USER_INPUT_TIMEOUT
+// (no answer came before Pluggy gave up). Test for it with errors.Is.
+var ErrParameterExpired = errors.New("pluggy: parameter expired")
+
+// ItemError is an item whose execution ended badly: LOGIN_ERROR, OUTDATED,
+// or an error execution status. Code says why (INVALID_CREDENTIALS,
+// USER_AUTHORIZATION_NOT_GRANTED, USER_INPUT_TIMEOUT, ...).
+type ItemError struct {
+	// ItemID is the item's id.
+	ItemID string
+	// Status is the item's final status.
+	Status ItemStatus
+	// ExecutionStatus is the execution's final status.
+	ExecutionStatus ExecutionStatus
+	// Code is item.error.code, or the execution status when the item has
+	// no error object.
+	Code ItemErrorCode
+	// Message is item.error.message.
+	Message string
+	// ProviderMessage is the institution's own words, when it sent any.
+	ProviderMessage string
+	// Item is the item as last read.
+	Item *Item
+}
+
+func newItemError(it *Item) *ItemError {
+	e := &ItemError{ItemID: it.ID, Status: it.Status, ExecutionStatus: it.ExecutionStatus,
+		Code: ItemErrorCode(it.ExecutionStatus), Item: it}
+	if it.Error != nil {
+		if it.Error.Code != "" {
+			e.Code = it.Error.Code
+		}
+		e.Message = it.Error.Message
+		if it.Error.ProviderMessage != nil {
+			e.ProviderMessage = *it.Error.ProviderMessage
+		}
+	}
+	return e
+}
+
+// Error describes the failure: item, status, code and messages.
+func (e *ItemError) Error() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "pluggy: item %s ended %s", e.ItemID, e.Status)
+	if e.Code != "" && string(e.Code) != string(e.Status) {
+		b.WriteString(" " + string(e.Code))
+	}
+	if e.Message != "" {
+		b.WriteString(": " + e.Message)
+	}
+	if e.ProviderMessage != "" && e.ProviderMessage != e.Message {
+		b.WriteString(" (institution: " + e.ProviderMessage + ")")
+	}
+	return sanitize(b.String()) // every part is the server's text
+}
+
+// Is makes errors.Is(err, ErrItemFailed) match, and errors.Is(err,
+// ErrParameterExpired) for USER_INPUT_TIMEOUT.
+func (e *ItemError) Is(target error) bool {
+	return target == ErrItemFailed || (target == ErrParameterExpired && e.Code == ItemErrorUserInputTimeout)
+}
+
+// LoginFailed reports a failure the user must fix by connecting again
+// (status LOGIN_ERROR, or refused credentials or MFA).
+func (e *ItemError) LoginFailed() bool {
+	return e.Status == ItemStatusLoginError || e.Code == ItemErrorInvalidCredentials ||
+		e.Code == ItemErrorInvalidCredentialsMFA
+}
+
+// Retryable reports a failure on the institution's or Pluggy's side that a
+// later update may not meet (SITE_NOT_AVAILABLE, CONNECTION_ERROR,
+// UNEXPECTED_ERROR, ERROR).
+func (e *ItemError) Retryable() bool {
+	switch e.Code {
+	case ItemErrorSiteNotAvailable, ItemErrorConnectionError, ItemErrorUnexpected,
+		ItemErrorCode(ExecutionStatusError), ItemErrorCode(ExecutionStatusMergeError):
+		return true
+	}
+	return false
+}
+
+// ParameterExpiredError reports a parameter whose expiresAt passed before an
+// answer could be sent; nothing was sent. It matches ErrParameterExpired,
+// as a USER_INPUT_TIMEOUT *ItemError does.
+type ParameterExpiredError struct {
+	// ItemID is the item's id.
+	ItemID string
+	// Parameter is the name of the parameter.
+	Parameter string
+	// ExpiresAt is when it expired.
+	ExpiresAt time.Time
+	// Item is the item read after the expiry was noticed: when the user
+	// answered too late, the driver reads the item once more, so Item
+	// shows what Pluggy did meanwhile (often USER_INPUT_TIMEOUT). When that
+	// read fails, Item is the item as last read.
+	Item *Item
+}
+
+// Error names the item and the parameter and says nothing was sent.
+func (e *ParameterExpiredError) Error() string {
+	return fmt.Sprintf("pluggy: item %s: parameter %q expired at %s; no answer sent",
+		sanitize(e.ItemID), e.Parameter, e.ExpiresAt.UTC().Format(time.RFC3339))
+}
+
+// Is makes errors.Is(err, ErrParameterExpired) match.
+func (e *ParameterExpiredError) Is(target error) bool { return target == ErrParameterExpired }
