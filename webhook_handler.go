@@ -538,6 +538,10 @@ func NewWebhookSecret() string {
 
 // String describes the handler without its secrets.
 func (h *WebhookHandler) String() string {
+	if h.synchronous {
+		return fmt.Sprintf("pluggy.WebhookHandler{header: %q, secrets: %d, clientID: %q, allowedIPs: %d, mode: synchronous, timeout: %s}",
+			h.headerName, len(h.secrets), h.clientID, len(h.allowed), h.syncTimeout)
+	}
 	return fmt.Sprintf("pluggy.WebhookHandler{header: %q, secrets: %d, clientID: %q, allowedIPs: %d, workers: %d, queue: %d}",
 		h.headerName, len(h.secrets), h.clientID, len(h.allowed), h.workers, h.queueSize)
 }
