@@ -204,8 +204,8 @@ func (p *CreateBoletoConnectionParams) check() error {
 
 // BoletoPayerParams is who will owe a boleto (CreateBoleto boleto.payer).
 type BoletoPayerParams struct {
-	// TaxNumber is the payer's CPF or CNPJ, with or without punctuation;
-	// sent as digits; required (taxNumber).
+	// TaxNumber is the payer's CPF or CNPJ (numeric or alphanumeric), with
+	// or without punctuation; sent without it; required (taxNumber).
 	TaxNumber string `json:"taxNumber"`
 	// Name is the payer's name; required (name).
 	Name string `json:"name"`

@@ -18,6 +18,7 @@ package pluggy
 import (
 	"bytes"
 	"context"
+	"crypto/rsa"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -75,6 +76,7 @@ type Client struct {
 	userHTTP       *http.Client
 	rc             *retryablehttp.Client
 	auth           *authenticator
+	credentialsKey *rsa.PublicKey // WithCredentialsPublicKey; see credentials.go
 
 	common service
 

@@ -554,6 +554,10 @@ func (s *ItemsService) Create(ctx context.Context, params *CreateItemParams) (*I
 	if err := params.validate(); err != nil {
 		return nil, err
 	}
+	params, err := s.client.sealCreateItem(params)
+	if err != nil {
+		return nil, err
+	}
 	return callFor[Item](ctx, s.client, "POST /items", nil, nil, params)
 }
 
@@ -586,6 +590,10 @@ func (s *ItemsService) Update(ctx context.Context, id string, params *UpdateItem
 	}
 	if params == nil {
 		params = &UpdateItemParams{}
+	}
+	params, err := s.client.sealUpdateItem(params)
+	if err != nil {
+		return nil, err
 	}
 	return callFor[Item](ctx, s.client, "PATCH /items/{id}", []string{id}, nil, params)
 }

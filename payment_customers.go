@@ -45,8 +45,8 @@ type PaymentCustomer struct {
 
 // CreatePaymentCustomerParams registers a payer
 // (CreatePaymentCustomerRequestBody). An INDIVIDUAL needs a CPF, a BUSINESS
-// a CNPJ; both may be written with or without punctuation and are sent as
-// digits.
+// a CNPJ (numeric or alphanumeric, "12.ABC.345/01DE-35"); both may be
+// written with or without punctuation and are sent without it.
 type CreatePaymentCustomerParams struct {
 	// Type is INDIVIDUAL or BUSINESS; required (type).
 	Type PaymentCustomerType `json:"type"`

@@ -100,8 +100,9 @@ type PaymentRecipient struct {
 // The last two forms are accepted by Pluggy's API and its official SDKs but
 // are not in the OpenAPI document. IsDefault may accompany any form.
 type CreatePaymentRecipientParams struct {
-	// TaxNumber is the account owner's CPF or CNPJ, with or without
-	// punctuation; it is sent as digits (taxNumber).
+	// TaxNumber is the account owner's CPF or CNPJ (numeric or
+	// alphanumeric), with or without punctuation; it is sent without it
+	// (taxNumber).
 	TaxNumber string `json:"taxNumber,omitempty"`
 	// Name is the account owner's name (name).
 	Name string `json:"name,omitempty"`

@@ -31,6 +31,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/pluggy-go/pluggy/internal/taxid"
 )
 
 func init() { registerFeature(setupPayments) }
@@ -855,7 +857,34 @@ func payParsePixQR(s string) (fields map[string]string, ok bool) {
 	return fields, true
 }
 
-// payDigits strips CPF/CNPJ punctuation.
+// payTax cleans a CPF or CNPJ as Pluggy reads one: punctuation removed,
+// the letters of an alphanumeric CNPJ upper-cased. Anything else gives a
+// value no check accepts.
+func payTax(v string) string {
+	s, ok := taxid.Clean(v, true)
+	if !ok {
+		return "\x00invalid"
+	}
+	return s
+}
+
+// payIsCPF reports whether a cleaned tax number is a CPF: 11 digits.
+func payIsCPF(s string) bool { return taxid.ValidCPFLength(s) }
+
+// payIsCNPJ reports whether a cleaned tax number is a CNPJ: 14 digits, or
+// an alphanumeric CNPJ (IN RFB 2.229/2024) whose check digits match. Like
+// the client, the fake leaves the check digits of a numeric one alone.
+func payIsCNPJ(s string) bool {
+	if len(s) != taxid.CNPJLen {
+		return false
+	}
+	if !taxid.HasLetters(s) {
+		return strings.Trim(s, "0123456789") == ""
+	}
+	return taxid.ValidCNPJ(s)
+}
+
+// payDigits keeps the digits of v (a PIX key that may be a CPF or CNPJ).
 func payDigits(v string) string {
 	var b strings.Builder
 	for _, r := range v {
@@ -1048,11 +1077,11 @@ func (b *customerBody) problem(create bool) string {
 	if create && b.Type == "BUSINESS" && b.CNPJ == "" {
 		return "cnpj is required for BUSINESS customers"
 	}
-	if b.CPF != "" && len(payDigits(b.CPF)) != 11 {
+	if b.CPF != "" && !payIsCPF(payTax(b.CPF)) {
 		return "cpf must have 11 digits"
 	}
-	if b.CNPJ != "" && len(payDigits(b.CNPJ)) != 14 {
-		return "cnpj must have 14 digits"
+	if b.CNPJ != "" && !payIsCNPJ(payTax(b.CNPJ)) {
+		return "cnpj must have 14 digits, or be an alphanumeric CNPJ with valid check digits"
 	}
 	return ""
 }
@@ -1068,10 +1097,10 @@ func (s *Server) setupPaymentCustomers() {
 			if v := q.Get("email"); v != "" && c.email != v {
 				continue
 			}
-			if v := q.Get("cpf"); v != "" && c.cpf != payDigits(v) {
+			if v := q.Get("cpf"); v != "" && c.cpf != payTax(v) {
 				continue
 			}
-			if v := q.Get("cnpj"); v != "" && c.cnpj != payDigits(v) {
+			if v := q.Get("cnpj"); v != "" && c.cnpj != payTax(v) {
 				continue
 			}
 			out = append(out, c.json())
@@ -1087,7 +1116,7 @@ func (s *Server) setupPaymentCustomers() {
 			payBadRequest(w, "INVALID_PAYMENT_CUSTOMER", msg)
 			return
 		}
-		c := &fakeCustomer{id: s.newID(), typ: b.Type, name: b.Name, email: b.Email, cpf: payDigits(b.CPF), cnpj: payDigits(b.CNPJ),
+		c := &fakeCustomer{id: s.newID(), typ: b.Type, name: b.Name, email: b.Email, cpf: payTax(b.CPF), cnpj: payTax(b.CNPJ),
 			connectorID: b.ConnectorID, created: now, updated: now}
 		st.customers.put(c.id, c)
 		writeJSON(w, http.StatusOK, c.json())
@@ -1114,7 +1143,7 @@ func (s *Server) setupPaymentCustomers() {
 			payBadRequest(w, "INVALID_PAYMENT_CUSTOMER", msg)
 			return
 		}
-		for dst, v := range map[*string]string{&c.typ: b.Type, &c.name: b.Name, &c.email: b.Email, &c.cpf: payDigits(b.CPF), &c.cnpj: payDigits(b.CNPJ)} {
+		for dst, v := range map[*string]string{&c.typ: b.Type, &c.name: b.Name, &c.email: b.Email, &c.cpf: payTax(b.CPF), &c.cnpj: payTax(b.CNPJ)} {
 			if v != "" {
 				*dst = v
 			}
@@ -1174,7 +1203,7 @@ func (s *Server) setupPaymentRecipients() {
 			if v := q.Get("name"); v != "" && !strings.Contains(strings.ToLower(rc.name), strings.ToLower(v)) {
 				continue
 			}
-			if v := q.Get("taxNumber"); v != "" && rc.taxNumber != payDigits(v) {
+			if v := q.Get("taxNumber"); v != "" && rc.taxNumber != payTax(v) {
 				continue
 			}
 			out = append(out, st.recipientJSON(rc))
@@ -1200,9 +1229,9 @@ func (s *Server) setupPaymentRecipients() {
 			rc.taxNumber, rc.name, rc.institutionID = "12345678000195", "Conta Inteligente Pluggy", seedInstitutions[0].id
 			rc.account = map[string]any{"branch": "0001", "number": "7654321-0", "type": "CHECKING_ACCOUNT"}
 		default:
-			tax := payDigits(b.TaxNumber)
+			tax := payTax(b.TaxNumber)
 			switch {
-			case len(tax) != 11 && len(tax) != 14:
+			case !payIsCPF(tax) && !payIsCNPJ(tax):
 				payBadRequest(w, "INVALID_PAYMENT_RECIPIENT", "taxNumber must be a CPF or a CNPJ")
 				return
 			case strings.TrimSpace(b.Name) == "":
@@ -1247,8 +1276,8 @@ func (s *Server) setupPaymentRecipients() {
 			return
 		}
 		if b.TaxNumber != "" {
-			tax := payDigits(b.TaxNumber)
-			if len(tax) != 11 && len(tax) != 14 {
+			tax := payTax(b.TaxNumber)
+			if !payIsCPF(tax) && !payIsCNPJ(tax) {
 				payBadRequest(w, "INVALID_PAYMENT_RECIPIENT", "taxNumber must be a CPF or a CNPJ")
 				return
 			}
@@ -1369,7 +1398,7 @@ func (s *Server) setupPaymentRequests() {
 			}
 			if v := q.Get("customer"); v != "" {
 				c, ok := st.customers.get(pr.customerID)
-				if !ok || (c.name != v && c.email != v && c.cpf != payDigits(v) && c.cnpj != payDigits(v)) {
+				if !ok || (c.name != v && c.email != v && c.cpf != payTax(v) && c.cnpj != payTax(v)) {
 					continue
 				}
 			}
@@ -1878,16 +1907,16 @@ func (s *Server) setupPaymentIntents() {
 			pi.connectorID = *b.ConnectorID
 		}
 		if b.Parameters != nil {
-			pi.payerCPF, pi.payerCNPJ, pi.payerName = payDigits(b.Parameters.CPF), payDigits(b.Parameters.CNPJ), b.Parameters.Name
+			pi.payerCPF, pi.payerCNPJ, pi.payerName = payTax(b.Parameters.CPF), payTax(b.Parameters.CNPJ), b.Parameters.Name
 		}
 		switch {
 		case method != "PIS" && method != "PIX":
 			payBadRequest(w, "INVALID_PAYMENT_INTENT", "paymentMethod must be PIS or PIX")
 			return
-		case method == "PIS" && len(pi.payerCPF) != 11:
+		case method == "PIS" && !payIsCPF(pi.payerCPF):
 			payBadRequest(w, "PAYMENT_INTENT_INVALID_CPF", "parameters.cpf must be a CPF")
 			return
-		case pi.payerCNPJ != "" && len(pi.payerCNPJ) != 14:
+		case pi.payerCNPJ != "" && !payIsCNPJ(pi.payerCNPJ):
 			payBadRequest(w, "PAYMENT_INTENT_INVALID_CNPJ", "parameters.cnpj must be a CNPJ")
 			return
 		case pr.kind == kindAutomaticPix && strings.TrimSpace(pi.payerName) == "":
@@ -1971,8 +2000,11 @@ func (s *Server) setupSmartTransfers() {
 		case b.ConnectorID == nil:
 			payBadRequest(w, code, "connectorId is required")
 			return
-		case len(payDigits(b.Parameters.CPF)) != 11:
+		case !payIsCPF(payTax(b.Parameters.CPF)):
 			payBadRequest(w, code, "parameters.cpf must be a CPF")
+			return
+		case b.Parameters.CNPJ != "" && !payIsCNPJ(payTax(b.Parameters.CNPJ)):
+			payBadRequest(w, code, "parameters.cnpj must be a CNPJ")
 			return
 		case len(b.RecipientIDs) == 0:
 			payBadRequest(w, code, "recipientIds must not be empty")
@@ -1983,7 +2015,7 @@ func (s *Server) setupSmartTransfers() {
 				return
 			}
 		}
-		p := &fakePreauth{id: s.newID(), status: "CREATED", cpf: payDigits(b.Parameters.CPF), cnpj: payDigits(b.Parameters.CNPJ),
+		p := &fakePreauth{id: s.newID(), status: "CREATED", cpf: payTax(b.Parameters.CPF), cnpj: payTax(b.Parameters.CNPJ),
 			clientID: b.ClientPreauthorizationID, connectorID: *b.ConnectorID, recipientIDs: b.RecipientIDs, callbackURLs: b.CallbackURLs,
 			created: now, updated: now}
 		if len(b.Configuration) > 0 && string(b.Configuration) != "null" {
@@ -2160,7 +2192,11 @@ func (s *Server) setupBoletos() {
 		for k, v := range bo.Payer {
 			payer[k] = v
 		}
-		tax := payDigits(payer["taxNumber"].(string))
+		tax := payTax(payer["taxNumber"].(string))
+		if !payIsCPF(tax) && !payIsCNPJ(tax) {
+			payBadRequest(w, code, "boleto.payer.taxNumber must be a CPF or a CNPJ")
+			return
+		}
 		payer["taxNumber"] = tax
 		payer["personType"] = map[bool]string{true: "FISICA", false: "JURIDICA"}[len(tax) == 11]
 		bol := &fakeBoleto{id: s.newID(), connectionID: b.BoletoConnectionID, status: "OPEN", amount: bo.Amount.String(), seuNumero: bo.SeuNumero,
