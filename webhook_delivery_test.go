@@ -10,6 +10,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"runtime"
 	"slices"
 	"strings"
 	"sync"
@@ -622,6 +623,7 @@ func TestWebhookSlowlorisBodiesAreCut(t *testing.T) {
 		WithWebhookReadTimeout(200*time.Millisecond))
 	srv := httptest.NewServer(h) // no server timeouts: only the handler's deadline
 	defer srv.Close()
+	baseline := runtime.NumGoroutine()
 	const n = 50
 	statuses := make(chan string, n)
 	var wg sync.WaitGroup
@@ -655,6 +657,8 @@ func TestWebhookSlowlorisBodiesAreCut(t *testing.T) {
 	}
 	assert.Equal(t, slices.Repeat([]string{"HTTP/1.1 408 Request Timeout"}, n), got)
 	assert.Zero(t, handled.Load())
+	assert.Eventually(t, func() bool { return runtime.NumGoroutine() <= baseline+2 }, 10*time.Second, 10*time.Millisecond,
+		"no goroutine is left holding a slow body")
 }
 
 func TestWebhookReadTimeoutWithoutDeadlineSupport(t *testing.T) {
