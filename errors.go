@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -86,6 +87,9 @@ type ParameterValidationError struct {
 }
 
 // Error describes the failure: route, status, codeDescription and message.
+// The server's text is written with its control characters escaped (CR, LF
+// and ESC become \r, \n and \x1b), so that an error message cannot forge a
+// log line or a terminal sequence; the fields keep the text as sent.
 func (e *Error) Error() string {
 	var b strings.Builder
 	b.WriteString("pluggy: ")
@@ -98,10 +102,10 @@ func (e *Error) Error() string {
 		b.WriteString(" " + t)
 	}
 	if e.CodeDescription != "" {
-		b.WriteString(" " + e.CodeDescription)
+		b.WriteString(" " + sanitize(e.CodeDescription))
 	}
 	if e.Message != "" {
-		b.WriteString(": " + e.Message)
+		b.WriteString(": " + sanitize(e.Message))
 	}
 	for i, p := range e.Errors {
 		if i == 0 {
@@ -109,13 +113,13 @@ func (e *Error) Error() string {
 		} else {
 			b.WriteString("; ")
 		}
-		fmt.Fprintf(&b, "%s: %s", p.Parameter, p.Message)
+		fmt.Fprintf(&b, "%s: %s", sanitize(p.Parameter), sanitize(p.Message))
 		if i == len(e.Errors)-1 {
 			b.WriteString(")")
 		}
 	}
 	if e.ErrorID != "" {
-		b.WriteString(" [errorId " + e.ErrorID + "]")
+		b.WriteString(" [errorId " + sanitize(e.ErrorID) + "]")
 	}
 	return b.String()
 }
@@ -238,4 +242,52 @@ func (e *ParamError) Is(target error) bool { return target == ErrInvalidParam }
 
 func paramErr(param, format string, args ...any) error {
 	return &ParamError{Param: param, Problem: fmt.Sprintf(format, args...)}
+}
+
+// sanitize escapes what a server could use to forge a log line or drive a
+// terminal: control characters (CR, LF, ESC, ...), Unicode line and
+// paragraph separators, bidirectional overrides, and invalid UTF-8. Other
+// text is kept as it is.
+func sanitize(s string) string {
+	clean := true
+	for _, r := range s {
+		if unsafeRune(r) {
+			clean = false
+			break
+		}
+	}
+	if clean {
+		return s
+	}
+	var b strings.Builder
+	b.Grow(len(s) + 16)
+	for i, r := range s {
+		switch {
+		case r == utf8.RuneError && isInvalidAt(s, i):
+			b.WriteString(`\ufffd`)
+		case unsafeRune(r):
+			q := strconv.QuoteRune(r) // '\x1b', '\r', '\u2028'
+			b.WriteString(q[1 : len(q)-1])
+		default:
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}
+
+func isInvalidAt(s string, i int) bool {
+	r, size := utf8.DecodeRuneInString(s[i:])
+	return r == utf8.RuneError && size <= 1
+}
+
+func unsafeRune(r rune) bool {
+	switch {
+	case r == utf8.RuneError:
+		return true
+	case r < 0x20, r >= 0x7f && r < 0xa0:
+		return true
+	case r == 0x2028, r == 0x2029, r >= 0x202a && r <= 0x202e, r >= 0x2066 && r <= 0x2069, r == 0x200e, r == 0x200f:
+		return true
+	}
+	return false
 }

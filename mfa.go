@@ -595,7 +595,7 @@ func (e *ItemError) Error() string {
 	if e.ProviderMessage != "" && e.ProviderMessage != e.Message {
 		b.WriteString(" (institution: " + e.ProviderMessage + ")")
 	}
-	return b.String()
+	return sanitize(b.String()) // every part is the server's text
 }
 
 // Is makes errors.Is(err, ErrItemFailed) match, and errors.Is(err,
@@ -643,7 +643,7 @@ type ParameterExpiredError struct {
 // Error names the item and the parameter and says nothing was sent.
 func (e *ParameterExpiredError) Error() string {
 	return fmt.Sprintf("pluggy: item %s: parameter %q expired at %s; no answer sent",
-		e.ItemID, e.Parameter, e.ExpiresAt.UTC().Format(time.RFC3339))
+		sanitize(e.ItemID), e.Parameter, e.ExpiresAt.UTC().Format(time.RFC3339))
 }
 
 // Is makes errors.Is(err, ErrParameterExpired) match.
@@ -670,33 +670,33 @@ func (e *ParameterExpiredError) Is(target error) bool { return target == ErrPara
 // (see ItemHandler); the same name asked anew with a new expiresAt, or
 // after the item moved on (Safra asks its token twice), is a new ask.
 // Requests stay within the client's rate limits.
-func (s *ItemsService) Wait(ctx context.Context, itemID string, h *ItemHandler) (*Item, error) {
-	item, err := s.Get(ctx, itemID)
+func (s *ItemsService) Wait(ctx context.Context, itemID string, h *ItemHandler, opts ...RequestOption) (*Item, error) {
+	item, err := s.Get(ctx, itemID, opts...)
 	if err != nil {
 		return nil, err
 	}
-	return s.drive(ctx, itemID, item, h, false)
+	return s.drive(withCallOptions(ctx, opts), itemID, item, h, false)
 }
 
 // Connect creates an item (POST /items) and drives it to its end as Wait
 // does. It returns the errors of Create, then those of Wait.
-func (s *ItemsService) Connect(ctx context.Context, params *CreateItemParams, h *ItemHandler) (*Item, error) {
-	item, err := s.Create(ctx, params)
+func (s *ItemsService) Connect(ctx context.Context, params *CreateItemParams, h *ItemHandler, opts ...RequestOption) (*Item, error) {
+	item, err := s.Create(ctx, params, opts...)
 	if err != nil {
 		return nil, err
 	}
-	return s.drive(ctx, item.ID, item, h, true)
+	return s.drive(withCallOptions(ctx, opts), item.ID, item, h, true)
 }
 
 // Refresh updates an item (PATCH /items/{id}, limited by Pluggy to 20 a
 // minute; params may be nil to sync with the stored credentials) and
 // drives the new execution to its end as Wait does.
-func (s *ItemsService) Refresh(ctx context.Context, itemID string, params *UpdateItemParams, h *ItemHandler) (*Item, error) {
-	item, err := s.Update(ctx, itemID, params)
+func (s *ItemsService) Refresh(ctx context.Context, itemID string, params *UpdateItemParams, h *ItemHandler, opts ...RequestOption) (*Item, error) {
+	item, err := s.Update(ctx, itemID, params, opts...)
 	if err != nil {
 		return nil, err
 	}
-	return s.drive(ctx, itemID, item, h, true)
+	return s.drive(withCallOptions(ctx, opts), itemID, item, h, true)
 }
 
 // itemDriver holds what the driver remembers of one item between reads.
