@@ -47,6 +47,7 @@ examples:
 	$(GO) run ./examples/connect </dev/null
 	$(GO) run ./examples/webhook-server
 	$(GO) run ./examples/pix-payment
+	cd examples/otel && $(GO) run .
 
 ## fuzz: fuzz the webhook event parser, then the webhook handler, for FUZZTIME each
 ## (their seed corpora also run in `make test`).

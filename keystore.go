@@ -90,7 +90,12 @@ func (a *authenticator) renew(ctx context.Context) (string, error) {
 		}
 		return "", err
 	}
+	now := a.client.clock.Now()
 	a.mu.Lock()
+	if k.Key != a.key {
+		// From the store, not this client's own login (which set these).
+		a.receivedAt, a.stale = now, k.ExpiresAt.Before(now.Add(staleMargin))
+	}
 	a.key, a.expiresAt, a.refreshAt = k.Key, k.ExpiresAt, k.RenewAt
 	a.failure = nil
 	a.mu.Unlock()

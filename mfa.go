@@ -537,118 +537,6 @@ func sleepCtx(ctx context.Context, d time.Duration) error {
 // and the handler has no OnParameter.
 var ErrInputRequired = errors.New("pluggy: item waits for input and ItemHandler.OnParameter is nil")
 
-// ErrItemFailed matches every *ItemError.
-var ErrItemFailed = errors.New("pluggy: item execution failed")
-
-// ErrParameterExpired means the user took too long: it matches a
-// *ParameterExpiredError (an answer came after the parameter's expiresAt,
-// nothing was sent) and an *ItemError whose Code is USER_INPUT_TIMEOUT
-// (no answer came before Pluggy gave up). Test for it with errors.Is.
-var ErrParameterExpired = errors.New("pluggy: parameter expired")
-
-// ItemError is an item whose execution ended badly: LOGIN_ERROR, OUTDATED,
-// or an error execution status. Code says why (INVALID_CREDENTIALS,
-// USER_AUTHORIZATION_NOT_GRANTED, USER_INPUT_TIMEOUT, ...).
-type ItemError struct {
-	// ItemID is the item's id.
-	ItemID string
-	// Status is the item's final status.
-	Status ItemStatus
-	// ExecutionStatus is the execution's final status.
-	ExecutionStatus ExecutionStatus
-	// Code is item.error.code, or the execution status when the item has
-	// no error object.
-	Code ItemErrorCode
-	// Message is item.error.message.
-	Message string
-	// ProviderMessage is the institution's own words, when it sent any.
-	ProviderMessage string
-	// Item is the item as last read.
-	Item *Item
-}
-
-func newItemError(it *Item) *ItemError {
-	e := &ItemError{ItemID: it.ID, Status: it.Status, ExecutionStatus: it.ExecutionStatus,
-		Code: ItemErrorCode(it.ExecutionStatus), Item: it}
-	if it.Error != nil {
-		if it.Error.Code != "" {
-			e.Code = it.Error.Code
-		}
-		e.Message = it.Error.Message
-		if it.Error.ProviderMessage != nil {
-			e.ProviderMessage = *it.Error.ProviderMessage
-		}
-	}
-	return e
-}
-
-// Error describes the failure: item, status, code and messages.
-func (e *ItemError) Error() string {
-	var b strings.Builder
-	fmt.Fprintf(&b, "pluggy: item %s ended %s", e.ItemID, e.Status)
-	if e.Code != "" && string(e.Code) != string(e.Status) {
-		b.WriteString(" " + string(e.Code))
-	}
-	if e.Message != "" {
-		b.WriteString(": " + e.Message)
-	}
-	if e.ProviderMessage != "" && e.ProviderMessage != e.Message {
-		b.WriteString(" (institution: " + e.ProviderMessage + ")")
-	}
-	return b.String()
-}
-
-// Is makes errors.Is(err, ErrItemFailed) match, and errors.Is(err,
-// ErrParameterExpired) for USER_INPUT_TIMEOUT.
-func (e *ItemError) Is(target error) bool {
-	return target == ErrItemFailed || (target == ErrParameterExpired && e.Code == ItemErrorUserInputTimeout)
-}
-
-// LoginFailed reports a failure the user must fix by connecting again
-// (status LOGIN_ERROR, or refused credentials or MFA).
-func (e *ItemError) LoginFailed() bool {
-	return e.Status == ItemStatusLoginError || e.Code == ItemErrorInvalidCredentials ||
-		e.Code == ItemErrorInvalidCredentialsMFA
-}
-
-// Retryable reports a failure on the institution's or Pluggy's side that a
-// later update may not meet (SITE_NOT_AVAILABLE, CONNECTION_ERROR,
-// UNEXPECTED_ERROR, ERROR).
-func (e *ItemError) Retryable() bool {
-	switch e.Code {
-	case ItemErrorSiteNotAvailable, ItemErrorConnectionError, ItemErrorUnexpected,
-		ItemErrorCode(ExecutionStatusError), ItemErrorCode(ExecutionStatusMergeError):
-		return true
-	}
-	return false
-}
-
-// ParameterExpiredError reports a parameter whose expiresAt passed before an
-// answer could be sent; nothing was sent. It matches ErrParameterExpired,
-// as a USER_INPUT_TIMEOUT *ItemError does.
-type ParameterExpiredError struct {
-	// ItemID is the item's id.
-	ItemID string
-	// Parameter is the name of the parameter.
-	Parameter string
-	// ExpiresAt is when it expired.
-	ExpiresAt time.Time
-	// Item is the item read after the expiry was noticed: when the user
-	// answered too late, the driver reads the item once more, so Item
-	// shows what Pluggy did meanwhile (often USER_INPUT_TIMEOUT). When that
-	// read fails, Item is the item as last read.
-	Item *Item
-}
-
-// Error names the item and the parameter and says nothing was sent.
-func (e *ParameterExpiredError) Error() string {
-	return fmt.Sprintf("pluggy: item %s: parameter %q expired at %s; no answer sent",
-		e.ItemID, e.Parameter, e.ExpiresAt.UTC().Format(time.RFC3339))
-}
-
-// Is makes errors.Is(err, ErrParameterExpired) match.
-func (e *ParameterExpiredError) Is(target error) bool { return target == ErrParameterExpired }
-
 // Wait drives an item to the end of its execution: it reads the item (GET
 // /items/{id}) with a capped backoff, about every second while a
 // short-lived parameter or user action is pending, hands each new
@@ -670,33 +558,33 @@ func (e *ParameterExpiredError) Is(target error) bool { return target == ErrPara
 // (see ItemHandler); the same name asked anew with a new expiresAt, or
 // after the item moved on (Safra asks its token twice), is a new ask.
 // Requests stay within the client's rate limits.
-func (s *ItemsService) Wait(ctx context.Context, itemID string, h *ItemHandler) (*Item, error) {
-	item, err := s.Get(ctx, itemID)
+func (s *ItemsService) Wait(ctx context.Context, itemID string, h *ItemHandler, opts ...RequestOption) (*Item, error) {
+	item, err := s.Get(ctx, itemID, opts...)
 	if err != nil {
 		return nil, err
 	}
-	return s.drive(ctx, itemID, item, h, false)
+	return s.drive(withCallOptions(ctx, opts), itemID, item, h, false)
 }
 
 // Connect creates an item (POST /items) and drives it to its end as Wait
 // does. It returns the errors of Create, then those of Wait.
-func (s *ItemsService) Connect(ctx context.Context, params *CreateItemParams, h *ItemHandler) (*Item, error) {
-	item, err := s.Create(ctx, params)
+func (s *ItemsService) Connect(ctx context.Context, params *CreateItemParams, h *ItemHandler, opts ...RequestOption) (*Item, error) {
+	item, err := s.Create(ctx, params, opts...)
 	if err != nil {
 		return nil, err
 	}
-	return s.drive(ctx, item.ID, item, h, true)
+	return s.drive(withCallOptions(ctx, opts), item.ID, item, h, true)
 }
 
 // Refresh updates an item (PATCH /items/{id}, limited by Pluggy to 20 a
 // minute; params may be nil to sync with the stored credentials) and
 // drives the new execution to its end as Wait does.
-func (s *ItemsService) Refresh(ctx context.Context, itemID string, params *UpdateItemParams, h *ItemHandler) (*Item, error) {
-	item, err := s.Update(ctx, itemID, params)
+func (s *ItemsService) Refresh(ctx context.Context, itemID string, params *UpdateItemParams, h *ItemHandler, opts ...RequestOption) (*Item, error) {
+	item, err := s.Update(ctx, itemID, params, opts...)
 	if err != nil {
 		return nil, err
 	}
-	return s.drive(ctx, itemID, item, h, true)
+	return s.drive(withCallOptions(ctx, opts), itemID, item, h, true)
 }
 
 // itemDriver holds what the driver remembers of one item between reads.

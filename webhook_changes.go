@@ -13,7 +13,7 @@ import (
 // "What changed": the reads every receiver of Pluggy's webhooks writes.
 // Each takes an Event as the handler delivers it and returns exactly the
 // data the event announces, through the client's one request pipeline
-// (rate limits, retries, key renewal). Each checks the event's type and
+// (rate limits, retries, key renewal); opts apply to every request made. Each checks the event's type and
 // fields first and returns a *ParamError, before any request, for an event
 // it does not apply to.
 
@@ -39,12 +39,12 @@ const maxIDsPerRequest = 500
 // Errors, yielded once: a *ParamError for an event of another type, or one
 // whose account or start cannot be found; then what Transactions.All
 // yields.
-func (s *WebhooksService) CreatedTransactions(ctx context.Context, ev Event) iter.Seq2[Transaction, error] {
+func (s *WebhooksService) CreatedTransactions(ctx context.Context, ev Event, opts ...RequestOption) iter.Seq2[Transaction, error] {
 	accountID, from, err := createdQuery(ev)
 	if err != nil {
 		return func(yield func(Transaction, error) bool) { yield(Transaction{}, err) }
 	}
-	return s.client.Transactions.All(ctx, accountID, &TransactionListParams{CreatedAtFrom: from})
+	return s.client.Transactions.All(ctx, accountID, &TransactionListParams{CreatedAtFrom: from}, opts...)
 }
 
 func createdQuery(ev Event) (string, time.Time, error) {
@@ -92,7 +92,7 @@ func createdQuery(ev Event) (string, time.Time, error) {
 //
 // Errors, yielded once: a *ParamError for an event of another type, without
 // an accountId, or with an empty id; then what Transactions.All yields.
-func (s *WebhooksService) UpdatedTransactions(ctx context.Context, ev Event) iter.Seq2[Transaction, error] {
+func (s *WebhooksService) UpdatedTransactions(ctx context.Context, ev Event, opts ...RequestOption) iter.Seq2[Transaction, error] {
 	p, err := changedPayload(ev, WebhookEventTransactionsUpdated)
 	if err != nil {
 		return func(yield func(Transaction, error) bool) { yield(Transaction{}, err) }
@@ -101,7 +101,7 @@ func (s *WebhooksService) UpdatedTransactions(ctx context.Context, ev Event) ite
 	return func(yield func(Transaction, error) bool) {
 		for start := 0; start < len(ids); start += maxIDsPerRequest {
 			chunk := ids[start:min(start+maxIDsPerRequest, len(ids))]
-			for t, err := range s.client.Transactions.All(ctx, p.AccountID, &TransactionListParams{IDs: chunk}) {
+			for t, err := range s.client.Transactions.All(ctx, p.AccountID, &TransactionListParams{IDs: chunk}, opts...) {
 				if !yield(t, err) || err != nil {
 					return
 				}
@@ -160,7 +160,7 @@ func uniqueIDs(ids []string) []string {
 //
 // Errors: a *ParamError for an event that is not item/* or names no item;
 // ErrItemDeleted; then what Items.Get returns.
-func (s *WebhooksService) EventItem(ctx context.Context, ev Event) (*Item, error) {
+func (s *WebhooksService) EventItem(ctx context.Context, ev Event, opts ...RequestOption) (*Item, error) {
 	p, ok := ev.Payload.(*ItemEvent)
 	if ev.Type.Topic() != "item" || !ok || p == nil {
 		return nil, paramErr("event", "%s is not an item/* event", ev.Type.safe())
@@ -175,7 +175,7 @@ func (s *WebhooksService) EventItem(ctx context.Context, ev Event) (*Item, error
 	if ev.Type == WebhookEventItemDeleted {
 		return nil, ErrItemDeleted
 	}
-	return s.client.Items.Get(ctx, id)
+	return s.client.Items.Get(ctx, id, opts...)
 }
 
 // EventPayment is the payment entity a payment event is about, as the API
@@ -209,7 +209,7 @@ type EventPayment struct {
 // Errors: a *ParamError for an event that is not about a payment or lacks
 // the entity's id; an error matching ErrNotFound for a scheduled payment
 // its schedule does not list; then what the service's Get returns.
-func (s *WebhooksService) EventPayment(ctx context.Context, ev Event) (*EventPayment, error) {
+func (s *WebhooksService) EventPayment(ctx context.Context, ev Event, opts ...RequestOption) (*EventPayment, error) {
 	pay := s.client.Payments
 	need := func(name, v string) error {
 		if strings.TrimSpace(v) == "" {
@@ -222,23 +222,23 @@ func (s *WebhooksService) EventPayment(ctx context.Context, ev Event) (*EventPay
 		if err := need("paymentIntentId", p.PaymentIntentID); err != nil {
 			return nil, err
 		}
-		v, err := pay.Intents.Get(ctx, p.PaymentIntentID)
+		v, err := pay.Intents.Get(ctx, p.PaymentIntentID, opts...)
 		return wrapPayment(err, &EventPayment{Intent: v})
 	case *PaymentRequestEvent:
 		if err := need("paymentRequestId", p.PaymentRequestID); err != nil {
 			return nil, err
 		}
-		v, err := pay.Requests.Get(ctx, p.PaymentRequestID)
+		v, err := pay.Requests.Get(ctx, p.PaymentRequestID, opts...)
 		return wrapPayment(err, &EventPayment{Request: v})
 	case *ScheduledPaymentEvent:
 		if err := need("paymentRequestId", p.PaymentRequestID); err != nil {
 			return nil, err
 		}
 		if p.ScheduledPaymentID == "" {
-			v, err := pay.Requests.Get(ctx, p.PaymentRequestID)
+			v, err := pay.Requests.Get(ctx, p.PaymentRequestID, opts...)
 			return wrapPayment(err, &EventPayment{Request: v})
 		}
-		page, err := pay.Schedules.List(ctx, p.PaymentRequestID)
+		page, err := pay.Schedules.List(ctx, p.PaymentRequestID, opts...)
 		if err != nil {
 			return nil, err
 		}
@@ -257,7 +257,7 @@ func (s *WebhooksService) EventPayment(ctx context.Context, ev Event) (*EventPay
 		if err := need("boletoId", id); err != nil {
 			return nil, err
 		}
-		v, err := pay.Boletos.Get(ctx, id)
+		v, err := pay.Boletos.Get(ctx, id, opts...)
 		return wrapPayment(err, &EventPayment{Boleto: v})
 	case *AutomaticPixPaymentEvent:
 		if err := need("paymentRequestId", p.PaymentRequestID); err != nil {
@@ -266,19 +266,19 @@ func (s *WebhooksService) EventPayment(ctx context.Context, ev Event) (*EventPay
 		if err := need("automaticPixPaymentId", p.AutomaticPixPaymentID); err != nil {
 			return nil, err
 		}
-		v, err := pay.AutomaticPix.GetPayment(ctx, p.PaymentRequestID, p.AutomaticPixPaymentID)
+		v, err := pay.AutomaticPix.GetPayment(ctx, p.PaymentRequestID, p.AutomaticPixPaymentID, opts...)
 		return wrapPayment(err, &EventPayment{AutomaticPix: v})
 	case *SmartTransferPreauthorizationEvent:
 		if err := need("smartTransferPreauthorizationId", p.SmartTransferPreauthorizationID); err != nil {
 			return nil, err
 		}
-		v, err := pay.SmartTransfers.GetPreauthorization(ctx, p.SmartTransferPreauthorizationID)
+		v, err := pay.SmartTransfers.GetPreauthorization(ctx, p.SmartTransferPreauthorizationID, opts...)
 		return wrapPayment(err, &EventPayment{Preauthorization: v})
 	case *SmartTransferPaymentEvent:
 		if err := need("smartTransferPaymentId", p.SmartTransferPaymentID); err != nil {
 			return nil, err
 		}
-		v, err := pay.SmartTransfers.GetPayment(ctx, p.SmartTransferPaymentID)
+		v, err := pay.SmartTransfers.GetPayment(ctx, p.SmartTransferPaymentID, opts...)
 		return wrapPayment(err, &EventPayment{SmartTransfer: v})
 	}
 	return nil, paramErr("event", "%s is not a payment event", ev.Type.safe())

@@ -3,6 +3,7 @@ package pluggy_test
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"slices"
@@ -202,4 +203,53 @@ func TestWhatChangedAgainstTheFake(t *testing.T) {
 	it, err := client.Webhooks.EventItem(ctx, itemEvents[0])
 	require.NoError(t, err)
 	assert.Equal(t, itemID, it.ID)
+}
+
+// A synchronous receiver that reads what each transactions event says
+// changed. Pluggy is answered 200 only once the function returned nil.
+func ExampleWebhooksService_CreatedTransactions() {
+	srv := pluggytest.NewServer(pluggytest.WithTransactionsPerSync(25), pluggytest.WithStepDuration(time.Second))
+	defer srv.Close()
+	client, err := srv.Client()
+	if err != nil {
+		panic(err)
+	}
+	var mu sync.Mutex
+	created := 0
+	hook, err := pluggy.NewWebhookHandler(func(ctx context.Context, ev pluggy.Event) error {
+		if ev.Type != pluggy.WebhookEventTransactionsCreated {
+			return nil
+		}
+		for _, err := range client.Webhooks.CreatedTransactions(ctx, ev) {
+			if err != nil {
+				return err // 500: Pluggy delivers the event again
+			}
+			mu.Lock()
+			created++
+			mu.Unlock()
+		}
+		return nil
+	}, pluggy.WithWebhookSecret("X-Webhook-Secret", "example-secret-do-not-use"), pluggy.WithWebhookSynchronous(5*time.Second))
+	if err != nil {
+		panic(err)
+	}
+	receiver := httptest.NewServer(hook)
+	defer receiver.Close()
+	ctx := context.Background()
+	if _, err := client.Webhooks.Create(ctx, &pluggy.CreateWebhookParams{Event: pluggy.WebhookEventTransactionsCreated,
+		URL: receiver.URL, Headers: map[string]string{"X-Webhook-Secret": "example-secret-do-not-use"}}); err != nil {
+		panic(err)
+	}
+
+	// An item syncs by itself a day later and finds 25 new transactions in
+	// each of its two accounts.
+	itemID, _ := srv.AddConnectedItem(pluggytest.ConnectorItau)
+	srv.Advance(24*time.Hour + time.Minute)
+	if _, err := client.Items.Get(ctx, itemID); err != nil {
+		panic(err)
+	}
+	srv.FlushWebhooks()
+	_ = hook.Shutdown(ctx)
+	fmt.Println(created, "new transactions read")
+	// Output: 50 new transactions read
 }

@@ -122,3 +122,17 @@ func TestWhatChangedRefusesTheWrongEvent(t *testing.T) {
 	assert.True(t, isParam(err), "no item id")
 	assert.Zero(t, mock.GetTotalCallCount(), "nothing was requested")
 }
+
+func TestWhatChangedPassesRequestOptions(t *testing.T) {
+	c, mock := newTestClient(t)
+	const id = "9d2b4f61-7c3e-4a8b-b1d5-0e6f2a9c8d37"
+	var got string
+	mock.RegisterResponder(http.MethodGet, u("/items/"+id), func(r *http.Request) (*http.Response, error) {
+		got = r.Header.Get("X-Trace")
+		return jsonResponder(t, 200, fixture(t, "items-retrieve", "200"))(r)
+	})
+	_, err := c.Webhooks.EventItem(context.Background(), mustEvent(t, `{"event":"item/updated","eventId":"x","itemId":"`+id+`"}`),
+		WithHeader("X-Trace", "abc"))
+	require.NoError(t, err)
+	assert.Equal(t, "abc", got, "the per-call option reached the request")
+}

@@ -384,11 +384,11 @@ func (h *WebhookHandler) serveQueued(w http.ResponseWriter, r *http.Request, ctx
 // is in memory, f runs on its own goroutine, so that a store that ignores
 // its context cannot hold the delivery (or Shutdown) past the timeout.
 func storeDo[T any](h *WebhookHandler, ctx context.Context, f func(context.Context) (T, error)) (T, error) {
+	if h.fastStore {
+		return f(ctx) // in memory: returns at once, no timer needed
+	}
 	ctx, cancel := context.WithTimeout(ctx, h.storeTimeout)
 	defer cancel()
-	if h.fastStore {
-		return f(ctx)
-	}
 	type result struct {
 		v   T
 		err error

@@ -10,6 +10,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"runtime"
 	"slices"
 	"strings"
 	"sync"
@@ -626,6 +627,7 @@ func TestWebhookSlowlorisBodiesAreCut(t *testing.T) {
 		WithWebhookReadTimeout(200*time.Millisecond))
 	srv := httptest.NewServer(h) // no server timeouts: only the handler's deadline
 	defer srv.Close()
+	baseline := runtime.NumGoroutine()
 	const n = 50
 	statuses := make(chan string, n)
 	var wg sync.WaitGroup
@@ -659,6 +661,8 @@ func TestWebhookSlowlorisBodiesAreCut(t *testing.T) {
 	}
 	assert.Equal(t, slices.Repeat([]string{"HTTP/1.1 408 Request Timeout"}, n), got)
 	assert.Zero(t, handled.Load())
+	assert.Eventually(t, func() bool { return runtime.NumGoroutine() <= baseline+2 }, 10*time.Second, 10*time.Millisecond,
+		"no goroutine is left holding a slow body")
 }
 
 func TestWebhookReadTimeoutWithoutDeadlineSupport(t *testing.T) {
@@ -710,4 +714,51 @@ func TestWebhookDedupeTTLOption(t *testing.T) {
 	clk.Advance(time.Second)
 	assert.Equal(t, http.StatusOK, deliver(h, itemUpdated("ttl")).Code)
 	assert.Equal(t, int32(2), handled.Load(), "forgotten after the handler's TTL, not the store's 24 h")
+}
+
+func TestWebhookHandlerStringNamesTheMode(t *testing.T) {
+	h := newHook(t, func(context.Context, Event) error { return nil }, WithWebhookSynchronous(2*time.Second))
+	assert.Equal(t, `pluggy.WebhookHandler{header: "X-Webhook-Secret", secrets: 1, clientID: "", allowedIPs: 0, mode: synchronous, timeout: 2s}`, fmt.Sprint(h))
+	assert.NotContains(t, fmt.Sprintf("%#v", h), hookSecret)
+}
+
+// The issue's scenario in synchronous mode: 60 deliveries busy when
+// Shutdown(deadline) comes. None was acknowledged, so none is lost: each is
+// answered 503 and its redelivery, to the next process, is handled.
+func TestWebhookSyncShutdownWhileBusyLosesNothing(t *testing.T) {
+	store := NewMemoryDedupeStore(0, 0, nil)
+	var entered sync.WaitGroup
+	entered.Add(60)
+	h := newHook(t, func(ctx context.Context, _ Event) error {
+		entered.Done()
+		<-ctx.Done()
+		return ctx.Err()
+	}, WithWebhookSynchronous(time.Minute), WithWebhookLease(2*time.Minute), WithWebhookDedupeStore(store))
+	codes := make(chan int, 60)
+	for i := range 60 {
+		go func() { codes <- deliver(h, itemUpdated(fmt.Sprintf("busy-%d", i))).Code }()
+	}
+	entered.Wait()
+	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
+	defer cancel()
+	err := h.Shutdown(ctx)
+	var serr *WebhookShutdownError
+	require.ErrorAs(t, err, &serr)
+	assert.Zero(t, serr.Unhandled, "synchronous mode acknowledges nothing it has not handled")
+	for range 60 {
+		assert.Equal(t, http.StatusServiceUnavailable, waitFor(t, codes, nil))
+	}
+
+	var handled atomic.Int32
+	next := newHook(t, func(context.Context, Event) error { handled.Add(1); return nil },
+		WithWebhookSynchronous(0), WithWebhookDedupeStore(store))
+	require.Eventually(t, func() bool {
+		for i := range 60 {
+			if deliver(next, itemUpdated(fmt.Sprintf("busy-%d", i))).Code != http.StatusOK {
+				return false
+			}
+		}
+		return true
+	}, 10*time.Second, 10*time.Millisecond, "the claims were released as the cut EventFuncs returned")
+	assert.Equal(t, int32(60), handled.Load(), "all 60 redeliveries handled, once each")
 }

@@ -71,9 +71,12 @@ type EventFunc func(ctx context.Context, ev Event) error
 //  7. with WithWebhookClientID, the event's clientId, when it has one, is
 //     ours, or 403;
 //  8. the eventId is claimed in the DedupeStore: an id already handled is
-//     acknowledged with 200 and not handled again; an id another delivery
-//     is handling right now gets 503 (the other delivery may still fail);
-//     a store that fails or takes longer than the store timeout gets 503;
+//     acknowledged with 200 and not handled again; while another delivery
+//     of the same id is being handled, by this handler the duplicate waits
+//     for its outcome (and is answered as above once it is known), by
+//     another process it gets 503 with a Retry-After (that delivery may
+//     still fail); a store that fails or takes longer than the store
+//     timeout gets 503;
 //  9. the event is handled according to the mode (below).
 //
 // Events without an eventId skip step 8.
@@ -538,6 +541,10 @@ func NewWebhookSecret() string {
 
 // String describes the handler without its secrets.
 func (h *WebhookHandler) String() string {
+	if h.synchronous {
+		return fmt.Sprintf("pluggy.WebhookHandler{header: %q, secrets: %d, clientID: %q, allowedIPs: %d, mode: synchronous, timeout: %s}",
+			h.headerName, len(h.secrets), h.clientID, len(h.allowed), h.syncTimeout)
+	}
 	return fmt.Sprintf("pluggy.WebhookHandler{header: %q, secrets: %d, clientID: %q, allowedIPs: %d, workers: %d, queue: %d}",
 		h.headerName, len(h.secrets), h.clientID, len(h.allowed), h.workers, h.queueSize)
 }

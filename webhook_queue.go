@@ -120,7 +120,8 @@ type memoryMessage struct {
 }
 
 // memoryQueuePoll bounds how long Receive sleeps while an event is delayed
-// or leased, so that it sees a Clock that tests move by hand.
+// or leased and the queue's Clock is not the system's, so that it sees a
+// Clock that tests move by hand.
 const memoryQueuePoll = 20 * time.Millisecond
 
 // NewMemoryQueue returns a MemoryQueue holding at most capacity events
@@ -168,15 +169,16 @@ func (q *MemoryQueue) Receive(ctx context.Context) (*Delivery, error) {
 		now := q.clock.Now()
 		q.mu.Lock()
 		var next *memoryMessage
-		pending := false
+		var earliest time.Time // when the first delayed or leased event comes back
 		for _, m := range q.msgs {
-			if m.receipt != "" && (q.visibility <= 0 || now.Before(m.visibleAt)) {
-				pending = true
-				continue // in flight
+			if m.receipt != "" && q.visibility <= 0 {
+				continue // in flight until acknowledged or nacked
 			}
 			if now.Before(m.visibleAt) {
-				pending = true
-				continue // delayed
+				if earliest.IsZero() || m.visibleAt.Before(earliest) {
+					earliest = m.visibleAt
+				}
+				continue // delayed, or in flight within its lease
 			}
 			next = m
 			break
@@ -198,8 +200,12 @@ func (q *MemoryQueue) Receive(ctx context.Context) (*Delivery, error) {
 		q.mu.Unlock()
 		var tick <-chan time.Time
 		var t *time.Timer
-		if pending {
-			t = time.NewTimer(memoryQueuePoll)
+		if !earliest.IsZero() {
+			d := earliest.Sub(now)
+			if _, real := q.clock.(systemClock); !real {
+				d = min(d, memoryQueuePoll) // a test's clock moves without telling
+			}
+			t = time.NewTimer(max(d, time.Millisecond))
 			tick = t.C
 		}
 		select {

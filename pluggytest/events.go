@@ -18,7 +18,8 @@ import (
 // /transactions/{id} answers 404. It emits one transactions/deleted per
 // account, with the ids in the order given, and returns an error naming
 // the first id the server does not hold (nothing is deleted then). An id
-// already deleted, or given twice, is deleted once.
+// already deleted, or given twice, is deleted once. Account balances are
+// left as they were.
 func (s *Server) DeleteTransactions(ids ...string) error {
 	if len(ids) == 0 {
 		return errors.New("pluggytest: DeleteTransactions: no id")
