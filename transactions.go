@@ -341,36 +341,34 @@ func (s *TransactionsService) ListNext(ctx context.Context, next string) (*Curso
 }
 
 // All yields every transaction of an account, walking GET /v2/transactions
-// page by page through its cursor. A page is requested only when the loop
-// has consumed the previous one, so breaking out stops the requests and
-// memory holds one page at a time. An error (a *ParamError from the
-// parameters, an *Error from the API, ...) is yielded once and ends the loop.
+// page by page through its cursor. The first page is requested when the
+// loop starts; each next page once the loop has taken the first
+// transaction of the page before it, so that the request travels while the
+// loop works: at most one request ahead, at most two pages in memory,
+// every request inside the rate limiter. Breaking out, or the end of ctx,
+// cancels the request ahead and waits for it, leaving nothing running.
+//
+// An error (a *ParamError from the parameters, an *Error from the API, ...)
+// is yielded once, after every transaction before it, and ends the loop.
+// So does a broken cursor: a next already followed in this sweep (A→B→A),
+// or a page with no transactions that still points to a next page, each a
+// *DecodeError.
 func (s *TransactionsService) All(ctx context.Context, accountID string, params *TransactionListParams) iter.Seq2[Transaction, error] {
 	return func(yield func(Transaction, error) bool) {
-		page, err := s.List(ctx, accountID, params)
-		prev := ""
-		for {
-			if err != nil {
-				yield(Transaction{}, err)
-				return
-			}
-			for _, t := range page.Results {
-				if !yield(t, nil) {
-					return
+		seen := newCursorSet()
+		sweep(ctx, yield,
+			func(ctx context.Context) (*CursorPage[Transaction], error) { return s.List(ctx, accountID, params) },
+			func(p *CursorPage[Transaction]) []Transaction { return p.Results },
+			func(p *CursorPage[Transaction]) (func(context.Context) (*CursorPage[Transaction], error), error) {
+				if !p.HasNext() {
+					return nil, nil
 				}
-			}
-			if !page.HasNext() {
-				return
-			}
-			next := *page.Next
-			if next == prev {
-				yield(Transaction{}, &DecodeError{Route: routeTransactionsV2, StatusCode: http.StatusOK,
-					Err: errors.New("next is the cursor just followed; stopping instead of looping")})
-				return
-			}
-			prev = next
-			page, err = s.ListNext(ctx, next)
-		}
+				next := *p.Next
+				if err := seen.add(next, len(p.Results)); err != nil {
+					return nil, &DecodeError{Route: routeTransactionsV2, StatusCode: http.StatusOK, Err: err}
+				}
+				return func(ctx context.Context) (*CursorPage[Transaction], error) { return s.ListNext(ctx, next) }, nil
+			})
 	}
 }
 
