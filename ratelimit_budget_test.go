@@ -100,6 +100,8 @@ func TestDefaultLimiterAgainstPluggytest(t *testing.T) {
 			}
 			assert.LessOrEqual(t, most, tc.limit, "never more than the limit in any 60-second window")
 			share := float64(len(at)) / float64(tc.limit*minutes)
+			t.Logf("%s: %d requests in %d minutes (%.1f%% of %d a minute), at most %d in a 60-second window, %d 429s",
+				tc.route, len(at), minutes, 100*share, tc.limit, most, tr.n.Load())
 			assert.GreaterOrEqual(t, share, tc.share, "share of %d a minute used: %.4f", tc.limit, share)
 		})
 	}
