@@ -19,6 +19,9 @@ import (
 // on mutations of them.
 func decodeJSON(b []byte, out any) error {
 	switch o := out.(type) {
+	case *rawBody:
+		o.b = b
+		return nil
 	case *CursorPage[Transaction]:
 		var d fastDecoder
 		if d.init(b) && d.cursorPage(o) && d.end() {

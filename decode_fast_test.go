@@ -43,6 +43,12 @@ func decodeBoth[T any](t *testing.T, name string, b []byte) {
 		if (p.Results == nil) != (q.Results == nil) {
 			t.Errorf("%s: results nil %v, encoding/json nil %v", name, p.Results == nil, q.Results == nil)
 		}
+		// The sweep's read-ahead of next agrees with the decoded page.
+		if next, nonEmpty, ok := scanCursorNext(b); ok {
+			if (next == nil) != (q.Next == nil) || (next != nil && *next != *q.Next) || (nonEmpty == 1) != (len(q.Results) > 0) {
+				t.Errorf("%s: scanCursorNext says next %v (results: %d), encoding/json %v (%d results)", name, next, nonEmpty, q.Next, len(q.Results))
+			}
+		}
 	}
 }
 

@@ -256,18 +256,46 @@ func goroutines(want int) int {
 	return n
 }
 
+// syncTransport answers with h in the caller's goroutine (httpmock runs a
+// responder apart and returns early when the request's context ends, which
+// would hide whether the iterator waited for its request ahead).
+type syncTransport struct {
+	mu sync.Mutex
+	h  func(*http.Request) (*http.Response, error)
+}
+
+func (s *syncTransport) set(h func(*http.Request) (*http.Response, error)) {
+	s.mu.Lock()
+	s.h = h
+	s.mu.Unlock()
+}
+
+func (s *syncTransport) RoundTrip(r *http.Request) (*http.Response, error) {
+	s.mu.Lock()
+	h := s.h
+	s.mu.Unlock()
+	resp, err := h(r)
+	if resp != nil {
+		resp.Request = r
+	}
+	return resp, err
+}
+
 func TestTransactionsAllLeavesNoGoroutineBehind(t *testing.T) {
-	c, mock := newTestClient(t)
-	// Warm up whatever the client and the mock start once.
+	tr := &syncTransport{}
+	c, err := NewClient("", "", WithAPIKey("test-key"), WithBaseURL(testBase), WithHTTPClient(&http.Client{Transport: tr}),
+		WithLimiter(NoLimit), WithRetryWait(time.Millisecond, 5*time.Millisecond))
+	require.NoError(t, err)
+	// Warm up whatever the client starts once.
 	g0 := &gatedPages{t: t, asked: make(chan string, 16)}
-	on(mock, http.MethodGet, "/v2/transactions", g0.respond)
+	tr.set(g0.respond)
 	_, errs := collect(c.Transactions.All(context.Background(), testAccountID, nil))
 	require.Empty(t, errs)
 
 	t.Run("break while the request ahead is held by the server", func(t *testing.T) {
 		before := runtime.NumGoroutine()
 		g := &gatedPages{t: t, asked: make(chan string, 16), release: make(chan struct{})}
-		on(mock, http.MethodGet, "/v2/transactions", g.respond)
+		tr.set(g.respond)
 		n := 0
 		for _, err := range c.Transactions.All(context.Background(), testAccountID, nil) {
 			require.NoError(t, err)
@@ -286,7 +314,7 @@ func TestTransactionsAllLeavesNoGoroutineBehind(t *testing.T) {
 	t.Run("ctx ends while the loop waits for the next page", func(t *testing.T) {
 		before := runtime.NumGoroutine()
 		g := &gatedPages{t: t, asked: make(chan string, 16), release: make(chan struct{})}
-		on(mock, http.MethodGet, "/v2/transactions", g.respond)
+		tr.set(g.respond)
 		ctx, cancel := context.WithCancel(context.Background())
 		defer cancel()
 		n := 0
@@ -331,4 +359,64 @@ func TestAllPagesDeliversResultsAndErrorsInOrder(t *testing.T) {
 	}
 	assert.Equal(t, []string{"0", "1", "2", "3", "4", "5", "error"}, got,
 		"page 4's error comes after every result of page 3, although it was fetched while page 3 was consumed")
+}
+
+func TestTransactionsAllRequestsAheadWhileThePageDecodes(t *testing.T) {
+	tr := &syncTransport{}
+	c, err := NewClient("", "", WithAPIKey("test-key"), WithBaseURL(testBase), WithHTTPClient(&http.Client{Transport: tr}),
+		WithLimiter(NoLimit))
+	require.NoError(t, err)
+	g := &gatedPages{t: t, asked: make(chan string, 16)}
+	tr.set(g.respond)
+	var got []string
+	for tx, err := range c.Transactions.All(context.Background(), testAccountID, nil) {
+		require.NoError(t, err)
+		got = append(got, tx.ID)
+		switch len(got) {
+		case 1:
+			assert.Equal(t, "", g.next(t))
+		case 2:
+			assert.Equal(t, "p1", g.next(t))
+		case 4:
+			// The loop had finished page 1 when page 2 arrived: page 3 went
+			// out before page 2 was decoded, so it is on its way while the
+			// loop holds page 2's first transaction.
+			assert.Equal(t, "p2", g.next(t))
+		}
+	}
+	assert.Len(t, got, 15)
+}
+
+func TestTransactionsAllBadPageAfterAReadAheadEndsCleanly(t *testing.T) {
+	tr := &syncTransport{}
+	c, err := NewClient("", "", WithAPIKey("test-key"), WithBaseURL(testBase), WithHTTPClient(&http.Client{Transport: tr}),
+		WithLimiter(NoLimit))
+	require.NoError(t, err)
+	var mu sync.Mutex
+	var asked []string
+	tr.set(func(r *http.Request) (*http.Response, error) {
+		after := r.URL.Query().Get("after")
+		mu.Lock()
+		asked = append(asked, after)
+		mu.Unlock()
+		switch after {
+		case "":
+			return jsonResponder(t, 200, txPage("QQ==", "tx-1"))(r)
+		case "QQ==":
+			// Its next reads fine, its results do not decode.
+			return jsonResponder(t, 200, []byte(`{"results":[{"id":17}],"next":"?accountId=`+testAccountID+`&after=Qg=="}`))(r)
+		}
+		return jsonResponder(t, 200, txPage("", "tx-3"))(r)
+	})
+	before := runtime.NumGoroutine()
+	txs, errs := collect(c.Transactions.All(context.Background(), testAccountID, nil))
+	assert.Equal(t, []string{"tx-1"}, ids(txs))
+	require.Len(t, errs, 1)
+	var de *DecodeError
+	require.ErrorAs(t, errs[0], &de)
+	assert.Equal(t, routeTransactionsV2, de.Route)
+	assert.LessOrEqual(t, goroutines(before), before, "the request read ahead was cancelled and waited for")
+	mu.Lock()
+	defer mu.Unlock()
+	assert.LessOrEqual(t, len(asked), 3, "at most one request ahead of the bad page")
 }

@@ -343,8 +343,10 @@ func (s *TransactionsService) ListNext(ctx context.Context, next string) (*Curso
 // All yields every transaction of an account, walking GET /v2/transactions
 // page by page through its cursor. The first page is requested when the
 // loop starts; each next page once the loop has taken the first
-// transaction of the page before it, so that the request travels while the
-// loop works: at most one request ahead, at most two pages in memory,
+// transaction of the page before it, or, when the loop has already finished
+// that page, as soon as its answer arrives (its next cursor is read before
+// the page is decoded), so that requests travel while the client decodes and
+// the loop works: at most one request ahead, at most two pages in memory,
 // every request inside the rate limiter. Breaking out, or the end of ctx,
 // cancels the request ahead and waits for it, leaving nothing running.
 //
@@ -355,20 +357,7 @@ func (s *TransactionsService) ListNext(ctx context.Context, next string) (*Curso
 // *DecodeError.
 func (s *TransactionsService) All(ctx context.Context, accountID string, params *TransactionListParams) iter.Seq2[Transaction, error] {
 	return func(yield func(Transaction, error) bool) {
-		seen := newCursorSet()
-		sweep(ctx, yield,
-			func(ctx context.Context) (*CursorPage[Transaction], error) { return s.List(ctx, accountID, params) },
-			func(p *CursorPage[Transaction]) []Transaction { return p.Results },
-			func(p *CursorPage[Transaction]) (func(context.Context) (*CursorPage[Transaction], error), error) {
-				if !p.HasNext() {
-					return nil, nil
-				}
-				next := *p.Next
-				if err := seen.add(next, len(p.Results)); err != nil {
-					return nil, &DecodeError{Route: routeTransactionsV2, StatusCode: http.StatusOK, Err: err}
-				}
-				return func(ctx context.Context) (*CursorPage[Transaction], error) { return s.ListNext(ctx, next) }, nil
-			})
+		s.sweepTransactions(ctx, accountID, params, yield)
 	}
 }
 
