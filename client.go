@@ -516,7 +516,7 @@ func decodeBody(r io.Reader, size int64, out any) error {
 	if len(bytes.TrimSpace(buf.Bytes())) == 0 {
 		return nil
 	}
-	return decodeJSON(buf.Bytes(), out)
+	return decodeFast(buf.Bytes(), out)
 }
 
 // stripURL removes the request URL from a *url.Error: it adds nothing the

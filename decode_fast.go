@@ -8,7 +8,7 @@ import (
 	"unsafe"
 )
 
-// decodeJSON decodes a 2xx answer into out. The hot shapes (a page of
+// decodeFast decodes a 2xx answer into out. The hot shapes (a page of
 // GET /v2/transactions, one Transaction) go through a hand-written decoder,
 // about 4x faster than encoding/json with a tenth of its allocations; every
 // other type, and any input the fast decoder does not handle exactly as
@@ -17,7 +17,7 @@ import (
 // encoding/json, so that results and errors stay those of encoding/json.
 // TestFastDecoderMatchesEncodingJSON holds it to that on every fixture and
 // on mutations of them.
-func decodeJSON(b []byte, out any) error {
+func decodeFast(b []byte, out any) error {
 	switch o := out.(type) {
 	case *rawBody:
 		o.b = b

@@ -16,12 +16,12 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// decodeBoth decodes b with decodeJSON and with encoding/json into fresh
+// decodeBoth decodes b with decodeFast and with encoding/json into fresh
 // values of out's type and reports any difference in result or error.
 func decodeBoth[T any](t *testing.T, name string, b []byte) {
 	t.Helper()
 	var fast, std T
-	errFast := decodeJSON(b, &fast)
+	errFast := decodeFast(b, &fast)
 	errStd := json.Unmarshal(b, &std)
 	if (errFast == nil) != (errStd == nil) || (errStd != nil && errFast.Error() != errStd.Error()) {
 		t.Errorf("%s: %T: error %v, encoding/json says %v\ninput: %.300q", name, fast, errFast, errStd, b)
@@ -291,7 +291,7 @@ func TestFastDecoderAllocations(t *testing.T) {
 	page := benchPage(t)
 	allocs := testing.AllocsPerRun(20, func() {
 		var p CursorPage[Transaction]
-		if err := decodeJSON(page, &p); err != nil || len(p.Results) != benchPageSize {
+		if err := decodeFast(page, &p); err != nil || len(p.Results) != benchPageSize {
 			t.Fatal(err)
 		}
 	})

@@ -25,7 +25,7 @@ func BenchmarkDecodeTransactionsPage(b *testing.B) {
 		}
 	}, func() {
 		var p CursorPage[Transaction]
-		if err := decodeJSON(page, &p); err != nil || len(p.Results) != benchPageSize {
+		if err := decodeFast(page, &p); err != nil || len(p.Results) != benchPageSize {
 			b.Fatal(err)
 		}
 	})

@@ -7,7 +7,7 @@ import (
 )
 
 // rawBody takes a 2xx answer's bytes as they came, undecoded (see
-// decodeJSON), so that the transaction sweep can look for the next cursor
+// decodeFast), so that the transaction sweep can look for the next cursor
 // before it decodes the page.
 type rawBody struct{ b []byte }
 
@@ -102,7 +102,7 @@ func (s *TransactionsService) sweepTransactions(ctx context.Context, accountID s
 			}
 		}
 		var q CursorPage[Transaction]
-		if err := decodeJSON(a.b, &q); err != nil {
+		if err := decodeFast(a.b, &q); err != nil {
 			fail(&DecodeError{Route: routeTransactionsV2, StatusCode: http.StatusOK, Err: err})
 			return
 		}
