@@ -37,7 +37,7 @@ func BenchmarkDecodeTransactionsPage(b *testing.B) {
 // local server and payload. The key is given (WithAPIKey), so that no
 // POST /auth and no recorded key's expiry date enters the figures.
 func BenchmarkGetVsPlain(b *testing.B) {
-	srv := benchServer(b)
+	srv, _ := benchServer(b)
 	ctx := context.Background()
 	const id = "6c1d3f5e-8a2b-4c7d-9e0f-1a2b3c4d5e6f"
 	hc := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 4}}

@@ -20,7 +20,7 @@ type rawBody struct{ b []byte }
 // on, at most two pages in memory (the next request goes out early only once
 // the loop has finished the page before), results and errors in order, and
 // no goroutine outliving the loop.
-func (s *TransactionsService) sweepTransactions(ctx context.Context, accountID string, params *TransactionListParams, yield func(Transaction, error) bool) {
+func (s *TransactionsService) sweepTransactions(ctx context.Context, accountID string, params *TransactionListParams, opts []RequestOption, yield func(Transaction, error) bool) {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	type answer struct {
@@ -41,7 +41,7 @@ func (s *TransactionsService) sweepTransactions(ctx context.Context, accountID s
 			var rb rawBody
 			raw, err := nextQuery(next)
 			if err == nil {
-				err = s.client.callRaw(ctx, routeTransactionsV2, nil, raw, nil, &rb)
+				err = s.client.callRaw(ctx, routeTransactionsV2, nil, raw, nil, &rb, opts...)
 			}
 			ch <- answer{rb.b, err}
 		}()
@@ -49,7 +49,7 @@ func (s *TransactionsService) sweepTransactions(ctx context.Context, accountID s
 	fail := func(err error) { yield(Transaction{}, err) }
 	seen := newCursorSet()
 
-	p, err := s.List(ctx, accountID, params)
+	p, err := s.List(ctx, accountID, params, opts...)
 	if err != nil {
 		fail(err)
 		return
