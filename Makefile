@@ -9,7 +9,7 @@ PKGS := ./...
 # tests run in each.
 MODULES := $(patsubst %/go.mod,%,$(shell find . -name go.mod -not -path './.bin/*' | sort))
 
-.PHONY: test lint fmt-check vet staticcheck unit bench cover examples fuzz
+.PHONY: test lint fmt-check vet staticcheck unit bench cover examples fuzz bench-decoders bench-sweep
 
 ## test: everything CI checks: formatting, vet, staticcheck and the race-enabled tests.
 test: fmt-check vet staticcheck unit
@@ -31,9 +31,33 @@ lint: fmt-check vet staticcheck
 unit:
 	@set -e; for m in $(MODULES); do echo "go test $$m"; (cd $$m && $(GO) test -race -count=1 $(PKGS)); done
 
-## bench: the benchmarks, with allocations.
+## bench: the benchmarks, with allocations. Each comparison (BenchmarkGetVsPlain,
+## BenchmarkSweepVsPlain, BenchmarkDecodeTransactionsPage) runs the SDK beside its
+## plain baseline in one process against one server, in alternating blocks, and
+## reports both sides' ns and allocations per op or per transaction and the
+## ratios sdk/baseline (ratio-ns, ratio-allocs).
+BENCH ?= .
+BENCHTIME ?= 1s
 bench:
-	$(GO) test -run '^$$' -bench . -benchmem $(PKGS)
+	$(GO) test -run '^$$' -bench '$(BENCH)' -benchtime $(BENCHTIME) -benchmem $(PKGS)
+
+## bench-decoders: the JSON decoders considered for transaction pages, side by side
+## (encoding/json, go-json-experiment, goccy/go-json, the client's own), in a module
+## of their own so that none becomes a dependency of the client.
+bench-decoders:
+	cd internal/jsonbench && $(GO) test -run '^$$' -bench . -benchtime 30x -count 3 .
+
+## bench-sweep: whole processes: a pluggytest server (rate limits off) in one, the
+## client in another, sweeping SWEEP_N transactions of one account, the plain
+## sequential net/http + encoding/json loop beside Transactions.All with NoLimit,
+## SWEEP_RUNS runs each after a warm-up: min/median/max of wall, client CPU
+## (user+sys) and peak RSS, and the ratios pair by pair.
+SWEEP_N ?= 1000000
+SWEEP_RUNS ?= 3
+bench-sweep:
+	$(GO) build -o $(BIN)/sweepbench ./internal/cmd/sweepbench
+	$(BIN)/sweepbench compare -n 100000 -runs $(SWEEP_RUNS)
+	$(BIN)/sweepbench compare -n $(SWEEP_N) -runs $(SWEEP_RUNS)
 
 ## cover: test coverage per package and a total.
 cover:

@@ -733,7 +733,7 @@ func decodeJSON(data []byte, out any) error {
 	case string(trimmed) == "null":
 		return errors.New("null answer where the API documents a body")
 	}
-	return json.Unmarshal(trimmed, out)
+	return decodeFast(trimmed, out)
 }
 
 // stripURL removes the request URL from a *url.Error: it adds nothing the

@@ -341,36 +341,23 @@ func (s *TransactionsService) ListNext(ctx context.Context, next string, opts ..
 }
 
 // All yields every transaction of an account, walking GET /v2/transactions
-// page by page through its cursor. A page is requested only when the loop
-// has consumed the previous one, so breaking out stops the requests and
-// memory holds one page at a time. An error (a *ParamError from the
-// parameters, an *Error from the API, ...) is yielded once and ends the loop.
+// page by page through its cursor. The first page is requested when the
+// loop starts; each next page once the loop has taken the first
+// transaction of the page before it, or, when the loop has already finished
+// that page, as soon as its answer arrives (its next cursor is read before
+// the page is decoded), so that requests travel while the client decodes and
+// the loop works: at most one request ahead, at most two pages in memory,
+// every request inside the rate limiter. Breaking out, or the end of ctx,
+// cancels the request ahead and waits for it, leaving nothing running.
+//
+// An error (a *ParamError from the parameters, an *Error from the API, ...)
+// is yielded once, after every transaction before it, and ends the loop.
+// So does a broken cursor: a next already followed in this sweep (A→B→A),
+// or a page with no transactions that still points to a next page, each a
+// *DecodeError.
 func (s *TransactionsService) All(ctx context.Context, accountID string, params *TransactionListParams, opts ...RequestOption) iter.Seq2[Transaction, error] {
 	return func(yield func(Transaction, error) bool) {
-		page, err := s.List(ctx, accountID, params, opts...)
-		prev := ""
-		for {
-			if err != nil {
-				yield(Transaction{}, err)
-				return
-			}
-			for _, t := range page.Results {
-				if !yield(t, nil) {
-					return
-				}
-			}
-			if !page.HasNext() {
-				return
-			}
-			next := *page.Next
-			if next == prev {
-				yield(Transaction{}, &DecodeError{Route: routeTransactionsV2, StatusCode: http.StatusOK,
-					Err: errors.New("next is the cursor just followed; stopping instead of looping")})
-				return
-			}
-			prev = next
-			page, err = s.ListNext(ctx, next, opts...)
-		}
+		s.sweepTransactions(ctx, accountID, params, opts, yield)
 	}
 }
 
