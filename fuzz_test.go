@@ -91,6 +91,12 @@ func FuzzParseError(f *testing.F) {
 		`{"errors":[{"code":"x","message":"m","parameter":"p","data":{"min":6}}],"details":null}`,
 		`{"message":"line1\r\nline2\u001b[31m"}`, "{\"message\":\"\xff\xfe\"}", `{"data":{"parameter":"token"}}`,
 		strings.Repeat(" ", 300) + "x" + strings.Repeat("é", 300),
+		// Retry-After, RateLimit-Reset, then the body.
+		"30\n30\n{\"code\":429,\"message\":\"Too many requests\"}", "3600\n\n{}", "1.5\n-1\n{}",
+		"Mon, 23 Nov 2026 12:00:10 GMT\n5\n{}", "Sat, 01 Jan 2318 00:00:00 GMT\n\nnot json", "-5\n9999999999\n{}",
+		"1e3\n0x10\n{}", " 7 \n 8 \n{}",
+		// Regression: "NaN" seconds became a wait of -292 years.
+		"NaN\nInf\n{}", "nan\n\n{}", "\nNaN\n{}",
 	} {
 		f.Add([]byte(s))
 	}

@@ -172,7 +172,9 @@ func ServerWait(h http.Header, now time.Time) time.Duration {
 
 func parseSeconds(v string) (time.Duration, bool) {
 	n, err := strconv.ParseFloat(v, 64)
-	if err != nil || n < 0 || n > 24*3600 {
+	// !(n >= 0) also refuses NaN, which every comparison fails: "NaN" would
+	// otherwise become a negative wait.
+	if err != nil || !(n >= 0 && n <= 24*3600) {
 		return 0, false
 	}
 	return time.Duration(n * float64(time.Second)), true
