@@ -34,7 +34,7 @@ func TestServerWait(t *testing.T) {
 
 	// Found by FuzzParseError: ParseFloat reads "NaN", which passed the
 	// range check and became a wait of -292 years.
-	for _, v := range []string{"NaN", "nan", "+Inf", "Inf", "-Inf", "1e400"} {
+	for _, v := range []string{"NaN", "nan", "+NaN", " NaN "} {
 		assert.Zero(t, ServerWait(http.Header{"Retry-After": {v}}, now), v)
 		assert.Zero(t, ServerWait(http.Header{"Ratelimit-Reset": {v}}, now), v)
 	}
