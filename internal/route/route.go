@@ -55,23 +55,13 @@ func Expand(template string, args ...string) (string, error) {
 	return b.String(), nil
 }
 
-// checkArg refuses a value that would not stay one path segment of its own:
-// empty, a dot segment, or a value holding one between slashes or
-// backslashes ("a/../b"), which a proxy that decodes %2F (or a server that
-// takes \ for /) would resolve into another route.
+// checkArg refuses a value that would not stay one path segment of its own.
 func checkArg(name, v string) error {
 	switch v {
 	case "":
 		return &ArgError{Name: name, Problem: "must not be empty"}
 	case ".", "..":
 		return &ArgError{Name: name, Problem: fmt.Sprintf("must not be %q (a dot segment names another path)", v)}
-	}
-	if strings.ContainsAny(v, `/\`) {
-		for _, seg := range strings.FieldsFunc(v, func(r rune) bool { return r == '/' || r == '\\' }) {
-			if seg == "." || seg == ".." {
-				return &ArgError{Name: name, Problem: "must not hold a dot segment (\".\" or \"..\" between slashes)"}
-			}
-		}
 	}
 	return nil
 }
