@@ -4,6 +4,9 @@ STATICCHECK_VERSION ?= v0.7.0
 BIN := $(CURDIR)/.bin
 STATICCHECK := $(BIN)/staticcheck
 PKGS := ./...
+# Every module of the repository (the root and each directory with a go.mod,
+# such as ./sqltest); vet, staticcheck and the tests run in each.
+MODULES := $(patsubst %/go.mod,%,$(shell find . -name go.mod -not -path './.bin/*' | sort))
 
 .PHONY: test lint fmt-check vet staticcheck unit bench cover examples fuzz
 
@@ -14,18 +17,18 @@ fmt-check:
 	@out="$$(gofmt -l .)"; if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
 
 vet:
-	$(GO) vet $(PKGS)
+	@set -e; for m in $(MODULES); do echo "go vet $$m"; (cd $$m && $(GO) vet $(PKGS)); done
 
 $(STATICCHECK):
 	GOBIN=$(BIN) $(GO) install honnef.co/go/tools/cmd/staticcheck@$(STATICCHECK_VERSION)
 
 staticcheck: $(STATICCHECK)
-	$(STATICCHECK) $(PKGS)
+	@set -e; for m in $(MODULES); do echo "staticcheck $$m"; (cd $$m && $(STATICCHECK) $(PKGS)); done
 
 lint: fmt-check vet staticcheck
 
 unit:
-	$(GO) test -race -count=1 $(PKGS)
+	@set -e; for m in $(MODULES); do echo "go test $$m"; (cd $$m && $(GO) test -race -count=1 $(PKGS)); done
 
 ## bench: the benchmarks, with allocations.
 bench:
@@ -43,6 +46,7 @@ examples:
 	$(GO) run ./examples/connect </dev/null
 	$(GO) run ./examples/webhook-server
 	$(GO) run ./examples/pix-payment
+	cd examples/otel && $(GO) run .
 
 ## fuzz: fuzz every parser of what a server or a sender can send, one target
 ## after the other, for FUZZTIME each (a duration, or a count such as

@@ -238,12 +238,12 @@ type ConnectorGetParams struct {
 //
 // Errors: *ParamError for an empty or comma-holding country or type, *Error
 // for an API answer outside 2xx.
-func (s *ConnectorsService) List(ctx context.Context, params *ConnectorListParams) (*Page[Connector], error) {
+func (s *ConnectorsService) List(ctx context.Context, params *ConnectorListParams, opts ...RequestOption) (*Page[Connector], error) {
 	q, err := params.query()
 	if err != nil {
 		return nil, err
 	}
-	return callFor[Page[Connector]](ctx, s.client, "GET /connectors", nil, q.values(), nil)
+	return callFor[Page[Connector]](ctx, s.client, "GET /connectors", nil, q.values(), nil, opts...)
 }
 
 // Get returns the connector with the given id (GET /connectors/{id}).
@@ -251,7 +251,7 @@ func (s *ConnectorsService) List(ctx context.Context, params *ConnectorListParam
 //
 // Errors: *ParamError for a negative id; *Error matching ErrNotFound
 // (CONNECTOR_NOT_FOUND) when there is no such connector.
-func (s *ConnectorsService) Get(ctx context.Context, id int, params *ConnectorGetParams) (*Connector, error) {
+func (s *ConnectorsService) Get(ctx context.Context, id int, params *ConnectorGetParams, opts ...RequestOption) (*Connector, error) {
 	if err := checkConnectorID("id", id); err != nil {
 		return nil, err
 	}
@@ -259,7 +259,7 @@ func (s *ConnectorsService) Get(ctx context.Context, id int, params *ConnectorGe
 	if params != nil {
 		q.boolPtr("healthDetails", params.HealthDetails)
 	}
-	return callFor[Connector](ctx, s.client, "GET /connectors/{id}", []string{strconv.Itoa(id)}, q.values(), nil)
+	return callFor[Connector](ctx, s.client, "GET /connectors/{id}", []string{strconv.Itoa(id)}, q.values(), nil, opts...)
 }
 
 // ParameterValidation is the answer of POST /connectors/{id}/validate
@@ -305,14 +305,14 @@ func (v ParameterValidation) LogValue() slog.Value {
 //
 // Errors: *ParamError for a negative id or no parameters, *Error for an API
 // answer outside 2xx.
-func (s *ConnectorsService) Validate(ctx context.Context, id int, parameters map[string]string) (*ParameterValidation, error) {
+func (s *ConnectorsService) Validate(ctx context.Context, id int, parameters map[string]string, opts ...RequestOption) (*ParameterValidation, error) {
 	if err := checkConnectorID("id", id); err != nil {
 		return nil, err
 	}
 	if len(parameters) == 0 {
 		return nil, paramErr("parameters", "must not be empty")
 	}
-	return callFor[ParameterValidation](ctx, s.client, "POST /connectors/{id}/validate", []string{strconv.Itoa(id)}, nil, parameters)
+	return callFor[ParameterValidation](ctx, s.client, "POST /connectors/{id}/validate", []string{strconv.Itoa(id)}, nil, parameters, opts...)
 }
 
 // checkConnectorID refuses a negative connector id (0 is the sandbox).

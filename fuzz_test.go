@@ -193,7 +193,7 @@ func FuzzDecimal(f *testing.F) {
 			}
 			return
 		}
-		if len(d.String()) > 64 {
+		if len(d.String()) > decimalMaxText {
 			t.Fatalf("kept %d bytes", len(d.String()))
 		}
 		out, err := d.MarshalJSON()

@@ -584,22 +584,26 @@ func redactedParameters(params map[string]string, encrypted string) string {
 // InvalidParameters), or naming the existing items of a duplicate
 // (ITEM_USER_ALREADY_EXISTS, see DuplicateItemIDs), or 409
 // ITEM_CREATION_LIMIT_EXCEEDED.
-func (s *ItemsService) Create(ctx context.Context, params *CreateItemParams) (*Item, error) {
+func (s *ItemsService) Create(ctx context.Context, params *CreateItemParams, opts ...RequestOption) (*Item, error) {
 	if err := params.validate(); err != nil {
 		return nil, err
 	}
-	return callFor[Item](ctx, s.client, "POST /items", nil, nil, params)
+	params, err := s.client.sealCreateItem(params)
+	if err != nil {
+		return nil, err
+	}
+	return callFor[Item](ctx, s.client, "POST /items", nil, nil, params, opts...)
 }
 
 // Get returns the item with the given id (GET /items/{id}).
 //
 // Errors: *ParamError for an empty id; *Error matching ErrNotFound
 // (ITEM_NOT_FOUND).
-func (s *ItemsService) Get(ctx context.Context, id string) (*Item, error) {
+func (s *ItemsService) Get(ctx context.Context, id string, opts ...RequestOption) (*Item, error) {
 	if err := requireID("id", id); err != nil {
 		return nil, err
 	}
-	return callFor[Item](ctx, s.client, "GET /items/{id}", []string{id}, nil, nil)
+	return callFor[Item](ctx, s.client, "GET /items/{id}", []string{id}, nil, nil, opts...)
 }
 
 // Update changes an item and starts a new execution (PATCH /items/{id}).
@@ -611,7 +615,7 @@ func (s *ItemsService) Get(ctx context.Context, id string) (*Item, error) {
 // TOO_MANY_CONSECUTIVE_LOGIN_FAILURES, or a required MFA parameter, see
 // InvalidParameters), 404 ITEM_NOT_FOUND, 409
 // CLIENT_IS_UPDATING_BEFORE_ALLOWED_FREQUENCY.
-func (s *ItemsService) Update(ctx context.Context, id string, params *UpdateItemParams) (*Item, error) {
+func (s *ItemsService) Update(ctx context.Context, id string, params *UpdateItemParams, opts ...RequestOption) (*Item, error) {
 	if err := requireID("id", id); err != nil {
 		return nil, err
 	}
@@ -621,21 +625,25 @@ func (s *ItemsService) Update(ctx context.Context, id string, params *UpdateItem
 	if params == nil {
 		params = &UpdateItemParams{}
 	}
-	return callFor[Item](ctx, s.client, "PATCH /items/{id}", []string{id}, nil, params)
+	params, err := s.client.sealUpdateItem(params)
+	if err != nil {
+		return nil, err
+	}
+	return callFor[Item](ctx, s.client, "PATCH /items/{id}", []string{id}, nil, params, opts...)
 }
 
 // Delete deletes an item and its data (DELETE /items/{id}). It returns the
 // number of items deleted (1).
 //
 // Errors: *ParamError for an empty id; *Error matching ErrNotFound.
-func (s *ItemsService) Delete(ctx context.Context, id string) (int, error) {
+func (s *ItemsService) Delete(ctx context.Context, id string, opts ...RequestOption) (int, error) {
 	if err := requireID("id", id); err != nil {
 		return 0, err
 	}
 	var out struct {
 		Count int `json:"count"`
 	}
-	if err := s.client.call(ctx, "DELETE /items/{id}", []string{id}, nil, nil, &out); err != nil {
+	if err := s.client.call(ctx, "DELETE /items/{id}", []string{id}, nil, nil, &out, opts...); err != nil {
 		return 0, err
 	}
 	return out.Count, nil
@@ -650,7 +658,7 @@ func (s *ItemsService) Delete(ctx context.Context, id string) (int, error) {
 //
 // Errors: *ParamError for an empty id or no answers; *Error matching
 // ErrNotFound.
-func (s *ItemsService) SendMFA(ctx context.Context, id string, answers map[string]string) (*Item, error) {
+func (s *ItemsService) SendMFA(ctx context.Context, id string, answers map[string]string, opts ...RequestOption) (*Item, error) {
 	if err := requireID("id", id); err != nil {
 		return nil, err
 	}
@@ -662,7 +670,7 @@ func (s *ItemsService) SendMFA(ctx context.Context, id string, answers map[strin
 			return nil, paramErr("answers", "holds an empty parameter name")
 		}
 	}
-	return callFor[Item](ctx, s.client, "POST /items/{id}/mfa", []string{id}, nil, answers)
+	return callFor[Item](ctx, s.client, "POST /items/{id}/mfa", []string{id}, nil, answers, opts...)
 }
 
 // DisableAutoSync stops Pluggy from synchronising the item by itself
@@ -670,11 +678,11 @@ func (s *ItemsService) SendMFA(ctx context.Context, id string, answers map[strin
 // nil.
 //
 // Errors: *ParamError for an empty id; *Error matching ErrNotFound.
-func (s *ItemsService) DisableAutoSync(ctx context.Context, id string) (*Item, error) {
+func (s *ItemsService) DisableAutoSync(ctx context.Context, id string, opts ...RequestOption) (*Item, error) {
 	if err := requireID("id", id); err != nil {
 		return nil, err
 	}
-	return callFor[Item](ctx, s.client, "PATCH /items/{id}/disable-auto-sync", []string{id}, nil, nil)
+	return callFor[Item](ctx, s.client, "PATCH /items/{id}/disable-auto-sync", []string{id}, nil, nil, opts...)
 }
 
 // Code descriptions of item errors the API answers (Error.CodeDescription).

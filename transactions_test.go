@@ -533,7 +533,7 @@ func TestTransactionsUnknownEnumDecodes(t *testing.T) {
 // accept exactly what encoding/json accepts as one number.
 func TestIsJSONNumberMatchesEncodingJSON(t *testing.T) {
 	reference := func(s string) bool {
-		if s == "" || len(s) > 64 {
+		if s == "" || len(s) > decimalMaxText {
 			return false
 		}
 		dec := json.NewDecoder(strings.NewReader(s))
@@ -548,7 +548,7 @@ func TestIsJSONNumberMatchesEncodingJSON(t *testing.T) {
 		"0", "-0", "1", "-1", "10.10", "-287.64", "0.83", "1e2", "1E+2", "2.5e-3", "-0.0", "123456789012345678901234567890",
 		"", "-", "+1", "01", "-01", "1.", ".5", "1.e3", "1e", "1e+", "--1", "1-", "0x10", "NaN", "Infinity", " 1", "1 ",
 		"1,5", "1.2.3", "١", "1e2.5", "00", "0.", "-.5", `"1"`, "null", "true",
-		strings.Repeat("9", 64), strings.Repeat("9", 65),
+		strings.Repeat("9", 64), strings.Repeat("9", decimalMaxText), strings.Repeat("9", decimalMaxText+1),
 	}
 	for _, s := range cases {
 		assert.Equal(t, reference(s), isJSONNumber(s), "%q", s)

@@ -444,9 +444,9 @@ func redactedWebhookHeaders(h map[string]string) string {
 // When there are none Pluggy may answer 204; List then returns an empty page.
 //
 // Errors: *Error for an answer outside 2xx.
-func (s *WebhooksService) List(ctx context.Context) (*Page[Webhook], error) {
+func (s *WebhooksService) List(ctx context.Context, opts ...RequestOption) (*Page[Webhook], error) {
 	var out Page[Webhook]
-	if err := s.client.call(ctx, "GET /webhooks", nil, nil, nil, &out); err != nil {
+	if err := s.client.call(ctx, "GET /webhooks", nil, nil, nil, &out, opts...); err != nil {
 		return nil, err
 	}
 	if out.Results == nil {
@@ -466,22 +466,22 @@ func (s *WebhooksService) List(ctx context.Context) (*Page[Webhook], error) {
 // header name or value); *Error for 400 (invalid event, a URL Pluggy
 // refuses — localhost, an IP literal, a private address —, the same event
 // and URL already registered, or 5 webhooks for the event already).
-func (s *WebhooksService) Create(ctx context.Context, params *CreateWebhookParams) (*Webhook, error) {
+func (s *WebhooksService) Create(ctx context.Context, params *CreateWebhookParams, opts ...RequestOption) (*Webhook, error) {
 	if err := params.validate(); err != nil {
 		return nil, err
 	}
-	return callFor[Webhook](ctx, s.client, "POST /webhooks", nil, nil, params)
+	return callFor[Webhook](ctx, s.client, "POST /webhooks", nil, nil, params, opts...)
 }
 
 // Get returns the webhook with the given id (GET /webhooks/{id}).
 //
 // Errors: *ParamError for an empty id; *Error matching ErrNotFound
 // (WEBHOOK_NOT_FOUND).
-func (s *WebhooksService) Get(ctx context.Context, id string) (*Webhook, error) {
+func (s *WebhooksService) Get(ctx context.Context, id string, opts ...RequestOption) (*Webhook, error) {
 	if err := requireID("id", id); err != nil {
 		return nil, err
 	}
-	return callFor[Webhook](ctx, s.client, "GET /webhooks/{id}", []string{id}, nil, nil)
+	return callFor[Webhook](ctx, s.client, "GET /webhooks/{id}", []string{id}, nil, nil, opts...)
 }
 
 // Update changes a webhook's URL, event or headers, or enables or disables
@@ -490,28 +490,28 @@ func (s *WebhooksService) Get(ctx context.Context, id string) (*Webhook, error) 
 // Errors: *ParamError before any request (empty id, nothing to update,
 // Headers with ClearHeaders, the checks of Create); *Error for 400 (as
 // Create) or 404 WEBHOOK_NOT_FOUND.
-func (s *WebhooksService) Update(ctx context.Context, id string, params *UpdateWebhookParams) (*Webhook, error) {
+func (s *WebhooksService) Update(ctx context.Context, id string, params *UpdateWebhookParams, opts ...RequestOption) (*Webhook, error) {
 	if err := requireID("id", id); err != nil {
 		return nil, err
 	}
 	if err := params.validate(); err != nil {
 		return nil, err
 	}
-	return callFor[Webhook](ctx, s.client, "PATCH /webhooks/{id}", []string{id}, nil, params)
+	return callFor[Webhook](ctx, s.client, "PATCH /webhooks/{id}", []string{id}, nil, params, opts...)
 }
 
 // Delete removes a webhook (DELETE /webhooks/{id}) and returns the number
 // of webhooks deleted (1).
 //
 // Errors: *ParamError for an empty id; *Error matching ErrNotFound.
-func (s *WebhooksService) Delete(ctx context.Context, id string) (int, error) {
+func (s *WebhooksService) Delete(ctx context.Context, id string, opts ...RequestOption) (int, error) {
 	if err := requireID("id", id); err != nil {
 		return 0, err
 	}
 	var out struct {
 		Count int `json:"count"`
 	}
-	if err := s.client.call(ctx, "DELETE /webhooks/{id}", []string{id}, nil, nil, &out); err != nil {
+	if err := s.client.call(ctx, "DELETE /webhooks/{id}", []string{id}, nil, nil, &out, opts...); err != nil {
 		return 0, err
 	}
 	return out.Count, nil

@@ -66,6 +66,12 @@
 // WithTransactionsPerSync transactions to each account. AddConnectedItem
 // creates such an item directly.
 //
+// Item parameters come as a JSON object, or, with WithCredentialsPrivateKey,
+// only as the encrypted string pluggy.WithCredentialsPublicKey sends. Tax
+// numbers (payment customers, recipients, intents, smart transfers,
+// boletos, merchants) may be CPFs or CNPJs, numeric or alphanumeric (IN RFB
+// 2.229/2024, "12.ABC.345/01DE-35", whose check digits are verified).
+//
 // # Events
 //
 // The server emits item/created, item/waiting_user_input,
@@ -81,6 +87,7 @@ package pluggytest
 
 import (
 	"crypto/hmac"
+	"crypto/rsa"
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/json"
@@ -139,6 +146,9 @@ type Server struct {
 	txPerSync    int
 	stepDuration time.Duration
 	paramTimeout time.Duration
+
+	// credentialsKey decrypts encrypted item parameters (credentials.go).
+	credentialsKey *rsa.PrivateKey
 }
 
 // Option configures a Server.

@@ -78,3 +78,14 @@ func TestPermanent(t *testing.T) {
 	assert.True(t, Permanent(&url.Error{Err: errors.New("stopped after 10 redirects")}))
 	assert.False(t, Permanent(&url.Error{Err: &net.OpError{Op: "dial", Err: syscall.ECONNREFUSED}}))
 }
+
+func TestServerWaitSaturatesAbsurdAsks(t *testing.T) {
+	now := time.Date(2026, 11, 23, 12, 0, 0, 0, time.UTC)
+	// An ask beyond a day used to read as "no wait"; it is an ask, capped
+	// by the caller.
+	assert.Equal(t, 100000*time.Second, ServerWait(http.Header{"Retry-After": {"100000"}}, now))
+	assert.Equal(t, maxWait, ServerWait(http.Header{"Retry-After": {"1e300"}}, now))
+	assert.Equal(t, maxWait, ServerWait(http.Header{"Retry-After": {"Tue, 23 Nov 2316 12:00:00 GMT"}}, now))
+	assert.Equal(t, maxWait, ServerWait(http.Header{"Ratelimit-Reset": {"99999999999"}}, now))
+	assert.Zero(t, ServerWait(http.Header{"Retry-After": {"NaN"}}, now))
+}
