@@ -131,6 +131,12 @@ func secretCases(t *testing.T) []secretCase {
 	require.NotEmpty(t, authReqs)
 	srvSecrets := []string{srvSecret, auth.APIKey, password, hook}
 
+	// A client holding its secret and a key.
+	client, err := pluggy.NewClient("fake-client", srvSecret, pluggy.WithBaseURL(srv.URL), pluggy.WithAPIKey(auth.APIKey))
+	require.NoError(t, err)
+	_, err = client.Connectors.Get(ctx, pluggytest.ConnectorPluggyBank, nil)
+	require.NoError(t, err)
+
 	urlSecrets := []string{urlToken, urlPass}
 	return []secretCase{
 		{name: "CreateItemParams", value: createItem, ptr: &createItem, wire: true,
@@ -154,6 +160,9 @@ func secretCases(t *testing.T) []secretCase {
 		// either; it exists only as a pointer.
 		{name: "WebhookHandler", ptr: handler, secrets: []string{hook, "old-" + hook, digest(hook), digest("old-" + hook)},
 			keep: []string{"X-Hook-Secret", "secrets"}},
+		// Its formatting is client.go's; here only that nothing leaks (the
+		// JSON handler shows its services as {}).
+		{name: "Client", ptr: client, secrets: []string{srvSecret, auth.APIKey}},
 		{name: "pluggytest.Server", ptr: srv, secrets: srvSecrets, keep: []string{srv.URL, "fake-client"}},
 		{name: "pluggytest.Request(POST /items)", value: reqs[0], ptr: &reqs[0], secrets: []string{password},
 			keep: []string{"POST /items", "bytes redacted"}},
