@@ -76,8 +76,10 @@
 //
 // The server emits item/created, item/waiting_user_input,
 // item/waiting_user_action, item/login_succeeded, item/updated, item/error,
-// item/deleted, transactions/created and (when PATCH /transactions/{id}
-// recategorises one) transactions/updated, with Pluggy's payload fields
+// item/deleted, transactions/created, (when PATCH /transactions/{id}
+// recategorises one) transactions/updated, (when DeleteTransactions removes
+// some) transactions/deleted and (SetConnectorStatus)
+// connector/status_updated, with Pluggy's payload fields
 // (itemId, triggeredBy CLIENT or SYNC, error, accountId,
 // transactionsCreatedAtFrom, createdTransactionsLink, transactionIds), and
 // the payment events listed in payments.go. Webhooks registered with
