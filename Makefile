@@ -73,9 +73,22 @@ examples:
 	$(GO) run ./examples/pix-payment
 	cd examples/otel && $(GO) run .
 
-## fuzz: fuzz the webhook event parser, then the webhook handler, for FUZZTIME each
-## (their seed corpora also run in `make test`).
+## fuzz: fuzz every parser of what a server or a sender can send, one target
+## after the other, for FUZZTIME each (a duration, or a count such as
+## 1000000x); FUZZFLAGS adds flags (-parallel=1). Each target's seed corpus
+## (f.Add seeds and testdata/fuzz) also runs in `make test`.
 FUZZTIME ?= 30s
+FUZZFLAGS ?=
+FUZZ = $(GO) test -run '^$$' -fuzztime $(FUZZTIME) $(FUZZFLAGS) -fuzz
 fuzz:
-	$(GO) test -run '^$$' -fuzz '^FuzzParseWebhookEvent$$' -fuzztime $(FUZZTIME) .
-	$(GO) test -run '^$$' -fuzz '^FuzzWebhookHandler$$' -fuzztime $(FUZZTIME) .
+	$(FUZZ) '^FuzzParseWebhookEvent$$' .
+	$(FUZZ) '^FuzzWebhookHandler$$' .
+	$(FUZZ) '^FuzzParseError$$' .
+	$(FUZZ) '^FuzzParse$$' ./internal/jwtexp
+	$(FUZZ) '^FuzzDecimal$$' .
+	$(FUZZ) '^FuzzDate$$' .
+	$(FUZZ) '^FuzzTimestamp$$' .
+	$(FUZZ) '^FuzzItem$$' .
+	$(FUZZ) '^FuzzParameter$$' .
+	$(FUZZ) '^FuzzPaymentRequest$$' .
+	$(FUZZ) '^FuzzPaymentIntent$$' .

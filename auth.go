@@ -243,7 +243,9 @@ type ItemOptions struct {
 }
 
 // ConnectToken is a short-lived (30 minutes) token for Pluggy's Connect
-// widget in a browser. It is a secret: it prints as [redacted].
+// widget in a browser. It is a secret: it prints as [redacted] with every
+// fmt verb and in log/slog; encoding/json writes the token, for handing it
+// to your front end.
 type ConnectToken struct {
 	// AccessToken is the value to hand to the widget.
 	AccessToken string `json:"accessToken"`
@@ -257,6 +259,11 @@ func (t ConnectToken) GoString() string { return t.String() }
 
 // Format hides the token for every verb.
 func (t ConnectToken) Format(f fmt.State, _ rune) { _, _ = f.Write([]byte(t.String())) }
+
+// LogValue hides the token from log/slog handlers.
+func (t ConnectToken) LogValue() slog.Value {
+	return slog.GroupValue(slog.String("accessToken", "[redacted]"))
+}
 
 // CreateConnectToken returns a token for the Connect widget (POST
 // /connect_token). params may be nil.

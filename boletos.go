@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"log/slog"
 	"sort"
 	"strings"
 	"time"
@@ -153,7 +154,8 @@ type BoletoConnection struct {
 
 // CreateBoletoConnectionParams connects boleto credentials
 // (CreateBoletoConnection). The credentials are secrets: formatting the
-// params (%v, %+v, %#v) shows their names only.
+// params (every fmt verb) or logging them with log/slog shows their names
+// only; the request body (encoding/json) keeps them.
 type CreateBoletoConnectionParams struct {
 	// ConnectorID is an institution whose connector has
 	// supportsBoletoManagement; at least 1 (connectorId).
@@ -175,6 +177,15 @@ func (p CreateBoletoConnectionParams) String() string {
 
 // GoString is String.
 func (p CreateBoletoConnectionParams) GoString() string { return p.String() }
+
+// LogValue is what log/slog handlers print: the connector and the
+// credentials' names, not their values.
+func (p CreateBoletoConnectionParams) LogValue() slog.Value {
+	return slog.GroupValue(
+		slog.Int("connectorId", p.ConnectorID),
+		slog.String("credentials", redactedParameters(p.Credentials, "")),
+	)
+}
 
 // Format prints String for every verb.
 func (p CreateBoletoConnectionParams) Format(f fmt.State, _ rune) {

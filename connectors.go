@@ -2,6 +2,9 @@ package pluggy
 
 import (
 	"context"
+	"fmt"
+	"io"
+	"log/slog"
 	"strconv"
 	"strings"
 	"time"
@@ -260,7 +263,9 @@ func (s *ConnectorsService) Get(ctx context.Context, id int, params *ConnectorGe
 }
 
 // ParameterValidation is the answer of POST /connectors/{id}/validate
-// (ParameterValidationResponse).
+// (ParameterValidationResponse). Its Parameters are credentials: String,
+// GoString, Format and LogValue show their names only; encoding/json keeps
+// them.
 type ParameterValidation struct {
 	// Errors lists the parameters that do not pass the connector's rules;
 	// empty when all do (errors).
@@ -272,6 +277,27 @@ type ParameterValidation struct {
 
 // Valid reports whether every parameter passed.
 func (v *ParameterValidation) Valid() bool { return v != nil && len(v.Errors) == 0 }
+
+// String describes the validation without the parameters' values, which are
+// the credentials as the connector will use them.
+func (v ParameterValidation) String() string {
+	return fmt.Sprintf("pluggy.ParameterValidation{Errors: %v, Parameters: %s}", v.Errors, redactedParameters(v.Parameters, ""))
+}
+
+// GoString is String.
+func (v ParameterValidation) GoString() string { return v.String() }
+
+// Format prints String for every verb.
+func (v ParameterValidation) Format(f fmt.State, _ rune) { _, _ = io.WriteString(f, v.String()) }
+
+// LogValue is what log/slog handlers print: the errors and the parameters'
+// names, not their values.
+func (v ParameterValidation) LogValue() slog.Value {
+	return slog.GroupValue(
+		slog.Any("errors", v.Errors),
+		slog.String("parameters", redactedParameters(v.Parameters, "")),
+	)
+}
 
 // Validate checks credentials against a connector's rules without creating
 // an item (POST /connectors/{id}/validate). The answer lists the problems;

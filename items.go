@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"log/slog"
 	"net/url"
 	"sort"
 	"strings"
@@ -346,8 +347,9 @@ type StatusDetailWarning struct {
 
 // CreateItemParams is the body of POST /items (CreateItem).
 //
-// Its String, GoString and Format hide the parameter values, which are the
-// user's credentials.
+// Its String, GoString, Format and LogValue hide the parameter values, which
+// are the user's credentials, and the query of its URLs; MarshalJSON, the
+// request body, keeps them.
 type CreateItemParams struct {
 	// ConnectorID is the institution to connect (connectorId; 0 is the
 	// sandbox Pluggy Bank).
@@ -398,7 +400,26 @@ func (p *CreateItemParams) validate() error {
 // String describes the params without the credentials' values.
 func (p CreateItemParams) String() string {
 	return fmt.Sprintf("pluggy.CreateItemParams{ConnectorID: %d, Parameters: %s, WebhookURL: %q, ClientUserID: %q, OAuthRedirectURI: %q, Products: %v}",
-		p.ConnectorID, redactedParameters(p.Parameters, p.EncryptedParameters), p.WebhookURL, p.ClientUserID, p.OAuthRedirectURI, p.Products)
+		p.ConnectorID, redactedParameters(p.Parameters, p.EncryptedParameters), redactedURL(p.WebhookURL), p.ClientUserID, redactedURL(p.OAuthRedirectURI), p.Products)
+}
+
+// LogValue is what log/slog handlers print: the fields of String, the
+// credentials' names but not their values.
+func (p CreateItemParams) LogValue() slog.Value {
+	attrs := []slog.Attr{
+		slog.Int("connectorId", p.ConnectorID),
+		slog.String("parameters", redactedParameters(p.Parameters, p.EncryptedParameters)),
+	}
+	attrs = appendNonEmpty(attrs, "webhookUrl", redactedURL(p.WebhookURL))
+	attrs = appendNonEmpty(attrs, "clientUserId", p.ClientUserID)
+	attrs = appendNonEmpty(attrs, "oauthRedirectUri", redactedURL(p.OAuthRedirectURI))
+	if len(p.Products) > 0 {
+		attrs = append(attrs, slog.Any("products", p.Products))
+	}
+	if p.AvoidDuplicates != nil {
+		attrs = append(attrs, slog.Bool("avoidDuplicates", *p.AvoidDuplicates))
+	}
+	return slog.GroupValue(attrs...)
 }
 
 // GoString is String.
@@ -411,7 +432,8 @@ func (p CreateItemParams) Format(f fmt.State, _ rune) { _, _ = io.WriteString(f,
 // field is optional; the zero value starts a new execution with the stored
 // credentials.
 //
-// Its String, GoString and Format hide the parameter values.
+// Its String, GoString, Format and LogValue hide the parameter values and
+// the query of its URL; MarshalJSON, the request body, keeps them.
 type UpdateItemParams struct {
 	// Parameters replace stored credentials or give a new MFA value
 	// (parameters).
@@ -446,7 +468,19 @@ func (p *UpdateItemParams) validate() error {
 // String describes the params without the credentials' values.
 func (p UpdateItemParams) String() string {
 	return fmt.Sprintf("pluggy.UpdateItemParams{Parameters: %s, ClientUserID: %q, WebhookURL: %q, Products: %v}",
-		redactedParameters(p.Parameters, p.EncryptedParameters), p.ClientUserID, p.WebhookURL, p.Products)
+		redactedParameters(p.Parameters, p.EncryptedParameters), p.ClientUserID, redactedURL(p.WebhookURL), p.Products)
+}
+
+// LogValue is what log/slog handlers print: the fields of String, the
+// credentials' names but not their values.
+func (p UpdateItemParams) LogValue() slog.Value {
+	attrs := []slog.Attr{slog.String("parameters", redactedParameters(p.Parameters, p.EncryptedParameters))}
+	attrs = appendNonEmpty(attrs, "clientUserId", p.ClientUserID)
+	attrs = appendNonEmpty(attrs, "webhookUrl", redactedURL(p.WebhookURL))
+	if len(p.Products) > 0 {
+		attrs = append(attrs, slog.Any("products", p.Products))
+	}
+	return slog.GroupValue(attrs...)
 }
 
 // GoString is String.

@@ -555,6 +555,14 @@ func (h *WebhookHandler) GoString() string { return h.String() }
 // Format prints String for every verb.
 func (h *WebhookHandler) Format(f fmt.State, _ rune) { _, _ = io.WriteString(f, h.String()) }
 
+// LogValue is what log/slog handlers print: String's fields, no secret.
+func (h *WebhookHandler) LogValue() slog.Value {
+	return slog.GroupValue(
+		slog.String("header", h.headerName), slog.Int("secrets", len(h.secrets)), slog.String("clientId", h.clientID),
+		slog.Int("allowedIPs", len(h.allowed)), slog.Int("workers", h.workers), slog.Int("queue", h.queueSize),
+	)
+}
+
 func (h *WebhookHandler) refuse(w http.ResponseWriter, r *http.Request, status int, reason string) {
 	if h.logger.Enabled(r.Context(), slog.LevelWarn) {
 		src := r.RemoteAddr

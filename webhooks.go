@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"net"
 	"net/url"
 	"sort"
@@ -172,8 +173,9 @@ func (w *Webhook) Enabled() bool { return w != nil && w.DisabledAt == nil }
 
 // CreateWebhookParams is the body of POST /webhooks (CreateWebhook).
 //
-// Its String, GoString and Format hide the header values, which usually
-// hold the secret your receiver checks.
+// Its String, GoString, Format and LogValue hide the header values, which
+// usually hold the secret your receiver checks, and the URL's query; the
+// request body keeps them.
 type CreateWebhookParams struct {
 	// Event is the event type to listen to, or WebhookEventAll (required;
 	// event).
@@ -205,7 +207,17 @@ func (p *CreateWebhookParams) validate() error {
 // String describes the params without the header values.
 func (p CreateWebhookParams) String() string {
 	return fmt.Sprintf("pluggy.CreateWebhookParams{Event: %q, URL: %q, Headers: %s}",
-		p.Event, p.URL, redactedWebhookHeaders(p.Headers))
+		p.Event, redactedURL(p.URL), redactedWebhookHeaders(p.Headers))
+}
+
+// LogValue is what log/slog handlers print: the fields of String, the
+// headers' names but not their values.
+func (p CreateWebhookParams) LogValue() slog.Value {
+	return slog.GroupValue(
+		slog.String("event", string(p.Event)),
+		slog.String("url", redactedURL(p.URL)),
+		slog.String("headers", redactedWebhookHeaders(p.Headers)),
+	)
 }
 
 // GoString is String.
@@ -217,7 +229,8 @@ func (p CreateWebhookParams) Format(f fmt.State, _ rune) { _, _ = io.WriteString
 // UpdateWebhookParams is the body of PATCH /webhooks/{id} (UpdateWebhook).
 // Every field is optional; at least one must be set.
 //
-// Its String, GoString and Format hide the header values.
+// Its String, GoString, Format and LogValue hide the header values and the
+// URL's query; MarshalJSON, the request body, keeps them.
 type UpdateWebhookParams struct {
 	// URL moves the webhook to a new URL (url), with the same rules as
 	// CreateWebhookParams.URL.
@@ -285,7 +298,23 @@ func (p UpdateWebhookParams) String() string {
 		enabled = fmt.Sprint(*p.Enabled)
 	}
 	return fmt.Sprintf("pluggy.UpdateWebhookParams{URL: %q, Event: %q, Headers: %s, ClearHeaders: %t, Enabled: %s}",
-		p.URL, p.Event, redactedWebhookHeaders(p.Headers), p.ClearHeaders, enabled)
+		redactedURL(p.URL), p.Event, redactedWebhookHeaders(p.Headers), p.ClearHeaders, enabled)
+}
+
+// LogValue is what log/slog handlers print: the fields of String, the
+// headers' names but not their values.
+func (p UpdateWebhookParams) LogValue() slog.Value {
+	var attrs []slog.Attr
+	attrs = appendNonEmpty(attrs, "url", redactedURL(p.URL))
+	attrs = appendNonEmpty(attrs, "event", string(p.Event))
+	attrs = append(attrs, slog.String("headers", redactedWebhookHeaders(p.Headers)))
+	if p.ClearHeaders {
+		attrs = append(attrs, slog.Bool("clearHeaders", true))
+	}
+	if p.Enabled != nil {
+		attrs = append(attrs, slog.Bool("enabled", *p.Enabled))
+	}
+	return slog.GroupValue(attrs...)
 }
 
 // GoString is String.

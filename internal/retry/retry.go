@@ -178,6 +178,8 @@ const maxWait = 100 * 365 * 24 * time.Hour
 
 func parseSeconds(v string) (time.Duration, bool) {
 	n, err := strconv.ParseFloat(v, 64)
+	// n != n refuses NaN, which ParseFloat reads and which would otherwise
+	// become a negative wait (found by FuzzParseError).
 	if err != nil || n < 0 || n != n {
 		return 0, false
 	}

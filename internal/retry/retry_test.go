@@ -31,6 +31,13 @@ func TestServerWait(t *testing.T) {
 
 	h = http.Header{"Retry-After": {"soon"}, "Ratelimit-Reset": {"-3"}}
 	assert.Zero(t, ServerWait(h, now))
+
+	// Found by FuzzParseError: ParseFloat reads "NaN", which passed the
+	// range check and became a wait of -292 years.
+	for _, v := range []string{"NaN", "nan", "+NaN", " NaN "} {
+		assert.Zero(t, ServerWait(http.Header{"Retry-After": {v}}, now), v)
+		assert.Zero(t, ServerWait(http.Header{"Ratelimit-Reset": {v}}, now), v)
+	}
 }
 
 func TestBackoffGrowsAndIsCapped(t *testing.T) {
