@@ -281,7 +281,7 @@ type AccountListParams struct {
 // page this list: every account comes in the one answer.
 //
 // It returns a *ParamError without sending anything when itemID is empty.
-func (s *AccountsService) List(ctx context.Context, itemID string, params *AccountListParams) (*Page[Account], error) {
+func (s *AccountsService) List(ctx context.Context, itemID string, params *AccountListParams, opts ...RequestOption) (*Page[Account], error) {
 	if err := requireID("itemId", itemID); err != nil {
 		return nil, err
 	}
@@ -290,14 +290,14 @@ func (s *AccountsService) List(ctx context.Context, itemID string, params *Accou
 	if params != nil {
 		q.str("type", string(params.Type))
 	}
-	return callFor[Page[Account]](ctx, s.client, "GET /accounts", nil, q.values(), nil)
+	return callFor[Page[Account]](ctx, s.client, "GET /accounts", nil, q.values(), nil, opts...)
 }
 
 // All yields every account of an item (GET /accounts, one request, made
 // when the loop starts). An error is yielded once and ends the loop.
-func (s *AccountsService) All(ctx context.Context, itemID string, params *AccountListParams) iter.Seq2[Account, error] {
+func (s *AccountsService) All(ctx context.Context, itemID string, params *AccountListParams, opts ...RequestOption) iter.Seq2[Account, error] {
 	return allOf(func() ([]Account, error) {
-		p, err := s.List(ctx, itemID, params)
+		p, err := s.List(ctx, itemID, params, opts...)
 		if err != nil {
 			return nil, err
 		}
@@ -307,11 +307,11 @@ func (s *AccountsService) All(ctx context.Context, itemID string, params *Accoun
 
 // Get returns one account (GET /accounts/{id}). A missing account is an
 // *Error matching ErrNotFound.
-func (s *AccountsService) Get(ctx context.Context, id string) (*Account, error) {
+func (s *AccountsService) Get(ctx context.Context, id string, opts ...RequestOption) (*Account, error) {
 	if err := requireID("id", id); err != nil {
 		return nil, err
 	}
-	return callFor[Account](ctx, s.client, "GET /accounts/{id}", []string{id}, nil, nil)
+	return callFor[Account](ctx, s.client, "GET /accounts/{id}", []string{id}, nil, nil, opts...)
 }
 
 // GetBalance reads the account's balance from the institution now, without
@@ -319,28 +319,28 @@ func (s *AccountsService) Get(ctx context.Context, id string) (*Account, error) 
 // institution may refuse it: 403 BALANCE_CONSENT_ERROR (consent expired or
 // lacking the permission), 404 BALANCE_NOT_FOUND, 429
 // BALANCE_OPEN_FINANCE_RATE_LIMIT, 502 BALANCE_CONNECTOR_UNAVAILABLE.
-func (s *AccountsService) GetBalance(ctx context.Context, id string) (*AccountBalance, error) {
+func (s *AccountsService) GetBalance(ctx context.Context, id string, opts ...RequestOption) (*AccountBalance, error) {
 	if err := requireID("id", id); err != nil {
 		return nil, err
 	}
-	return callFor[AccountBalance](ctx, s.client, "GET /accounts/{id}/balance", []string{id}, nil, nil)
+	return callFor[AccountBalance](ctx, s.client, "GET /accounts/{id}/balance", []string{id}, nil, nil, opts...)
 }
 
 // ListStatements returns the monthly statement files of an account
 // (GET /accounts/{id}/statements). The API does not page this list. Each
 // URL is valid for 30 minutes.
-func (s *AccountsService) ListStatements(ctx context.Context, id string) (*Page[AccountStatement], error) {
+func (s *AccountsService) ListStatements(ctx context.Context, id string, opts ...RequestOption) (*Page[AccountStatement], error) {
 	if err := requireID("id", id); err != nil {
 		return nil, err
 	}
-	return callFor[Page[AccountStatement]](ctx, s.client, "GET /accounts/{id}/statements", []string{id}, nil, nil)
+	return callFor[Page[AccountStatement]](ctx, s.client, "GET /accounts/{id}/statements", []string{id}, nil, nil, opts...)
 }
 
 // AllStatements yields every statement file of an account
 // (GET /accounts/{id}/statements, one request, made when the loop starts).
-func (s *AccountsService) AllStatements(ctx context.Context, id string) iter.Seq2[AccountStatement, error] {
+func (s *AccountsService) AllStatements(ctx context.Context, id string, opts ...RequestOption) iter.Seq2[AccountStatement, error] {
 	return allOf(func() ([]AccountStatement, error) {
-		p, err := s.ListStatements(ctx, id)
+		p, err := s.ListStatements(ctx, id, opts...)
 		if err != nil {
 			return nil, err
 		}

@@ -26,6 +26,16 @@ const (
 	// refreshTimeout bounds one renewal, which runs detached from the
 	// context of whichever call started it.
 	refreshTimeout = 2 * time.Minute
+	// minKeyLifetime is how long the client keeps a key that arrives
+	// already expired by its clock, or within staleMargin of it (a server handing out
+	// stale keys, or a clock far ahead of Pluggy's): it is used for this
+	// long, and a refusal of it in that time does not start another login.
+	// That bounds such a server to one POST /auth per minKeyLifetime
+	// instead of one per call.
+	minKeyLifetime = 30 * time.Second
+	// staleMargin is the least life a key must have left when it arrives
+	// not to count as already expired.
+	staleMargin = time.Second
 )
 
 // authenticator caches the API key and renews it, one renewal at a time.
@@ -37,17 +47,30 @@ type authenticator struct {
 	clientSecret string
 	fixed        string
 
-	mu        sync.Mutex
-	key       string
-	expiresAt time.Time
-	refreshAt time.Time
-	failure   error
-	failedAt  time.Time
+	mu         sync.Mutex
+	key        string
+	expiresAt  time.Time
+	refreshAt  time.Time
+	receivedAt time.Time
+	stale      bool // key arrived already expired by the client's clock
+	failure    error
+	failedAt   time.Time
 
 	group singleflight.Group
+
+	// store, when set (WithKeyStore), is where keys come from; refused is
+	// a key Pluggy refused, for the store to drop (keystore.go).
+	store   KeyStore
+	refused string
 }
 
 func (a *authenticator) canRefresh() bool { return a.fixed == "" }
+
+// Format prints nothing of the authenticator's credentials or key, for any
+// verb, wherever it is reached from.
+func (a *authenticator) Format(f fmt.State, _ rune) {
+	_, _ = f.Write([]byte("pluggy.authenticator{[redacted]}"))
+}
 
 // apiKey returns a key valid now, renewing it when it is missing or near
 // its expiry. However many goroutines ask at once, one POST /auth is in
@@ -80,7 +103,7 @@ func (a *authenticator) apiKey(ctx context.Context) (string, error) {
 		}
 		rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), refreshTimeout)
 		defer cancel()
-		return a.refresh(rctx)
+		return a.renew(rctx)
 	})
 	select {
 	case res := <-ch:
@@ -116,7 +139,8 @@ func (a *authenticator) refresh(ctx context.Context) (string, error) {
 	var out struct {
 		APIKey string `json:"apiKey"`
 	}
-	err := c.send(ctx, "POST /auth", nil, nil, body, &out, false)
+	start := time.Now()
+	err := c.send(ctx, "POST /auth", nil, nil, body, &out, false, nil)
 	now := c.clock.Now()
 	if err == nil && out.APIKey == "" {
 		err = &DecodeError{Route: "POST /auth", StatusCode: http.StatusOK, Err: errors.New("answer has no apiKey")}
@@ -129,6 +153,9 @@ func (a *authenticator) refresh(ctx context.Context) (string, error) {
 			a.failure, a.failedAt = err, now
 			a.mu.Unlock()
 		}
+		if h := c.hooks.KeyRenewal; h != nil {
+			h(KeyRenewalEvent{Duration: time.Since(start), Err: err})
+		}
 		return "", err
 	}
 	issued, expires := now, now.Add(apiKeyLifetime)
@@ -139,20 +166,40 @@ func (a *authenticator) refresh(ctx context.Context) (string, error) {
 		}
 	}
 	ahead := min(refreshAhead, expires.Sub(issued)/5)
+	refreshAt := expires.Add(-ahead)
+	stale := expires.Before(now.Add(staleMargin))
+	if stale {
+		// The key is expired, or about to, by this clock: keep it for
+		// minKeyLifetime rather than log in again on every call.
+		c.logger.LogAttrs(ctx, slog.LevelWarn, "pluggy: API key arrived expired by the local clock; check the clock",
+			slog.Time("expiresAt", expires), slog.Time("now", now), slog.Duration("keptFor", minKeyLifetime))
+		refreshAt = now.Add(minKeyLifetime)
+		expires = refreshAt
+	}
 	a.mu.Lock()
-	a.key, a.expiresAt, a.refreshAt = out.APIKey, expires, expires.Add(-ahead)
+	a.key, a.expiresAt, a.refreshAt = out.APIKey, expires, refreshAt
+	a.receivedAt, a.stale = now, stale
 	a.failure = nil
 	a.mu.Unlock()
 	c.logger.LogAttrs(ctx, slog.LevelInfo, "pluggy: API key renewed", slog.Time("expiresAt", expires))
+	if h := c.hooks.KeyRenewal; h != nil {
+		h(KeyRenewalEvent{ExpiresAt: expires, Duration: time.Since(start)})
+	}
 	return out.APIKey, nil
 }
 
 // invalidate drops key if it is still the cached one, so that the next call
-// renews it. A key already replaced by another goroutine is left alone.
+// renews it. A key already replaced by another goroutine is left alone, and
+// so is a key that arrived already expired, for its minKeyLifetime: logging
+// in again would only fetch another such key.
 func (a *authenticator) invalidate(key string) {
+	now := a.client.clock.Now()
 	a.mu.Lock()
-	if a.key == key {
+	if a.key == key && !(a.stale && now.Sub(a.receivedAt) < minKeyLifetime) {
 		a.key, a.refreshAt, a.expiresAt = "", time.Time{}, time.Time{}
+		if a.store != nil {
+			a.refused = key
+		}
 	}
 	a.mu.Unlock()
 }
@@ -196,7 +243,9 @@ type ItemOptions struct {
 }
 
 // ConnectToken is a short-lived (30 minutes) token for Pluggy's Connect
-// widget in a browser. It is a secret: it prints as [redacted].
+// widget in a browser. It is a secret: it prints as [redacted] with every
+// fmt verb and in log/slog; encoding/json writes the token, for handing it
+// to your front end.
 type ConnectToken struct {
 	// AccessToken is the value to hand to the widget.
 	AccessToken string `json:"accessToken"`
@@ -211,14 +260,19 @@ func (t ConnectToken) GoString() string { return t.String() }
 // Format hides the token for every verb.
 func (t ConnectToken) Format(f fmt.State, _ rune) { _, _ = f.Write([]byte(t.String())) }
 
+// LogValue hides the token from log/slog handlers.
+func (t ConnectToken) LogValue() slog.Value {
+	return slog.GroupValue(slog.String("accessToken", "[redacted]"))
+}
+
 // CreateConnectToken returns a token for the Connect widget (POST
 // /connect_token). params may be nil.
-func (s *AuthService) CreateConnectToken(ctx context.Context, params *ConnectTokenParams) (*ConnectToken, error) {
+func (s *AuthService) CreateConnectToken(ctx context.Context, params *ConnectTokenParams, opts ...RequestOption) (*ConnectToken, error) {
 	if params == nil {
 		params = &ConnectTokenParams{}
 	}
 	var out ConnectToken
-	if err := s.client.call(ctx, "POST /connect_token", nil, nil, params, &out); err != nil {
+	if err := s.client.call(ctx, "POST /connect_token", nil, nil, params, &out, opts...); err != nil {
 		return nil, err
 	}
 	if out.AccessToken == "" {

@@ -453,71 +453,71 @@ func (p *ScheduleAutomaticPixParams) check(today Date) error {
 // Create creates an automatic PIX payment request: a recurring consent the
 // payer authorises once (POST /payments/requests/automatic-pix). Not
 // replayed after a 5xx or a dropped connection.
-func (s *AutomaticPixService) Create(ctx context.Context, params *CreateAutomaticPixParams) (*PaymentRequest, error) {
+func (s *AutomaticPixService) Create(ctx context.Context, params *CreateAutomaticPixParams, opts ...RequestOption) (*PaymentRequest, error) {
 	if err := params.check(s.client.today()); err != nil {
 		return nil, err
 	}
-	return callFor[PaymentRequest](ctx, s.client, "POST /payments/requests/automatic-pix", nil, nil, params)
+	return callFor[PaymentRequest](ctx, s.client, "POST /payments/requests/automatic-pix", nil, nil, params, opts...)
 }
 
 // SchedulePayment schedules a payment under the authorised consent of a
 // payment request (POST /payments/requests/{id}/automatic-pix/schedule). Not
 // replayed after a 5xx or a dropped connection: list the payments before
 // trying again.
-func (s *AutomaticPixService) SchedulePayment(ctx context.Context, paymentRequestID string, params *ScheduleAutomaticPixParams) (*AutomaticPixPayment, error) {
+func (s *AutomaticPixService) SchedulePayment(ctx context.Context, paymentRequestID string, params *ScheduleAutomaticPixParams, opts ...RequestOption) (*AutomaticPixPayment, error) {
 	if err := requireID("paymentRequestId", paymentRequestID); err != nil {
 		return nil, err
 	}
 	if err := params.check(s.client.today()); err != nil {
 		return nil, err
 	}
-	return callFor[AutomaticPixPayment](ctx, s.client, "POST /payments/requests/{id}/automatic-pix/schedule", []string{paymentRequestID}, nil, params)
+	return callFor[AutomaticPixPayment](ctx, s.client, "POST /payments/requests/{id}/automatic-pix/schedule", []string{paymentRequestID}, nil, params, opts...)
 }
 
 // ListPayments returns the payments of an automatic PIX payment request
 // (GET /payments/requests/{id}/automatic-pix/schedules). The route takes no
 // page parameters; the answer is one page holding them all.
-func (s *AutomaticPixService) ListPayments(ctx context.Context, paymentRequestID string) (*Page[AutomaticPixPayment], error) {
+func (s *AutomaticPixService) ListPayments(ctx context.Context, paymentRequestID string, opts ...RequestOption) (*Page[AutomaticPixPayment], error) {
 	if err := requireID("paymentRequestId", paymentRequestID); err != nil {
 		return nil, err
 	}
-	return callFor[Page[AutomaticPixPayment]](ctx, s.client, "GET /payments/requests/{id}/automatic-pix/schedules", []string{paymentRequestID}, nil, nil)
+	return callFor[Page[AutomaticPixPayment]](ctx, s.client, "GET /payments/requests/{id}/automatic-pix/schedules", []string{paymentRequestID}, nil, nil, opts...)
 }
 
 // GetPayment returns one payment of an automatic PIX payment request
 // (GET /payments/requests/{requestId}/automatic-pix/schedules/{paymentId}).
-func (s *AutomaticPixService) GetPayment(ctx context.Context, paymentRequestID, paymentID string) (*AutomaticPixPaymentDetail, error) {
+func (s *AutomaticPixService) GetPayment(ctx context.Context, paymentRequestID, paymentID string, opts ...RequestOption) (*AutomaticPixPaymentDetail, error) {
 	if err := requireID("paymentRequestId", paymentRequestID); err != nil {
 		return nil, err
 	}
 	if err := requireID("paymentId", paymentID); err != nil {
 		return nil, err
 	}
-	return callFor[AutomaticPixPaymentDetail](ctx, s.client, "GET /payments/requests/{requestId}/automatic-pix/schedules/{paymentId}", []string{paymentRequestID, paymentID}, nil, nil)
+	return callFor[AutomaticPixPaymentDetail](ctx, s.client, "GET /payments/requests/{requestId}/automatic-pix/schedules/{paymentId}", []string{paymentRequestID, paymentID}, nil, nil, opts...)
 }
 
 // CancelAuthorization cancels the automatic PIX consent of a payment request:
 // no more payments may be charged under it
 // (POST /payments/requests/{id}/automatic-pix/cancel, answered 204). Not
 // replayed after a 5xx or a dropped connection.
-func (s *AutomaticPixService) CancelAuthorization(ctx context.Context, paymentRequestID string) error {
+func (s *AutomaticPixService) CancelAuthorization(ctx context.Context, paymentRequestID string, opts ...RequestOption) error {
 	if err := requireID("paymentRequestId", paymentRequestID); err != nil {
 		return err
 	}
-	return s.client.call(ctx, "POST /payments/requests/{id}/automatic-pix/cancel", []string{paymentRequestID}, nil, nil, nil)
+	return s.client.call(ctx, "POST /payments/requests/{id}/automatic-pix/cancel", []string{paymentRequestID}, nil, nil, nil, opts...)
 }
 
 // CancelPayment cancels one scheduled automatic PIX payment
 // (POST /payments/requests/{id}/automatic-pix/schedules/{scheduleId}/cancel,
 // answered 204). Not replayed after a 5xx or a dropped connection.
-func (s *AutomaticPixService) CancelPayment(ctx context.Context, paymentRequestID, paymentID string) error {
+func (s *AutomaticPixService) CancelPayment(ctx context.Context, paymentRequestID, paymentID string, opts ...RequestOption) error {
 	if err := requireID("paymentRequestId", paymentRequestID); err != nil {
 		return err
 	}
 	if err := requireID("paymentId", paymentID); err != nil {
 		return err
 	}
-	return s.client.call(ctx, "POST /payments/requests/{id}/automatic-pix/schedules/{scheduleId}/cancel", []string{paymentRequestID, paymentID}, nil, nil, nil)
+	return s.client.call(ctx, "POST /payments/requests/{id}/automatic-pix/schedules/{scheduleId}/cancel", []string{paymentRequestID, paymentID}, nil, nil, nil, opts...)
 }
 
 // RetryPayment retries a failed automatic PIX payment on date, which must
@@ -526,7 +526,7 @@ func (s *AutomaticPixService) CancelPayment(ctx context.Context, paymentRequestI
 // (POST /payments/requests/{id}/automatic-pix/schedules/{scheduleId}/retry,
 // answered 204). Not replayed after a 5xx or a dropped connection: read the
 // payment's attempts before trying again.
-func (s *AutomaticPixService) RetryPayment(ctx context.Context, paymentRequestID, paymentID string, date Date) error {
+func (s *AutomaticPixService) RetryPayment(ctx context.Context, paymentRequestID, paymentID string, date Date, opts ...RequestOption) error {
 	if err := requireID("paymentRequestId", paymentRequestID); err != nil {
 		return err
 	}
@@ -539,5 +539,5 @@ func (s *AutomaticPixService) RetryPayment(ctx context.Context, paymentRequestID
 	body := struct {
 		Date Date `json:"date"`
 	}{date}
-	return s.client.call(ctx, "POST /payments/requests/{id}/automatic-pix/schedules/{scheduleId}/retry", []string{paymentRequestID, paymentID}, nil, body, nil)
+	return s.client.call(ctx, "POST /payments/requests/{id}/automatic-pix/schedules/{scheduleId}/retry", []string{paymentRequestID, paymentID}, nil, body, nil, opts...)
 }

@@ -107,20 +107,20 @@ type BillPayment struct {
 // List returns the bills of a credit card account (GET /bills). The API does
 // not page this list: every bill comes in the one answer. It returns a
 // *ParamError without sending anything when accountID is empty.
-func (s *BillsService) List(ctx context.Context, accountID string) (*Page[Bill], error) {
+func (s *BillsService) List(ctx context.Context, accountID string, opts ...RequestOption) (*Page[Bill], error) {
 	if err := requireID("accountId", accountID); err != nil {
 		return nil, err
 	}
 	var q query
 	q.str("accountId", accountID)
-	return callFor[Page[Bill]](ctx, s.client, "GET /bills", nil, q.values(), nil)
+	return callFor[Page[Bill]](ctx, s.client, "GET /bills", nil, q.values(), nil, opts...)
 }
 
 // All yields every bill of a credit card account (GET /bills, one request,
 // made when the loop starts). An error is yielded once and ends the loop.
-func (s *BillsService) All(ctx context.Context, accountID string) iter.Seq2[Bill, error] {
+func (s *BillsService) All(ctx context.Context, accountID string, opts ...RequestOption) iter.Seq2[Bill, error] {
 	return allOf(func() ([]Bill, error) {
-		p, err := s.List(ctx, accountID)
+		p, err := s.List(ctx, accountID, opts...)
 		if err != nil {
 			return nil, err
 		}
@@ -130,9 +130,9 @@ func (s *BillsService) All(ctx context.Context, accountID string) iter.Seq2[Bill
 
 // Get returns one bill (GET /bills/{id}). A missing one is an *Error
 // matching ErrNotFound (CREDIT_CARD_BILL_NOT_FOUND).
-func (s *BillsService) Get(ctx context.Context, id string) (*Bill, error) {
+func (s *BillsService) Get(ctx context.Context, id string, opts ...RequestOption) (*Bill, error) {
 	if err := requireID("id", id); err != nil {
 		return nil, err
 	}
-	return callFor[Bill](ctx, s.client, "GET /bills/{id}", []string{id}, nil, nil)
+	return callFor[Bill](ctx, s.client, "GET /bills/{id}", []string{id}, nil, nil, opts...)
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"log/slog"
 	"sort"
 	"strings"
 	"time"
@@ -153,7 +154,8 @@ type BoletoConnection struct {
 
 // CreateBoletoConnectionParams connects boleto credentials
 // (CreateBoletoConnection). The credentials are secrets: formatting the
-// params (%v, %+v, %#v) shows their names only.
+// params (every fmt verb) or logging them with log/slog shows their names
+// only; the request body (encoding/json) keeps them.
 type CreateBoletoConnectionParams struct {
 	// ConnectorID is an institution whose connector has
 	// supportsBoletoManagement; at least 1 (connectorId).
@@ -175,6 +177,15 @@ func (p CreateBoletoConnectionParams) String() string {
 
 // GoString is String.
 func (p CreateBoletoConnectionParams) GoString() string { return p.String() }
+
+// LogValue is what log/slog handlers print: the connector and the
+// credentials' names, not their values.
+func (p CreateBoletoConnectionParams) LogValue() slog.Value {
+	return slog.GroupValue(
+		slog.Int("connectorId", p.ConnectorID),
+		slog.String("credentials", redactedParameters(p.Credentials, "")),
+	)
+}
 
 // Format prints String for every verb.
 func (p CreateBoletoConnectionParams) Format(f fmt.State, _ rune) {
@@ -204,8 +215,8 @@ func (p *CreateBoletoConnectionParams) check() error {
 
 // BoletoPayerParams is who will owe a boleto (CreateBoleto boleto.payer).
 type BoletoPayerParams struct {
-	// TaxNumber is the payer's CPF or CNPJ, with or without punctuation;
-	// sent as digits; required (taxNumber).
+	// TaxNumber is the payer's CPF or CNPJ (numeric or alphanumeric), with
+	// or without punctuation; sent without it; required (taxNumber).
 	TaxNumber string `json:"taxNumber"`
 	// Name is the payer's name; required (name).
 	Name string `json:"name"`
@@ -312,50 +323,50 @@ func (p *CreateBoletoParams) body(today Date) (*CreateBoletoParams, error) {
 // CreateConnection connects boleto credentials at an institution
 // (POST /boleto-connections). Not replayed after a 5xx or a dropped
 // connection. The credentials never appear in errors or logs.
-func (s *BoletosService) CreateConnection(ctx context.Context, params *CreateBoletoConnectionParams) (*BoletoConnection, error) {
+func (s *BoletosService) CreateConnection(ctx context.Context, params *CreateBoletoConnectionParams, opts ...RequestOption) (*BoletoConnection, error) {
 	if err := params.check(); err != nil {
 		return nil, err
 	}
-	return callFor[BoletoConnection](ctx, s.client, "POST /boleto-connections", nil, nil, params)
+	return callFor[BoletoConnection](ctx, s.client, "POST /boleto-connections", nil, nil, params, opts...)
 }
 
 // CreateConnectionFromItem makes a boleto connection from an item already
 // connected (POST /boleto-connections/from-item). Not replayed after a 5xx
 // or a dropped connection.
-func (s *BoletosService) CreateConnectionFromItem(ctx context.Context, itemID string) (*BoletoConnection, error) {
+func (s *BoletosService) CreateConnectionFromItem(ctx context.Context, itemID string, opts ...RequestOption) (*BoletoConnection, error) {
 	if err := requireID("itemId", itemID); err != nil {
 		return nil, err
 	}
 	body := struct {
 		ItemID string `json:"itemId"`
 	}{itemID}
-	return callFor[BoletoConnection](ctx, s.client, "POST /boleto-connections/from-item", nil, nil, body)
+	return callFor[BoletoConnection](ctx, s.client, "POST /boleto-connections/from-item", nil, nil, body, opts...)
 }
 
 // Create issues a boleto (POST /boletos). Not replayed after a 5xx or a
 // dropped connection: a boleto issued twice is owed twice.
-func (s *BoletosService) Create(ctx context.Context, params *CreateBoletoParams) (*IssuedBoleto, error) {
+func (s *BoletosService) Create(ctx context.Context, params *CreateBoletoParams, opts ...RequestOption) (*IssuedBoleto, error) {
 	body, err := params.body(s.client.today())
 	if err != nil {
 		return nil, err
 	}
-	return callFor[IssuedBoleto](ctx, s.client, "POST /boletos", nil, nil, body)
+	return callFor[IssuedBoleto](ctx, s.client, "POST /boletos", nil, nil, body, opts...)
 }
 
 // Cancel cancels an issued boleto and returns it (POST /boletos/{id}/cancel).
 // Not replayed after a 5xx or a dropped connection: Get it to see whether it
 // took effect.
-func (s *BoletosService) Cancel(ctx context.Context, id string) (*IssuedBoleto, error) {
+func (s *BoletosService) Cancel(ctx context.Context, id string, opts ...RequestOption) (*IssuedBoleto, error) {
 	if err := requireID("id", id); err != nil {
 		return nil, err
 	}
-	return callFor[IssuedBoleto](ctx, s.client, "POST /boletos/{id}/cancel", []string{id}, nil, nil)
+	return callFor[IssuedBoleto](ctx, s.client, "POST /boletos/{id}/cancel", []string{id}, nil, nil, opts...)
 }
 
 // Get returns an issued boleto (GET /boletos/{id}).
-func (s *BoletosService) Get(ctx context.Context, id string) (*IssuedBoleto, error) {
+func (s *BoletosService) Get(ctx context.Context, id string, opts ...RequestOption) (*IssuedBoleto, error) {
 	if err := requireID("id", id); err != nil {
 		return nil, err
 	}
-	return callFor[IssuedBoleto](ctx, s.client, "GET /boletos/{id}", []string{id}, nil, nil)
+	return callFor[IssuedBoleto](ctx, s.client, "GET /boletos/{id}", []string{id}, nil, nil, opts...)
 }

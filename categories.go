@@ -84,14 +84,14 @@ type CategoryListParams struct {
 // List returns Pluggy's transaction categories (GET /categories), all of
 // them in one answer. It accepts the answer as the spec gives it (an array)
 // and as the live API sends it (a page of results).
-func (s *CategoriesService) List(ctx context.Context, params *CategoryListParams) ([]Category, error) {
+func (s *CategoriesService) List(ctx context.Context, params *CategoryListParams, opts ...RequestOption) ([]Category, error) {
 	var q query
 	if params != nil {
 		q.str("parentId", params.ParentID)
 	}
 	const route = "GET /categories"
 	var raw json.RawMessage
-	if err := s.client.call(ctx, route, nil, q.values(), nil, &raw); err != nil {
+	if err := s.client.call(ctx, route, nil, q.values(), nil, &raw, opts...); err != nil {
 		return nil, err
 	}
 	return decodeLooseList[Category](route, raw)
@@ -99,27 +99,27 @@ func (s *CategoriesService) List(ctx context.Context, params *CategoryListParams
 
 // All yields every category (GET /categories, one request, made when the
 // loop starts). An error is yielded once and ends the loop.
-func (s *CategoriesService) All(ctx context.Context, params *CategoryListParams) iter.Seq2[Category, error] {
-	return allOf(func() ([]Category, error) { return s.List(ctx, params) })
+func (s *CategoriesService) All(ctx context.Context, params *CategoryListParams, opts ...RequestOption) iter.Seq2[Category, error] {
+	return allOf(func() ([]Category, error) { return s.List(ctx, params, opts...) })
 }
 
 // Get returns one category (GET /categories/{id}). A missing one is an
 // *Error matching ErrNotFound.
-func (s *CategoriesService) Get(ctx context.Context, id string) (*Category, error) {
+func (s *CategoriesService) Get(ctx context.Context, id string, opts ...RequestOption) (*Category, error) {
 	if err := requireID("id", id); err != nil {
 		return nil, err
 	}
-	return callFor[Category](ctx, s.client, "GET /categories/{id}", []string{id}, nil, nil)
+	return callFor[Category](ctx, s.client, "GET /categories/{id}", []string{id}, nil, nil, opts...)
 }
 
 // ListRules returns your application's categorisation rules
 // (GET /categories/rules), all of them in one answer. The spec shapes the
 // answer as an array of pages; a single page or a bare array of rules is
 // accepted too, and the rules come back flattened in order.
-func (s *CategoriesService) ListRules(ctx context.Context) ([]ClientCategoryRule, error) {
+func (s *CategoriesService) ListRules(ctx context.Context, opts ...RequestOption) ([]ClientCategoryRule, error) {
 	const route = "GET /categories/rules"
 	var raw json.RawMessage
-	if err := s.client.call(ctx, route, nil, nil, nil, &raw); err != nil {
+	if err := s.client.call(ctx, route, nil, nil, nil, &raw, opts...); err != nil {
 		return nil, err
 	}
 	return decodeLooseList[ClientCategoryRule](route, raw)
@@ -127,8 +127,8 @@ func (s *CategoriesService) ListRules(ctx context.Context) ([]ClientCategoryRule
 
 // AllRules yields every categorisation rule (GET /categories/rules, one
 // request, made when the loop starts).
-func (s *CategoriesService) AllRules(ctx context.Context) iter.Seq2[ClientCategoryRule, error] {
-	return allOf(func() ([]ClientCategoryRule, error) { return s.ListRules(ctx) })
+func (s *CategoriesService) AllRules(ctx context.Context, opts ...RequestOption) iter.Seq2[ClientCategoryRule, error] {
+	return allOf(func() ([]ClientCategoryRule, error) { return s.ListRules(ctx, opts...) })
 }
 
 // CreateRule adds a categorisation rule (POST /categories/rules) and returns
@@ -136,24 +136,24 @@ func (s *CategoriesService) AllRules(ctx context.Context) iter.Seq2[ClientCatego
 // description a 400 *Error. It returns a *ParamError without sending anything
 // when the description or categoryId is empty. Like every creating POST it
 // is retried only when the server surely did not act on it.
-func (s *CategoriesService) CreateRule(ctx context.Context, params CategoryRuleCreateParams) (*ClientCategoryRule, error) {
+func (s *CategoriesService) CreateRule(ctx context.Context, params CategoryRuleCreateParams, opts ...RequestOption) (*ClientCategoryRule, error) {
 	if err := requireID("description", params.Description); err != nil {
 		return nil, err
 	}
 	if err := requireID("categoryId", params.CategoryID); err != nil {
 		return nil, err
 	}
-	return callFor[ClientCategoryRule](ctx, s.client, "POST /categories/rules", nil, nil, params)
+	return callFor[ClientCategoryRule](ctx, s.client, "POST /categories/rules", nil, nil, params, opts...)
 }
 
 // DeleteRule removes a categorisation rule (DELETE /categories/rules/{id},
 // answered 204). A rule of another application is an *Error matching
 // ErrForbidden; a missing one matches ErrNotFound.
-func (s *CategoriesService) DeleteRule(ctx context.Context, id string) error {
+func (s *CategoriesService) DeleteRule(ctx context.Context, id string, opts ...RequestOption) error {
 	if err := requireID("id", id); err != nil {
 		return err
 	}
-	return s.client.call(ctx, "DELETE /categories/rules/{id}", []string{id}, nil, nil, nil)
+	return s.client.call(ctx, "DELETE /categories/rules/{id}", []string{id}, nil, nil, nil, opts...)
 }
 
 // decodeLooseList decodes a list answer whatever its envelope: a bare array

@@ -18,6 +18,7 @@ package pluggy
 import (
 	"bytes"
 	"context"
+	"crypto/rsa"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -27,6 +28,7 @@ import (
 	"net/http/httptrace"
 	"net/url"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/hashicorp/go-retryablehttp"
@@ -73,8 +75,10 @@ type Client struct {
 	retryWaitMin   time.Duration
 	retryWaitMax   time.Duration
 	userHTTP       *http.Client
-	rc             *retryablehttp.Client
+	hc             *http.Client // the client's own copy, which never follows a redirect
+	hooks          Hooks
 	auth           *authenticator
+	credentialsKey *rsa.PublicKey // WithCredentialsPublicKey; see credentials.go
 
 	common service
 
@@ -122,7 +126,15 @@ func WithBaseURL(raw string) Option {
 	return func(c *Client) error {
 		u, err := url.Parse(strings.TrimRight(raw, "/"))
 		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-			return fmt.Errorf("pluggy: base URL %q is not an absolute http(s) URL", raw)
+			return fmt.Errorf("pluggy: base URL %q is not an absolute http(s) URL", redactUserinfo(raw))
+		}
+		if u.User != nil {
+			// A password in the base URL would show in every %v of it, and
+			// Pluggy authenticates with the client id and secret anyway.
+			return fmt.Errorf("pluggy: base URL %q must not carry a user name or password", u.Scheme+"://[redacted]@"+u.Host)
+		}
+		if u.RawQuery != "" || u.Fragment != "" {
+			return fmt.Errorf("pluggy: base URL %q must not carry a query or fragment", u.Scheme+"://"+u.Host+u.EscapedPath())
 		}
 		c.baseURL = u
 		return nil
@@ -130,8 +142,10 @@ func WithBaseURL(raw string) Option {
 }
 
 // WithHTTPClient sends requests through hc (for tracing, proxies, custom
-// transports). The client wraps hc's transport to pace and observe each
-// attempt; hc itself is not modified.
+// transports). The client works on its own copy of hc: it wraps the
+// transport to pace and observe each attempt and never follows a redirect
+// (Pluggy's API does not redirect, and following one would carry the API key
+// or the client secret to another host); hc itself is not modified.
 func WithHTTPClient(hc *http.Client) Option {
 	return func(c *Client) error {
 		if hc == nil {
@@ -191,9 +205,12 @@ func WithRetryWait(min, max time.Duration) Option {
 	}
 }
 
-// WithMaxRetryWait caps how long the client waits when a 429 asks it to
-// (Retry-After); past the cap it returns the *Error instead of waiting.
-// The default is 90 seconds.
+// WithMaxRetryWait caps every wait a server asks for: Retry-After (in
+// seconds or as an HTTP date) and RateLimit-Reset, on a 429 or a 503, both
+// before a retry and in the hold a 429 puts on its route for other calls.
+// An answer asking for more than the cap is returned at once as an *Error
+// with RetryAfter set to what was asked. 0 waits for no server at all. The
+// default is 90 seconds.
 func WithMaxRetryWait(d time.Duration) Option {
 	return func(c *Client) error {
 		if d < 0 {
@@ -306,56 +323,71 @@ func NewClient(clientID, clientSecret string, opts ...Option) (*Client, error) {
 		l.now = c.clock.Now
 		c.limiter = l
 	}
-	c.rc = c.newRetryClient()
+	c.hc = c.newHTTPClient()
 	c.common.client = c
 	c.initServices()
 	return c, nil
 }
 
-func (c *Client) newRetryClient() *retryablehttp.Client {
+// newHTTPClient returns the client's own copy of the user's *http.Client
+// (or of a default one): its transport wrapped by attemptTransport, and
+// redirects never followed, so that a 3xx comes back as an answer.
+func (c *Client) newHTTPClient() *http.Client {
 	var hc http.Client
 	if c.userHTTP != nil {
 		hc = *c.userHTTP
-	} else {
-		hc.Transport = http.DefaultTransport
 	}
 	base := hc.Transport
 	if base == nil {
 		base = http.DefaultTransport
 	}
 	hc.Transport = &attemptTransport{base: base, client: c}
-	return &retryablehttp.Client{
-		HTTPClient:   &hc,
-		RetryWaitMin: c.retryWaitMin,
-		RetryWaitMax: c.retryWaitMax,
-		RetryMax:     c.retries,
-		CheckRetry:   c.checkRetry,
-		Backoff:      c.backoff,
-		ErrorHandler: retryablehttp.PassthroughErrorHandler,
-	}
+	hc.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+	return &hc
 }
 
-// String describes the client without its secret or keys.
-func (c *Client) String() string {
-	return fmt.Sprintf("pluggy.Client{baseURL: %s, clientID: %s}", c.baseURL, c.auth.clientID)
+// redactUserinfo hides the password of a URL that could not be parsed
+// whole, for an error message.
+func redactUserinfo(raw string) string {
+	if scheme, rest, ok := strings.Cut(raw, "://"); ok {
+		if at := strings.LastIndex(rest, "@"); at >= 0 && !strings.ContainsAny(rest[:at], "/?#") {
+			return scheme + "://[redacted]@" + rest[at+1:]
+		}
+	}
+	return raw
+}
+
+// String describes the client without its secret or keys. It has a value
+// receiver, like GoString and Format, so that a Client value (*client) is
+// as safe to print as a pointer.
+func (c Client) String() string {
+	base, id := "<nil>", ""
+	if c.baseURL != nil {
+		base = c.baseURL.Redacted()
+	}
+	if c.auth != nil {
+		id = c.auth.clientID
+	}
+	return fmt.Sprintf("pluggy.Client{baseURL: %s, clientID: %s}", base, id)
 }
 
 // GoString is String, so that %#v shows no secret either.
-func (c *Client) GoString() string { return c.String() }
+func (c Client) GoString() string { return c.String() }
 
 // Format prints String for every verb, so that no formatting of a Client
-// shows its secret or keys.
-func (c *Client) Format(f fmt.State, verb rune) { io.WriteString(f, c.String()) }
+// (%s, %q, %v, %+v, %#v, %x, ...), value or pointer, shows its secret or keys.
+func (c Client) Format(f fmt.State, verb rune) { io.WriteString(f, c.String()) }
 
 // BaseURL returns the address the client sends requests to.
 func (c *Client) BaseURL() string { return c.baseURL.String() }
 
 // Do sends a request on route ("GET /items/{id}") through the client's whole
 // pipeline (key, rate limit, retries, errors) and decodes a 2xx JSON answer
-// into out. pathArgs fill the route's {params} in order. It is for operations
-// this package does not model yet; prefer the service methods.
-func (c *Client) Do(ctx context.Context, routeLiteral string, pathArgs []string, query url.Values, body, out any) error {
-	return c.call(ctx, routeLiteral, pathArgs, query, body, out)
+// into out. pathArgs fill the route's {params} in order; opts apply to this
+// call only. It is for operations this package does not model yet; prefer
+// the service methods.
+func (c *Client) Do(ctx context.Context, routeLiteral string, pathArgs []string, query url.Values, body, out any, opts ...RequestOption) error {
+	return c.call(ctx, routeLiteral, pathArgs, query, body, out, opts...)
 }
 
 // replayablePOSTs lists the POST routes that do not create or act and may
@@ -365,17 +397,39 @@ var replayablePOSTs = map[string]bool{
 	"POST /connectors/{id}/validate": true,
 }
 
+// actingRoutes lists the routes, other than POSTs, that start work a second
+// copy of the request would not repeat harmlessly: PATCH /items/{id} starts
+// a sync, and Pluggy refuses a second one with 409
+// CLIENT_IS_UPDATING_BEFORE_ALLOWED_FREQUENCY. They follow the rule of the
+// creating POSTs.
+var actingRoutes = map[string]bool{
+	"PATCH /items/{id}": true,
+}
+
+// replayable reports whether a call may be sent again after the server may
+// have acted on it (a lost answer, a 5xx): decided by what the call does,
+// not by its method alone.
+func replayable(method, routeLiteral string) bool {
+	switch {
+	case replayablePOSTs[routeLiteral]:
+		return true
+	case method == http.MethodPost, actingRoutes[routeLiteral]:
+		return false
+	}
+	return true
+}
+
 // call is the one road to the network: route literal + arguments in, decoded
 // answer or *Error out.
-func (c *Client) call(ctx context.Context, routeLiteral string, pathArgs []string, query url.Values, body, out any) error {
-	return c.send(ctx, routeLiteral, pathArgs, query, body, out, true)
+func (c *Client) call(ctx context.Context, routeLiteral string, pathArgs []string, query url.Values, body, out any, opts ...RequestOption) error {
+	return c.send(ctx, routeLiteral, pathArgs, query, body, out, true, opts)
 }
 
 // callFor is call for the common case of a method that returns the decoded
 // answer: nil and call's error on failure, else a pointer to the answer.
-func callFor[T any](ctx context.Context, c *Client, routeLiteral string, pathArgs []string, query url.Values, body any) (*T, error) {
+func callFor[T any](ctx context.Context, c *Client, routeLiteral string, pathArgs []string, query url.Values, body any, opts ...RequestOption) (*T, error) {
 	var out T
-	if err := c.call(ctx, routeLiteral, pathArgs, query, body, &out); err != nil {
+	if err := c.call(ctx, routeLiteral, pathArgs, query, body, &out, opts...); err != nil {
 		return nil, err
 	}
 	return &out, nil
@@ -385,18 +439,22 @@ func callFor[T any](ctx context.Context, c *Client, routeLiteral string, pathArg
 // (the "next" cursor of GET /v2/transactions). rawQuery, with or without its
 // leading "?", is sent exactly as given: decoding and re-encoding it could
 // change a cursor (a "+" must stay a "+"). It goes through the same pipeline.
-func (c *Client) callRaw(ctx context.Context, routeLiteral string, pathArgs []string, rawQuery string, body, out any) error {
-	return c.sendRaw(ctx, routeLiteral, pathArgs, strings.TrimPrefix(rawQuery, "?"), body, out, true)
+func (c *Client) callRaw(ctx context.Context, routeLiteral string, pathArgs []string, rawQuery string, body, out any, opts ...RequestOption) error {
+	return c.sendRaw(ctx, routeLiteral, pathArgs, strings.TrimPrefix(rawQuery, "?"), body, out, true, opts)
 }
 
-func (c *Client) send(ctx context.Context, routeLiteral string, pathArgs []string, query url.Values, body, out any, authed bool) error {
-	return c.sendRaw(ctx, routeLiteral, pathArgs, query.Encode(), body, out, authed)
+func (c *Client) send(ctx context.Context, routeLiteral string, pathArgs []string, query url.Values, body, out any, authed bool, opts []RequestOption) error {
+	return c.sendRaw(ctx, routeLiteral, pathArgs, query.Encode(), body, out, authed, opts)
 }
 
 // sendRaw is the pipeline itself; rawQuery is already encoded.
-func (c *Client) sendRaw(ctx context.Context, routeLiteral string, pathArgs []string, rawQuery string, body, out any, authed bool) error {
+func (c *Client) sendRaw(ctx context.Context, routeLiteral string, pathArgs []string, rawQuery string, body, out any, authed bool, opts []RequestOption) error {
 	if ctx == nil {
 		return errors.New("pluggy: nil context")
+	}
+	cfg, err := newRequestConfig(ctx, c, authed, opts)
+	if err != nil {
+		return err
 	}
 	method, tmpl, err := route.Split(routeLiteral)
 	if err != nil {
@@ -406,7 +464,7 @@ func (c *Client) sendRaw(ctx context.Context, routeLiteral string, pathArgs []st
 	if err != nil {
 		var empty *route.EmptyArgError
 		if errors.As(err, &empty) {
-			return &ParamError{Param: empty.Name, Problem: "must not be empty"}
+			return &ParamError{Param: empty.Name, Problem: empty.Problem}
 		}
 		return fmt.Errorf("pluggy: %s: %w", routeLiteral, err)
 	}
@@ -429,33 +487,100 @@ func (c *Client) sendRaw(ctx context.Context, routeLiteral string, pathArgs []st
 		ctx, cancel = context.WithTimeout(ctx, c.timeout)
 		defer cancel()
 	}
-	replayable := method != http.MethodPost || replayablePOSTs[routeLiteral]
+	st := &callState{
+		policy: retry.Attempt{Route: routeLiteral, Replayable: replayable(method, routeLiteral)},
+		method: method,
+		authed: authed,
+		cfg:    cfg,
+		start:  time.Now(),
+	}
+	ctx = context.WithValue(retry.WithAttempt(ctx, &st.policy), callStateKey{}, st)
+	ctx = context.WithValue(ctx, routeKey{}, routeLiteral)
+	if cfg.meta != nil {
+		defer st.fill(cfg.meta, routeLiteral)
+	}
 
 	for try := 0; ; try++ {
-		key := ""
-		if authed {
-			key, err = c.auth.apiKey(ctx)
-			if err != nil {
-				return err
-			}
-		}
-		err = c.attempt(ctx, routeLiteral, method, u.String(), payload, key, replayable, out)
+		err = c.attempt(ctx, st, routeLiteral, method, u.String(), payload, out)
 		var apiErr *Error
 		if authed && try == 0 && errors.As(err, &apiErr) && c.auth.canRefresh() &&
 			(apiErr.StatusCode == http.StatusUnauthorized || apiErr.expiredKey()) {
 			// The key was refused: drop it, get a new one, replay once.
 			c.logger.LogAttrs(ctx, slog.LevelInfo, "pluggy: API key refused, renewing",
 				slog.String("route", routeLiteral), slog.Int("status", apiErr.StatusCode))
-			c.auth.invalidate(key)
+			c.auth.invalidate(st.usedKey())
 			continue
 		}
 		return err
 	}
 }
 
-func (c *Client) attempt(ctx context.Context, routeLiteral, method, rawURL string, payload []byte, key string, replayable bool, out any) error {
-	state := &retry.Attempt{Route: routeLiteral, Replayable: replayable}
-	ctx = retry.WithAttempt(ctx, state)
+// callStateKey carries a call's *callState in its context.
+type callStateKey struct{}
+
+// callState is what the pipeline knows of one call across its attempts.
+type callState struct {
+	policy retry.Attempt
+	method string
+	authed bool
+	cfg    *requestConfig
+	start  time.Time
+
+	mu           sync.Mutex
+	key          string        // the API key sent with the latest attempt
+	sent         int           // attempts handed to the transport below the limiter
+	mayHaveActed bool          // an earlier attempt may have reached the server and acted
+	status       int           // status of the latest answer
+	header       http.Header   // headers of the latest answer
+	retryReason  string        // why checkRetry asked for a retry
+	retryDetail  string        // its detail, for the log
+	retryStatus  int           // the status that caused it, 0 for a connection error
+	nextWait     time.Duration // the wait checkRetry decided, used by backoff
+}
+
+func callStateFrom(ctx context.Context) *callState {
+	st, _ := ctx.Value(callStateKey{}).(*callState)
+	return st
+}
+
+func (st *callState) usedKey() string {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	return st.key
+}
+
+func (st *callState) attempts() int {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	return st.sent
+}
+
+// fill copies what happened into the caller's ResponseMeta.
+func (st *callState) fill(m *ResponseMeta, routeLiteral string) {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	*m = ResponseMeta{Route: routeLiteral, StatusCode: st.status, Header: st.header, Attempts: st.sent, Duration: time.Since(st.start)}
+}
+
+// retryClient returns the retrying client of one call: the shared
+// *http.Client underneath, the call's own retry count and policy closures.
+func (c *Client) retryClient(st *callState) *retryablehttp.Client {
+	return &retryablehttp.Client{
+		HTTPClient:   c.hc,
+		RetryWaitMin: c.retryWaitMin,
+		RetryWaitMax: c.retryWaitMax,
+		RetryMax:     st.cfg.retries,
+		CheckRetry: func(ctx context.Context, resp *http.Response, err error) (bool, error) {
+			return c.checkRetry(ctx, st, resp, err)
+		},
+		Backoff: func(min, max time.Duration, attemptNum int, resp *http.Response) time.Duration {
+			return c.retryWait(st, min, max, attemptNum, resp)
+		},
+		ErrorHandler: retryablehttp.PassthroughErrorHandler,
+	}
+}
+
+func (c *Client) attempt(ctx context.Context, st *callState, routeLiteral, method, rawURL string, payload []byte, out any) error {
 	var bodyArg any
 	if payload != nil {
 		bodyArg = payload
@@ -464,23 +589,44 @@ func (c *Client) attempt(ctx context.Context, routeLiteral, method, rawURL strin
 	if err != nil {
 		return fmt.Errorf("pluggy: %s: %w", routeLiteral, err)
 	}
+	for k, vs := range st.cfg.header {
+		req.Header[k] = append([]string(nil), vs...)
+	}
 	req.Header.Set("Accept", "application/json")
 	req.Header.Set("User-Agent", c.userAgent)
 	if payload != nil {
 		req.Header.Set("Content-Type", "application/json")
 	}
-	if key != "" {
-		req.Header.Set("X-API-KEY", key)
-	}
-	resp, err := c.rc.Do(req)
+	resp, err := c.retryClient(st).Do(req)
 	if err != nil {
+		var ke *keyError
+		if errors.As(err, &ke) {
+			// No key could be had: the error is POST /auth's own.
+			return ke.err
+		}
+		// The URL goes first, then the context's error is put in front:
+		// stripping afterwards would drop the wrapper along with the URL.
+		err = stripURL(err)
 		if ctxErr := ctx.Err(); ctxErr != nil && !errors.Is(err, ctxErr) {
 			err = fmt.Errorf("%w (%v)", ctxErr, err)
 		}
-		return &RequestError{Route: routeLiteral, Attempts: state.Number(), Err: stripURL(err)}
+		return &RequestError{Route: routeLiteral, Attempts: st.attempts(), Err: err}
 	}
 	defer resp.Body.Close()
-	if resp.StatusCode < 200 || resp.StatusCode > 299 {
+	switch {
+	case resp.StatusCode >= 300 && resp.StatusCode <= 399:
+		raw, _ := io.ReadAll(io.LimitReader(resp.Body, maxErrorBody))
+		e := parseError(routeLiteral, resp.StatusCode, resp.Header, raw, 0)
+		e.Message = "redirect to " + locationHost(resp.Header.Get("Location"), c.baseURL) + " not followed (Pluggy does not redirect)"
+		return e
+	case method == http.MethodDelete && resp.StatusCode == http.StatusNotFound && st.actedBefore():
+		// An earlier attempt of this DELETE may have reached Pluggy and
+		// deleted the resource before its answer was lost: the replay's
+		// 404 says the resource is gone, which is what was asked. It is a
+		// success, not an error (out stays untouched).
+		_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, maxErrorBody))
+		return nil
+	case resp.StatusCode < 200 || resp.StatusCode > 299:
 		raw, _ := io.ReadAll(io.LimitReader(resp.Body, maxErrorBody))
 		return parseError(routeLiteral, resp.StatusCode, resp.Header, raw, retry.ServerWait(resp.Header, c.clock.Now()))
 	}
@@ -488,35 +634,106 @@ func (c *Client) attempt(ctx context.Context, routeLiteral, method, rawURL strin
 		_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 1<<20))
 		return nil
 	}
-	if err := decodeBody(resp.Body, resp.ContentLength, out); err != nil {
+	var data []byte
+	if pr, ok := resp.Body.(*prereadBody); ok {
+		data, err = pr.data, pr.err
+	} else {
+		data, err = readCapped(resp.Body, resp.ContentLength)
+	}
+	if err == nil {
+		err = decodeJSON(data, out)
+	}
+	if err != nil {
 		return &DecodeError{Route: routeLiteral, StatusCode: resp.StatusCode, Err: err}
 	}
 	return nil
+}
+
+// actedBefore reports whether an earlier attempt of the call may have been
+// acted on by the server.
+func (st *callState) actedBefore() bool {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	return st.mayHaveActed
+}
+
+// locationHost names the host a redirect points to, for the error message;
+// never its path or query, which may carry tokens.
+func locationHost(loc string, base *url.URL) string {
+	if loc == "" {
+		return "nowhere (no Location)"
+	}
+	u, err := url.Parse(loc)
+	if err != nil {
+		return "an unparsable Location"
+	}
+	if u.Host == "" {
+		return base.Host + " (relative Location)"
+	}
+	return sanitize(u.Host)
 }
 
 // maxBody bounds a success answer the client will read (the largest
 // Pluggy pages are well under a megabyte).
 const maxBody = 64 << 20
 
-// decodeBody reads the whole answer, into one buffer sized from its
-// Content-Length when the server sent one, and decodes it into out. An empty
-// body leaves out untouched.
-func decodeBody(r io.Reader, size int64, out any) error {
-	var buf bytes.Buffer
-	if size > 0 && size <= maxBody {
-		buf.Grow(int(size) + bytes.MinRead)
+// errBodyTooLarge is the refusal of an answer larger than maxBody.
+var errBodyTooLarge = fmt.Errorf("answer larger than %d MiB", maxBody>>20)
+
+// readCapped reads a whole answer of at most maxBody bytes. An answer whose
+// Content-Length says it is larger is refused before a byte is read; one of
+// unknown length is read in chunks, so that what is allocated for an answer
+// refused at the cap stays within the cap (a growing buffer would allocate
+// about four times the cap on the way).
+func readCapped(r io.Reader, size int64) ([]byte, error) {
+	if size > maxBody {
+		return nil, errBodyTooLarge
 	}
-	n, err := buf.ReadFrom(io.LimitReader(r, maxBody+1))
-	if err != nil {
-		return err
+	if size >= 0 {
+		buf := make([]byte, size)
+		if _, err := io.ReadFull(r, buf); err != nil {
+			return nil, err
+		}
+		return buf, nil
 	}
-	if n > maxBody {
-		return fmt.Errorf("answer larger than %d MiB", maxBody>>20)
+	var chunks [][]byte
+	total, next := 0, 32<<10
+	for {
+		chunk := make([]byte, min(next, maxBody+1-total))
+		n, err := io.ReadFull(r, chunk)
+		if n > 0 {
+			chunks = append(chunks, chunk[:n])
+			total += n
+		}
+		if total > maxBody {
+			return nil, errBodyTooLarge
+		}
+		if err == io.EOF || err == io.ErrUnexpectedEOF {
+			break
+		}
+		if err != nil {
+			return nil, err
+		}
+		next = min(next*2, 4<<20)
 	}
-	if len(bytes.TrimSpace(buf.Bytes())) == 0 {
-		return nil
+	if len(chunks) == 1 {
+		return chunks[0], nil
 	}
-	return json.Unmarshal(buf.Bytes(), out)
+	return bytes.Join(chunks, nil), nil
+}
+
+// decodeJSON decodes a 2xx answer into out. An empty or null answer is an
+// error: every operation that gives out documents a body (a 204 never gets
+// here).
+func decodeJSON(data []byte, out any) error {
+	trimmed := bytes.TrimSpace(data)
+	switch {
+	case len(trimmed) == 0:
+		return errors.New("empty answer where the API documents a body")
+	case string(trimmed) == "null":
+		return errors.New("null answer where the API documents a body")
+	}
+	return decodeFast(trimmed, out)
 }
 
 // stripURL removes the request URL from a *url.Error: it adds nothing the
@@ -534,7 +751,8 @@ func stripURL(err error) error {
 type RequestError struct {
 	// Route is the route literal of the call.
 	Route string
-	// Attempts is how many attempts were made.
+	// Attempts is how many attempts were sent; 0 when nothing was sent
+	// (the rate limiter's wait would have outlasted the context).
 	Attempts int
 	// Err is the underlying error (context.Canceled, a net error, ...).
 	Err error
@@ -546,14 +764,14 @@ func (e *RequestError) Error() string {
 	if e.Attempts > 1 {
 		s += fmt.Sprintf("after %d attempts: ", e.Attempts)
 	}
-	return s + e.Err.Error()
+	return s + sanitize(e.Err.Error())
 }
 
 // Unwrap returns the cause, so that errors.Is(err, context.Canceled) works.
 func (e *RequestError) Unwrap() error { return e.Err }
 
-// DecodeError is a 2xx answer whose body could not be decoded (truncated,
-// not JSON, or not the shape the API documents).
+// DecodeError is a 2xx answer whose body could not be decoded (empty,
+// null, truncated, not JSON, too large, or not the shape the API documents).
 type DecodeError struct {
 	// Route is the route literal of the call.
 	Route string
@@ -565,15 +783,54 @@ type DecodeError struct {
 
 // Error names the route, the status and what could not be decoded.
 func (e *DecodeError) Error() string {
-	return fmt.Sprintf("pluggy: %s: decoding %d answer: %v", e.Route, e.StatusCode, e.Err)
+	return fmt.Sprintf("pluggy: %s: decoding %d answer: %s", e.Route, e.StatusCode, sanitize(e.Err.Error()))
 }
 
 // Unwrap returns the decoding error.
 func (e *DecodeError) Unwrap() error { return e.Err }
 
+// notSentError is an attempt that never left the client: the rate
+// limiter's wait would have outlasted the context. It is not retried.
+type notSentError struct{ err error }
+
+func (e *notSentError) Error() string { return "nothing was sent: " + e.err.Error() }
+func (e *notSentError) Unwrap() error { return e.err }
+
+// keyError is an attempt that could not get an API key. It is not retried
+// as a connection error: the renewal had its own retries.
+type keyError struct{ err error }
+
+func (e *keyError) Error() string { return e.err.Error() }
+func (e *keyError) Unwrap() error { return e.err }
+
+// bodyReadError is a 2xx answer whose body failed mid-read (reset,
+// truncation, stall): like a lost answer, retried only when the call may be
+// replayed.
+type bodyReadError struct{ err error }
+
+func (e *bodyReadError) Error() string { return "reading the answer: " + e.err.Error() }
+func (e *bodyReadError) Unwrap() error { return e.err }
+
+// prereadBody is a 2xx body read whole by the transport, within the cap.
+type prereadBody struct {
+	data []byte
+	err  error // errBodyTooLarge, reported as a DecodeError
+	r    bytes.Reader
+}
+
+func (b *prereadBody) Read(p []byte) (int, error) {
+	if b.err != nil {
+		return 0, b.err
+	}
+	return b.r.Read(p)
+}
+
+func (b *prereadBody) Close() error { return nil }
+
 // attemptTransport runs beneath the retry loop, once per attempt: it waits
-// on the rate limiter, observes whether the request reached the wire, logs,
-// and holds the route back when the server answers 429.
+// on the rate limiter, sets the API key, observes whether the request
+// reached the wire, reads a success answer whole, logs, reports to the
+// hooks, and holds the route back when the server answers 429.
 type attemptTransport struct {
 	base   http.RoundTripper
 	client *Client
@@ -582,45 +839,110 @@ type attemptTransport struct {
 func (t *attemptTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	c := t.client
 	ctx := req.Context()
-	state := retry.FromContext(ctx)
-	routeLiteral := req.Method + " " + req.URL.Path
-	n := 1
-	if state != nil {
-		routeLiteral = state.Route
-		n = state.Begin()
+	st := callStateFrom(ctx)
+	if st == nil {
+		// Not a request of the pipeline (it always carries its state).
+		return t.base.RoundTrip(req)
 	}
-	if err := c.limiter.Wait(ctx, routeLiteral); err != nil {
+	routeLiteral := st.policy.Route
+	n := st.policy.Begin()
+	closeBody := func() {
 		if req.Body != nil {
 			req.Body.Close()
 		}
-		return nil, err
 	}
-	if state != nil {
-		trace := &httptrace.ClientTrace{
-			GotConn:      func(httptrace.GotConnInfo) { state.GotConn() },
-			WroteRequest: func(i httptrace.WroteRequestInfo) { state.WroteRequest(i.Err) },
+	waitStart := time.Now()
+	err := c.limiter.Wait(ctx, routeLiteral)
+	if h := c.hooks.LimiterWait; h != nil {
+		h(LimiterWaitEvent{Route: routeLiteral, Attempt: n, Wait: time.Since(waitStart), Err: err})
+	}
+	if err != nil {
+		closeBody()
+		return nil, &notSentError{err: err}
+	}
+	// The key is taken now, after the limiter (and the backoff before it),
+	// so that a long wait never sends a key that expired meanwhile.
+	req = req.Clone(ctx)
+	if st.authed {
+		key, err := c.auth.apiKey(ctx)
+		if err != nil {
+			closeBody()
+			return nil, &keyError{err: err}
 		}
-		req = req.WithContext(httptrace.WithClientTrace(ctx, trace))
+		req.Header.Set("X-API-KEY", key)
+		st.mu.Lock()
+		st.key = key
+		st.mu.Unlock()
 	}
-	var cancel context.CancelFunc = func() {}
-	if c.attemptTimeout > 0 {
-		var actx context.Context
-		actx, cancel = context.WithTimeout(req.Context(), c.attemptTimeout)
-		req = req.WithContext(actx)
+	trace := &httptrace.ClientTrace{
+		GotConn:      func(httptrace.GotConnInfo) { st.policy.GotConn() },
+		WroteRequest: func(i httptrace.WroteRequestInfo) { st.policy.WroteRequest(i.Err) },
 	}
+	actx := httptrace.WithClientTrace(ctx, trace)
+	cancel := context.CancelFunc(func() {})
+	if d := st.cfg.attemptTimeout; d > 0 {
+		actx, cancel = context.WithTimeout(actx, d)
+	}
+	req = req.WithContext(actx)
+	st.mu.Lock()
+	st.sent++
+	st.mu.Unlock()
 	start := time.Now()
 	resp, err := t.base.RoundTrip(req)
-	attrs := []slog.Attr{slog.String("route", routeLiteral), slog.Int("attempt", n), slog.Duration("elapsed", time.Since(start))}
+	preread := false
+	if err == nil && resp.StatusCode >= 200 && resp.StatusCode <= 299 && resp.StatusCode != http.StatusNoContent {
+		preread = true
+		// Read a success answer whole here, within the attempt's timeout,
+		// so that one failing mid-read is an attempt's failure, which the
+		// retry policy weighs like a lost answer.
+		data, rerr := readCapped(resp.Body, resp.ContentLength)
+		resp.Body.Close()
+		switch {
+		case rerr == errBodyTooLarge:
+			resp.Body = &prereadBody{err: rerr}
+		case rerr != nil:
+			err, resp = &bodyReadError{err: rerr}, nil
+		default:
+			pr := &prereadBody{data: data}
+			pr.r.Reset(data)
+			resp.Body = pr
+		}
+	}
+	elapsed := time.Since(start)
+	attrs := []slog.Attr{slog.String("route", routeLiteral), slog.Int("attempt", n), slog.Duration("elapsed", elapsed)}
 	if err != nil {
 		cancel()
-		c.logger.LogAttrs(ctx, slog.LevelDebug, "pluggy: request failed", append(attrs, slog.String("error", stripURL(err).Error()))...)
+		err = stripURL(err)
+		c.logger.LogAttrs(ctx, slog.LevelDebug, "pluggy: request failed", append(attrs, slog.String("error", sanitize(err.Error())))...)
+		if h := c.hooks.Attempt; h != nil {
+			h(AttemptEvent{Route: routeLiteral, Attempt: n, Duration: elapsed, Err: err})
+		}
 		return nil, err
 	}
-	resp.Body = &cancelOnClose{ReadCloser: resp.Body, cancel: cancel}
+	if preread {
+		cancel() // the body is read: the attempt is over
+	} else {
+		resp.Body = &cancelOnClose{ReadCloser: resp.Body, cancel: cancel}
+	}
+	st.mu.Lock()
+	st.status, st.header = resp.StatusCode, resp.Header
+	st.mu.Unlock()
 	c.logger.LogAttrs(ctx, slog.LevelDebug, "pluggy: request", append(attrs, slog.Int("status", resp.StatusCode))...)
+	if h := c.hooks.Attempt; h != nil {
+		h(AttemptEvent{Route: routeLiteral, Attempt: n, StatusCode: resp.StatusCode, Duration: elapsed})
+	}
 	if resp.StatusCode == http.StatusTooManyRequests {
-		if d := retry.ServerWait(resp.Header, c.clock.Now()); d > 0 {
-			c.limiter.Hold(routeLiteral, c.clock.Now().Add(d))
+		if asked := retry.ServerWait(resp.Header, c.clock.Now()); asked > 0 {
+			// Hold the route for what the server asked, but never longer
+			// than the client's cap on server-requested waits.
+			d := min(asked, c.maxRetryWait)
+			if d > 0 {
+				until := c.clock.Now().Add(d)
+				c.limiter.Hold(routeLiteral, until)
+				if h := c.hooks.RateLimitHold; h != nil {
+					h(RateLimitHoldEvent{Route: routeLiteral, Asked: asked, Hold: d, Until: until})
+				}
+			}
 		}
 	}
 	return resp, nil
@@ -640,52 +962,100 @@ func (b *cancelOnClose) Close() error {
 
 // checkRetry decides whether an attempt is retried: connection errors and
 // 5xx (not 501) only for calls that may be replayed, or when the request
-// surely never reached the server; 429 always, unless the wait asked for is
-// longer than the client's cap.
-func (c *Client) checkRetry(ctx context.Context, resp *http.Response, err error) (bool, error) {
+// surely never reached the server; 429 always. A wait the server asks for
+// (429 or 503) longer than the client's cap is not waited: the answer is
+// returned at once. Nothing is retried past the call's retry count.
+func (c *Client) checkRetry(ctx context.Context, st *callState, resp *http.Response, err error) (bool, error) {
 	if ctx.Err() != nil {
 		return false, ctx.Err()
 	}
-	state := retry.FromContext(ctx)
-	replayable := state == nil || state.Replayable
-	if err != nil {
-		if retry.Permanent(err) {
+	replayable := st.policy.Replayable
+	// wait is the server's ask, already within the cap; 0 or less leaves
+	// the wait to the backoff.
+	retryNow := func(reason, detail string, status int, wait time.Duration) (bool, error) {
+		st.mu.Lock()
+		defer st.mu.Unlock()
+		if st.sent > st.cfg.retries {
 			return false, nil
 		}
-		if replayable || (state != nil && state.NeverReachedServer(err)) {
-			c.logRetry(ctx, state, "connection error", err.Error())
-			return true, nil
+		st.retryReason, st.retryDetail, st.retryStatus, st.nextWait = reason, detail, status, wait
+		return true, nil
+	}
+	if err != nil {
+		var ns *notSentError
+		var ke *keyError
+		if errors.As(err, &ns) || errors.As(err, &ke) || retry.Permanent(err) {
+			return false, nil
+		}
+		never := st.policy.NeverReachedServer(err)
+		if !never {
+			st.mu.Lock()
+			st.mayHaveActed = true
+			st.mu.Unlock()
+		}
+		if replayable || never {
+			return retryNow("connection error", stripURL(err).Error(), 0, -1)
 		}
 		return false, nil
 	}
+	asked := retry.ServerWait(resp.Header, c.clock.Now())
+	if resp.StatusCode >= 500 {
+		st.mu.Lock()
+		st.mayHaveActed = true
+		st.mu.Unlock()
+	}
 	switch {
 	case resp.StatusCode == http.StatusTooManyRequests:
-		if w := retry.ServerWait(resp.Header, c.clock.Now()); c.maxRetryWait > 0 && w > c.maxRetryWait {
+		if asked > c.maxRetryWait {
 			return false, nil
 		}
-		c.logRetry(ctx, state, "rate limited", resp.Status)
-		return true, nil
+		return retryNow("rate limited", resp.Status, resp.StatusCode, asked) // 0: backoff
 	case resp.StatusCode >= 500 && resp.StatusCode != http.StatusNotImplemented && replayable:
-		c.logRetry(ctx, state, "server error", resp.Status)
-		return true, nil
+		if resp.StatusCode == http.StatusServiceUnavailable && asked > 0 {
+			if asked > c.maxRetryWait {
+				return false, nil
+			}
+			return retryNow("server error", resp.Status, resp.StatusCode, asked)
+		}
+		return retryNow("server error", resp.Status, resp.StatusCode, -1)
 	}
 	return false, nil
 }
 
-func (c *Client) logRetry(ctx context.Context, state *retry.Attempt, why, detail string) {
-	if state == nil {
-		return
+// retryWait is the wait before a retry: what the server asked for
+// (Retry-After, RateLimit-Reset on a 429 or 503), already checked against
+// the cap, or else an exponential backoff with jitter. It logs the retry and
+// reports it to the hooks.
+func (c *Client) retryWait(st *callState, min, max time.Duration, attemptNum int, resp *http.Response) time.Duration {
+	st.mu.Lock()
+	wait, reason, detail, status := st.nextWait, st.retryReason, st.retryDetail, st.retryStatus
+	n := st.sent
+	st.mu.Unlock()
+	if wait <= 0 {
+		wait = c.backoff(min, max, attemptNum, resp)
 	}
-	c.logger.LogAttrs(ctx, slog.LevelWarn, "pluggy: retrying", slog.String("route", state.Route),
-		slog.Int("attempt", state.Number()), slog.String("reason", why), slog.String("detail", detail))
+	c.logger.LogAttrs(context.Background(), slog.LevelWarn, "pluggy: retrying", slog.String("route", st.policy.Route),
+		slog.Int("attempt", n), slog.String("reason", reason), slog.String("detail", sanitize(detail)),
+		slog.Duration("wait", wait))
+	if h := c.hooks.Retry; h != nil {
+		h(RetryEvent{Route: st.policy.Route, Attempt: n, Reason: reason, StatusCode: status, Wait: wait})
+	}
+	return wait
 }
 
-// backoff waits what the server asked for (Retry-After, RateLimit-Reset) or
-// else an exponential backoff with jitter.
+func minDuration(a, b time.Duration) time.Duration {
+	if a < b {
+		return a
+	}
+	return b
+}
+
+// backoff waits what the server asked for (Retry-After, RateLimit-Reset),
+// within the client's cap, or else an exponential backoff with jitter.
 func (c *Client) backoff(min, max time.Duration, attemptNum int, resp *http.Response) time.Duration {
 	if resp != nil && (resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode == http.StatusServiceUnavailable) {
 		if d := retry.ServerWait(resp.Header, c.clock.Now()); d > 0 {
-			return d
+			return minDuration(d, c.maxRetryWait)
 		}
 	}
 	return retry.Backoff(min, max, attemptNum)

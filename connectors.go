@@ -2,6 +2,9 @@ package pluggy
 
 import (
 	"context"
+	"fmt"
+	"io"
+	"log/slog"
 	"strconv"
 	"strings"
 	"time"
@@ -235,12 +238,12 @@ type ConnectorGetParams struct {
 //
 // Errors: *ParamError for an empty or comma-holding country or type, *Error
 // for an API answer outside 2xx.
-func (s *ConnectorsService) List(ctx context.Context, params *ConnectorListParams) (*Page[Connector], error) {
+func (s *ConnectorsService) List(ctx context.Context, params *ConnectorListParams, opts ...RequestOption) (*Page[Connector], error) {
 	q, err := params.query()
 	if err != nil {
 		return nil, err
 	}
-	return callFor[Page[Connector]](ctx, s.client, "GET /connectors", nil, q.values(), nil)
+	return callFor[Page[Connector]](ctx, s.client, "GET /connectors", nil, q.values(), nil, opts...)
 }
 
 // Get returns the connector with the given id (GET /connectors/{id}).
@@ -248,7 +251,7 @@ func (s *ConnectorsService) List(ctx context.Context, params *ConnectorListParam
 //
 // Errors: *ParamError for a negative id; *Error matching ErrNotFound
 // (CONNECTOR_NOT_FOUND) when there is no such connector.
-func (s *ConnectorsService) Get(ctx context.Context, id int, params *ConnectorGetParams) (*Connector, error) {
+func (s *ConnectorsService) Get(ctx context.Context, id int, params *ConnectorGetParams, opts ...RequestOption) (*Connector, error) {
 	if err := checkConnectorID("id", id); err != nil {
 		return nil, err
 	}
@@ -256,11 +259,13 @@ func (s *ConnectorsService) Get(ctx context.Context, id int, params *ConnectorGe
 	if params != nil {
 		q.boolPtr("healthDetails", params.HealthDetails)
 	}
-	return callFor[Connector](ctx, s.client, "GET /connectors/{id}", []string{strconv.Itoa(id)}, q.values(), nil)
+	return callFor[Connector](ctx, s.client, "GET /connectors/{id}", []string{strconv.Itoa(id)}, q.values(), nil, opts...)
 }
 
 // ParameterValidation is the answer of POST /connectors/{id}/validate
-// (ParameterValidationResponse).
+// (ParameterValidationResponse). Its Parameters are credentials: String,
+// GoString, Format and LogValue show their names only; encoding/json keeps
+// them.
 type ParameterValidation struct {
 	// Errors lists the parameters that do not pass the connector's rules;
 	// empty when all do (errors).
@@ -273,20 +278,41 @@ type ParameterValidation struct {
 // Valid reports whether every parameter passed.
 func (v *ParameterValidation) Valid() bool { return v != nil && len(v.Errors) == 0 }
 
+// String describes the validation without the parameters' values, which are
+// the credentials as the connector will use them.
+func (v ParameterValidation) String() string {
+	return fmt.Sprintf("pluggy.ParameterValidation{Errors: %v, Parameters: %s}", v.Errors, redactedParameters(v.Parameters, ""))
+}
+
+// GoString is String.
+func (v ParameterValidation) GoString() string { return v.String() }
+
+// Format prints String for every verb.
+func (v ParameterValidation) Format(f fmt.State, _ rune) { _, _ = io.WriteString(f, v.String()) }
+
+// LogValue is what log/slog handlers print: the errors and the parameters'
+// names, not their values.
+func (v ParameterValidation) LogValue() slog.Value {
+	return slog.GroupValue(
+		slog.Any("errors", v.Errors),
+		slog.String("parameters", redactedParameters(v.Parameters, "")),
+	)
+}
+
 // Validate checks credentials against a connector's rules without creating
 // an item (POST /connectors/{id}/validate). The answer lists the problems;
 // a problem is not an error.
 //
 // Errors: *ParamError for a negative id or no parameters, *Error for an API
 // answer outside 2xx.
-func (s *ConnectorsService) Validate(ctx context.Context, id int, parameters map[string]string) (*ParameterValidation, error) {
+func (s *ConnectorsService) Validate(ctx context.Context, id int, parameters map[string]string, opts ...RequestOption) (*ParameterValidation, error) {
 	if err := checkConnectorID("id", id); err != nil {
 		return nil, err
 	}
 	if len(parameters) == 0 {
 		return nil, paramErr("parameters", "must not be empty")
 	}
-	return callFor[ParameterValidation](ctx, s.client, "POST /connectors/{id}/validate", []string{strconv.Itoa(id)}, nil, parameters)
+	return callFor[ParameterValidation](ctx, s.client, "POST /connectors/{id}/validate", []string{strconv.Itoa(id)}, nil, parameters, opts...)
 }
 
 // checkConnectorID refuses a negative connector id (0 is the sandbox).

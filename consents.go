@@ -73,7 +73,7 @@ type ConsentListParams struct {
 //
 // Errors: *ParamError for an empty itemID or a negative page; *Error for
 // 400 (itemId not a UUID) and other API answers.
-func (s *ConsentsService) List(ctx context.Context, itemID string, params *ConsentListParams) (*Page[Consent], error) {
+func (s *ConsentsService) List(ctx context.Context, itemID string, params *ConsentListParams, opts ...RequestOption) (*Page[Consent], error) {
 	if err := requireID("itemId", itemID); err != nil {
 		return nil, err
 	}
@@ -89,14 +89,14 @@ func (s *ConsentsService) List(ctx context.Context, itemID string, params *Conse
 	if page > 1 {
 		q.int("page", page)
 	}
-	return callFor[Page[Consent]](ctx, s.client, "GET /consents", nil, q.values(), nil)
+	return callFor[Page[Consent]](ctx, s.client, "GET /consents", nil, q.values(), nil, opts...)
 }
 
 // All returns every consent of an item, fetching pages of GET /consents as
 // the loop asks for them. An error is yielded once and ends the loop.
-func (s *ConsentsService) All(ctx context.Context, itemID string) iter.Seq2[Consent, error] {
+func (s *ConsentsService) All(ctx context.Context, itemID string, opts ...RequestOption) iter.Seq2[Consent, error] {
 	return allPages(ctx, 1, func(ctx context.Context, page int) (*Page[Consent], error) {
-		return s.List(ctx, itemID, &ConsentListParams{Page: page})
+		return s.List(ctx, itemID, &ConsentListParams{Page: page}, opts...)
 	})
 }
 
@@ -104,9 +104,9 @@ func (s *ConsentsService) All(ctx context.Context, itemID string) iter.Seq2[Cons
 //
 // Errors: *ParamError for an empty id; *Error matching ErrNotFound
 // (CONSENT_NOT_FOUND).
-func (s *ConsentsService) Get(ctx context.Context, id string) (*Consent, error) {
+func (s *ConsentsService) Get(ctx context.Context, id string, opts ...RequestOption) (*Consent, error) {
 	if err := requireID("id", id); err != nil {
 		return nil, err
 	}
-	return callFor[Consent](ctx, s.client, "GET /consents/{id}", []string{id}, nil, nil)
+	return callFor[Consent](ctx, s.client, "GET /consents/{id}", []string{id}, nil, nil, opts...)
 }

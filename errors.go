@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -86,6 +87,9 @@ type ParameterValidationError struct {
 }
 
 // Error describes the failure: route, status, codeDescription and message.
+// The server's text is written with its control characters escaped (CR, LF
+// and ESC become \r, \n and \x1b), so that an error message cannot forge a
+// log line or a terminal sequence; the fields keep the text as sent.
 func (e *Error) Error() string {
 	var b strings.Builder
 	b.WriteString("pluggy: ")
@@ -98,10 +102,10 @@ func (e *Error) Error() string {
 		b.WriteString(" " + t)
 	}
 	if e.CodeDescription != "" {
-		b.WriteString(" " + e.CodeDescription)
+		b.WriteString(" " + sanitize(e.CodeDescription))
 	}
 	if e.Message != "" {
-		b.WriteString(": " + e.Message)
+		b.WriteString(": " + sanitize(e.Message))
 	}
 	for i, p := range e.Errors {
 		if i == 0 {
@@ -109,13 +113,13 @@ func (e *Error) Error() string {
 		} else {
 			b.WriteString("; ")
 		}
-		fmt.Fprintf(&b, "%s: %s", p.Parameter, p.Message)
+		fmt.Fprintf(&b, "%s: %s", sanitize(p.Parameter), sanitize(p.Message))
 		if i == len(e.Errors)-1 {
 			b.WriteString(")")
 		}
 	}
 	if e.ErrorID != "" {
-		b.WriteString(" [errorId " + e.ErrorID + "]")
+		b.WriteString(" [errorId " + sanitize(e.ErrorID) + "]")
 	}
 	return b.String()
 }
@@ -239,3 +243,163 @@ func (e *ParamError) Is(target error) bool { return target == ErrInvalidParam }
 func paramErr(param, format string, args ...any) error {
 	return &ParamError{Param: param, Problem: fmt.Sprintf(format, args...)}
 }
+
+// sanitize escapes what a server could use to forge a log line or drive a
+// terminal: control characters (CR, LF, ESC, ...), Unicode line and
+// paragraph separators, bidirectional overrides, and invalid UTF-8. Other
+// text is kept as it is.
+func sanitize(s string) string {
+	clean := true
+	for _, r := range s {
+		if unsafeRune(r) {
+			clean = false
+			break
+		}
+	}
+	if clean {
+		return s
+	}
+	var b strings.Builder
+	b.Grow(len(s) + 16)
+	for i, r := range s {
+		switch {
+		case r == utf8.RuneError && isInvalidAt(s, i):
+			b.WriteString(`\ufffd`)
+		case unsafeRune(r):
+			q := strconv.QuoteRune(r) // '\x1b', '\r', '\u2028'
+			b.WriteString(q[1 : len(q)-1])
+		default:
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}
+
+func isInvalidAt(s string, i int) bool {
+	r, size := utf8.DecodeRuneInString(s[i:])
+	return r == utf8.RuneError && size <= 1
+}
+
+func unsafeRune(r rune) bool {
+	switch {
+	case r == utf8.RuneError:
+		return true
+	case r < 0x20, r >= 0x7f && r < 0xa0:
+		return true
+	case r == 0x2028, r == 0x2029, r >= 0x202a && r <= 0x202e, r >= 0x2066 && r <= 0x2069, r == 0x200e, r == 0x200f:
+		return true
+	}
+	return false
+}
+
+// ErrItemFailed matches every *ItemError.
+var ErrItemFailed = errors.New("pluggy: item execution failed")
+
+// ErrParameterExpired means the user took too long: it matches a
+// *ParameterExpiredError (an answer came after the parameter's expiresAt,
+// nothing was sent) and an *ItemError whose Code is USER_INPUT_TIMEOUT
+// (no answer came before Pluggy gave up). Test for it with errors.Is.
+var ErrParameterExpired = errors.New("pluggy: parameter expired")
+
+// ItemError is an item whose execution ended badly: LOGIN_ERROR, OUTDATED,
+// or an error execution status. Code says why (INVALID_CREDENTIALS,
+// USER_AUTHORIZATION_NOT_GRANTED, USER_INPUT_TIMEOUT, ...).
+type ItemError struct {
+	// ItemID is the item's id.
+	ItemID string
+	// Status is the item's final status.
+	Status ItemStatus
+	// ExecutionStatus is the execution's final status.
+	ExecutionStatus ExecutionStatus
+	// Code is item.error.code, or the execution status when the item has
+	// no error object.
+	Code ItemErrorCode
+	// Message is item.error.message.
+	Message string
+	// ProviderMessage is the institution's own words, when it sent any.
+	ProviderMessage string
+	// Item is the item as last read.
+	Item *Item
+}
+
+func newItemError(it *Item) *ItemError {
+	e := &ItemError{ItemID: it.ID, Status: it.Status, ExecutionStatus: it.ExecutionStatus,
+		Code: ItemErrorCode(it.ExecutionStatus), Item: it}
+	if it.Error != nil {
+		if it.Error.Code != "" {
+			e.Code = it.Error.Code
+		}
+		e.Message = it.Error.Message
+		if it.Error.ProviderMessage != nil {
+			e.ProviderMessage = *it.Error.ProviderMessage
+		}
+	}
+	return e
+}
+
+// Error describes the failure: item, status, code and messages.
+func (e *ItemError) Error() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "pluggy: item %s ended %s", e.ItemID, e.Status)
+	if e.Code != "" && string(e.Code) != string(e.Status) {
+		b.WriteString(" " + string(e.Code))
+	}
+	if e.Message != "" {
+		b.WriteString(": " + e.Message)
+	}
+	if e.ProviderMessage != "" && e.ProviderMessage != e.Message {
+		b.WriteString(" (institution: " + e.ProviderMessage + ")")
+	}
+	return sanitize(b.String()) // every part is the server's text
+}
+
+// Is makes errors.Is(err, ErrItemFailed) match, and errors.Is(err,
+// ErrParameterExpired) for USER_INPUT_TIMEOUT.
+func (e *ItemError) Is(target error) bool {
+	return target == ErrItemFailed || (target == ErrParameterExpired && e.Code == ItemErrorUserInputTimeout)
+}
+
+// LoginFailed reports a failure the user must fix by connecting again
+// (status LOGIN_ERROR, or refused credentials or MFA).
+func (e *ItemError) LoginFailed() bool {
+	return e.Status == ItemStatusLoginError || e.Code == ItemErrorInvalidCredentials ||
+		e.Code == ItemErrorInvalidCredentialsMFA
+}
+
+// Retryable reports a failure on the institution's or Pluggy's side that a
+// later update may not meet (SITE_NOT_AVAILABLE, CONNECTION_ERROR,
+// UNEXPECTED_ERROR, ERROR).
+func (e *ItemError) Retryable() bool {
+	switch e.Code {
+	case ItemErrorSiteNotAvailable, ItemErrorConnectionError, ItemErrorUnexpected,
+		ItemErrorCode(ExecutionStatusError), ItemErrorCode(ExecutionStatusMergeError):
+		return true
+	}
+	return false
+}
+
+// ParameterExpiredError reports a parameter whose expiresAt passed before an
+// answer could be sent; nothing was sent. It matches ErrParameterExpired,
+// as a USER_INPUT_TIMEOUT *ItemError does.
+type ParameterExpiredError struct {
+	// ItemID is the item's id.
+	ItemID string
+	// Parameter is the name of the parameter.
+	Parameter string
+	// ExpiresAt is when it expired.
+	ExpiresAt time.Time
+	// Item is the item read after the expiry was noticed: when the user
+	// answered too late, the driver reads the item once more, so Item
+	// shows what Pluggy did meanwhile (often USER_INPUT_TIMEOUT). When that
+	// read fails, Item is the item as last read.
+	Item *Item
+}
+
+// Error names the item and the parameter and says nothing was sent.
+func (e *ParameterExpiredError) Error() string {
+	return fmt.Sprintf("pluggy: item %s: parameter %q expired at %s; no answer sent",
+		sanitize(e.ItemID), e.Parameter, e.ExpiresAt.UTC().Format(time.RFC3339))
+}
+
+// Is makes errors.Is(err, ErrParameterExpired) match.
+func (e *ParameterExpiredError) Is(target error) bool { return target == ErrParameterExpired }

@@ -567,21 +567,21 @@ type BusinessOtherDocument struct {
 
 // Get returns an identity by its id (GET /identity/{id}). A missing one is an
 // *Error matching ErrNotFound.
-func (s *IdentityService) Get(ctx context.Context, id string) (*Identity, error) {
+func (s *IdentityService) Get(ctx context.Context, id string, opts ...RequestOption) (*Identity, error) {
 	if err := requireID("id", id); err != nil {
 		return nil, err
 	}
-	return callFor[Identity](ctx, s.client, "GET /identity/{id}", []string{id}, nil, nil)
+	return callFor[Identity](ctx, s.client, "GET /identity/{id}", []string{id}, nil, nil, opts...)
 }
 
 // GetByItem returns the identity of an item's owner (GET /identity?itemId=…).
 // An item without an identity (not collected, or not a product of the
 // connector) is an *Error matching ErrNotFound.
-func (s *IdentityService) GetByItem(ctx context.Context, itemID string) (*Identity, error) {
+func (s *IdentityService) GetByItem(ctx context.Context, itemID string, opts ...RequestOption) (*Identity, error) {
 	if err := requireID("itemId", itemID); err != nil {
 		return nil, err
 	}
 	var q query
 	q.str("itemId", itemID)
-	return callFor[Identity](ctx, s.client, "GET /identity", nil, q.values(), nil)
+	return callFor[Identity](ctx, s.client, "GET /identity", nil, q.values(), nil, opts...)
 }

@@ -347,7 +347,7 @@ type InvestmentTransactionListParams struct {
 // List returns one page of an item's investments (GET /investments).
 // It returns a *ParamError without sending anything when itemID is empty or
 // the page or pageSize is out of range.
-func (s *InvestmentsService) List(ctx context.Context, itemID string, params *InvestmentListParams) (*Page[Investment], error) {
+func (s *InvestmentsService) List(ctx context.Context, itemID string, params *InvestmentListParams, opts ...RequestOption) (*Page[Investment], error) {
 	if err := requireID("itemId", itemID); err != nil {
 		return nil, err
 	}
@@ -363,13 +363,13 @@ func (s *InvestmentsService) List(ctx context.Context, itemID string, params *In
 	q.str("type", string(p.Type))
 	q.int("pageSize", p.PageSize)
 	q.int("page", p.Page)
-	return callFor[Page[Investment]](ctx, s.client, "GET /investments", nil, q.values(), nil)
+	return callFor[Page[Investment]](ctx, s.client, "GET /investments", nil, q.values(), nil, opts...)
 }
 
 // All yields every investment of an item, fetching page after page of
 // GET /investments only as the loop asks for more. Breaking out stops the
 // fetching; an error is yielded once and ends the loop.
-func (s *InvestmentsService) All(ctx context.Context, itemID string, params *InvestmentListParams) iter.Seq2[Investment, error] {
+func (s *InvestmentsService) All(ctx context.Context, itemID string, params *InvestmentListParams, opts ...RequestOption) iter.Seq2[Investment, error] {
 	var p InvestmentListParams
 	if params != nil {
 		p = *params
@@ -380,23 +380,23 @@ func (s *InvestmentsService) All(ctx context.Context, itemID string, params *Inv
 	return allPages(ctx, p.Page, func(ctx context.Context, page int) (*Page[Investment], error) {
 		pp := p
 		pp.Page = page
-		return s.List(ctx, itemID, &pp)
+		return s.List(ctx, itemID, &pp, opts...)
 	})
 }
 
 // Get returns one investment (GET /investments/{id}). A missing one is an
 // *Error matching ErrNotFound.
-func (s *InvestmentsService) Get(ctx context.Context, id string) (*Investment, error) {
+func (s *InvestmentsService) Get(ctx context.Context, id string, opts ...RequestOption) (*Investment, error) {
 	if err := requireID("id", id); err != nil {
 		return nil, err
 	}
-	return callFor[Investment](ctx, s.client, "GET /investments/{id}", []string{id}, nil, nil)
+	return callFor[Investment](ctx, s.client, "GET /investments/{id}", []string{id}, nil, nil, opts...)
 }
 
 // ListTransactions returns one page of an investment's movements
 // (GET /investments/{id}/transactions). It returns a *ParamError without
 // sending anything when id is empty or the page or pageSize is out of range.
-func (s *InvestmentsService) ListTransactions(ctx context.Context, id string, params *InvestmentTransactionListParams) (*Page[InvestmentTransaction], error) {
+func (s *InvestmentsService) ListTransactions(ctx context.Context, id string, params *InvestmentTransactionListParams, opts ...RequestOption) (*Page[InvestmentTransaction], error) {
 	if err := requireID("id", id); err != nil {
 		return nil, err
 	}
@@ -410,12 +410,12 @@ func (s *InvestmentsService) ListTransactions(ctx context.Context, id string, pa
 	var q query
 	q.int("pageSize", p.PageSize)
 	q.int("page", p.Page)
-	return callFor[Page[InvestmentTransaction]](ctx, s.client, "GET /investments/{id}/transactions", []string{id}, q.values(), nil)
+	return callFor[Page[InvestmentTransaction]](ctx, s.client, "GET /investments/{id}/transactions", []string{id}, q.values(), nil, opts...)
 }
 
 // AllTransactions yields every movement of an investment, fetching page
 // after page of GET /investments/{id}/transactions only as the loop asks.
-func (s *InvestmentsService) AllTransactions(ctx context.Context, id string, params *InvestmentTransactionListParams) iter.Seq2[InvestmentTransaction, error] {
+func (s *InvestmentsService) AllTransactions(ctx context.Context, id string, params *InvestmentTransactionListParams, opts ...RequestOption) iter.Seq2[InvestmentTransaction, error] {
 	var p InvestmentTransactionListParams
 	if params != nil {
 		p = *params
@@ -426,6 +426,6 @@ func (s *InvestmentsService) AllTransactions(ctx context.Context, id string, par
 	return allPages(ctx, p.Page, func(ctx context.Context, page int) (*Page[InvestmentTransaction], error) {
 		pp := p
 		pp.Page = page
-		return s.ListTransactions(ctx, id, &pp)
+		return s.ListTransactions(ctx, id, &pp, opts...)
 	})
 }

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"log/slog"
 	"net/url"
 	"sort"
 	"strings"
@@ -346,8 +347,9 @@ type StatusDetailWarning struct {
 
 // CreateItemParams is the body of POST /items (CreateItem).
 //
-// Its String, GoString and Format hide the parameter values, which are the
-// user's credentials.
+// Its String, GoString, Format and LogValue hide the parameter values, which
+// are the user's credentials, and the query of its URLs; MarshalJSON, the
+// request body, keeps them.
 type CreateItemParams struct {
 	// ConnectorID is the institution to connect (connectorId; 0 is the
 	// sandbox Pluggy Bank).
@@ -398,7 +400,26 @@ func (p *CreateItemParams) validate() error {
 // String describes the params without the credentials' values.
 func (p CreateItemParams) String() string {
 	return fmt.Sprintf("pluggy.CreateItemParams{ConnectorID: %d, Parameters: %s, WebhookURL: %q, ClientUserID: %q, OAuthRedirectURI: %q, Products: %v}",
-		p.ConnectorID, redactedParameters(p.Parameters, p.EncryptedParameters), p.WebhookURL, p.ClientUserID, p.OAuthRedirectURI, p.Products)
+		p.ConnectorID, redactedParameters(p.Parameters, p.EncryptedParameters), redactedURL(p.WebhookURL), p.ClientUserID, redactedURL(p.OAuthRedirectURI), p.Products)
+}
+
+// LogValue is what log/slog handlers print: the fields of String, the
+// credentials' names but not their values.
+func (p CreateItemParams) LogValue() slog.Value {
+	attrs := []slog.Attr{
+		slog.Int("connectorId", p.ConnectorID),
+		slog.String("parameters", redactedParameters(p.Parameters, p.EncryptedParameters)),
+	}
+	attrs = appendNonEmpty(attrs, "webhookUrl", redactedURL(p.WebhookURL))
+	attrs = appendNonEmpty(attrs, "clientUserId", p.ClientUserID)
+	attrs = appendNonEmpty(attrs, "oauthRedirectUri", redactedURL(p.OAuthRedirectURI))
+	if len(p.Products) > 0 {
+		attrs = append(attrs, slog.Any("products", p.Products))
+	}
+	if p.AvoidDuplicates != nil {
+		attrs = append(attrs, slog.Bool("avoidDuplicates", *p.AvoidDuplicates))
+	}
+	return slog.GroupValue(attrs...)
 }
 
 // GoString is String.
@@ -411,7 +432,8 @@ func (p CreateItemParams) Format(f fmt.State, _ rune) { _, _ = io.WriteString(f,
 // field is optional; the zero value starts a new execution with the stored
 // credentials.
 //
-// Its String, GoString and Format hide the parameter values.
+// Its String, GoString, Format and LogValue hide the parameter values and
+// the query of its URL; MarshalJSON, the request body, keeps them.
 type UpdateItemParams struct {
 	// Parameters replace stored credentials or give a new MFA value
 	// (parameters).
@@ -446,7 +468,19 @@ func (p *UpdateItemParams) validate() error {
 // String describes the params without the credentials' values.
 func (p UpdateItemParams) String() string {
 	return fmt.Sprintf("pluggy.UpdateItemParams{Parameters: %s, ClientUserID: %q, WebhookURL: %q, Products: %v}",
-		redactedParameters(p.Parameters, p.EncryptedParameters), p.ClientUserID, p.WebhookURL, p.Products)
+		redactedParameters(p.Parameters, p.EncryptedParameters), p.ClientUserID, redactedURL(p.WebhookURL), p.Products)
+}
+
+// LogValue is what log/slog handlers print: the fields of String, the
+// credentials' names but not their values.
+func (p UpdateItemParams) LogValue() slog.Value {
+	attrs := []slog.Attr{slog.String("parameters", redactedParameters(p.Parameters, p.EncryptedParameters))}
+	attrs = appendNonEmpty(attrs, "clientUserId", p.ClientUserID)
+	attrs = appendNonEmpty(attrs, "webhookUrl", redactedURL(p.WebhookURL))
+	if len(p.Products) > 0 {
+		attrs = append(attrs, slog.Any("products", p.Products))
+	}
+	return slog.GroupValue(attrs...)
 }
 
 // GoString is String.
@@ -550,22 +584,26 @@ func redactedParameters(params map[string]string, encrypted string) string {
 // InvalidParameters), or naming the existing items of a duplicate
 // (ITEM_USER_ALREADY_EXISTS, see DuplicateItemIDs), or 409
 // ITEM_CREATION_LIMIT_EXCEEDED.
-func (s *ItemsService) Create(ctx context.Context, params *CreateItemParams) (*Item, error) {
+func (s *ItemsService) Create(ctx context.Context, params *CreateItemParams, opts ...RequestOption) (*Item, error) {
 	if err := params.validate(); err != nil {
 		return nil, err
 	}
-	return callFor[Item](ctx, s.client, "POST /items", nil, nil, params)
+	params, err := s.client.sealCreateItem(params)
+	if err != nil {
+		return nil, err
+	}
+	return callFor[Item](ctx, s.client, "POST /items", nil, nil, params, opts...)
 }
 
 // Get returns the item with the given id (GET /items/{id}).
 //
 // Errors: *ParamError for an empty id; *Error matching ErrNotFound
 // (ITEM_NOT_FOUND).
-func (s *ItemsService) Get(ctx context.Context, id string) (*Item, error) {
+func (s *ItemsService) Get(ctx context.Context, id string, opts ...RequestOption) (*Item, error) {
 	if err := requireID("id", id); err != nil {
 		return nil, err
 	}
-	return callFor[Item](ctx, s.client, "GET /items/{id}", []string{id}, nil, nil)
+	return callFor[Item](ctx, s.client, "GET /items/{id}", []string{id}, nil, nil, opts...)
 }
 
 // Update changes an item and starts a new execution (PATCH /items/{id}).
@@ -577,7 +615,7 @@ func (s *ItemsService) Get(ctx context.Context, id string) (*Item, error) {
 // TOO_MANY_CONSECUTIVE_LOGIN_FAILURES, or a required MFA parameter, see
 // InvalidParameters), 404 ITEM_NOT_FOUND, 409
 // CLIENT_IS_UPDATING_BEFORE_ALLOWED_FREQUENCY.
-func (s *ItemsService) Update(ctx context.Context, id string, params *UpdateItemParams) (*Item, error) {
+func (s *ItemsService) Update(ctx context.Context, id string, params *UpdateItemParams, opts ...RequestOption) (*Item, error) {
 	if err := requireID("id", id); err != nil {
 		return nil, err
 	}
@@ -587,21 +625,25 @@ func (s *ItemsService) Update(ctx context.Context, id string, params *UpdateItem
 	if params == nil {
 		params = &UpdateItemParams{}
 	}
-	return callFor[Item](ctx, s.client, "PATCH /items/{id}", []string{id}, nil, params)
+	params, err := s.client.sealUpdateItem(params)
+	if err != nil {
+		return nil, err
+	}
+	return callFor[Item](ctx, s.client, "PATCH /items/{id}", []string{id}, nil, params, opts...)
 }
 
 // Delete deletes an item and its data (DELETE /items/{id}). It returns the
 // number of items deleted (1).
 //
 // Errors: *ParamError for an empty id; *Error matching ErrNotFound.
-func (s *ItemsService) Delete(ctx context.Context, id string) (int, error) {
+func (s *ItemsService) Delete(ctx context.Context, id string, opts ...RequestOption) (int, error) {
 	if err := requireID("id", id); err != nil {
 		return 0, err
 	}
 	var out struct {
 		Count int `json:"count"`
 	}
-	if err := s.client.call(ctx, "DELETE /items/{id}", []string{id}, nil, nil, &out); err != nil {
+	if err := s.client.call(ctx, "DELETE /items/{id}", []string{id}, nil, nil, &out, opts...); err != nil {
 		return 0, err
 	}
 	return out.Count, nil
@@ -616,7 +658,7 @@ func (s *ItemsService) Delete(ctx context.Context, id string) (int, error) {
 //
 // Errors: *ParamError for an empty id or no answers; *Error matching
 // ErrNotFound.
-func (s *ItemsService) SendMFA(ctx context.Context, id string, answers map[string]string) (*Item, error) {
+func (s *ItemsService) SendMFA(ctx context.Context, id string, answers map[string]string, opts ...RequestOption) (*Item, error) {
 	if err := requireID("id", id); err != nil {
 		return nil, err
 	}
@@ -628,7 +670,7 @@ func (s *ItemsService) SendMFA(ctx context.Context, id string, answers map[strin
 			return nil, paramErr("answers", "holds an empty parameter name")
 		}
 	}
-	return callFor[Item](ctx, s.client, "POST /items/{id}/mfa", []string{id}, nil, answers)
+	return callFor[Item](ctx, s.client, "POST /items/{id}/mfa", []string{id}, nil, answers, opts...)
 }
 
 // DisableAutoSync stops Pluggy from synchronising the item by itself
@@ -636,11 +678,11 @@ func (s *ItemsService) SendMFA(ctx context.Context, id string, answers map[strin
 // nil.
 //
 // Errors: *ParamError for an empty id; *Error matching ErrNotFound.
-func (s *ItemsService) DisableAutoSync(ctx context.Context, id string) (*Item, error) {
+func (s *ItemsService) DisableAutoSync(ctx context.Context, id string, opts ...RequestOption) (*Item, error) {
 	if err := requireID("id", id); err != nil {
 		return nil, err
 	}
-	return callFor[Item](ctx, s.client, "PATCH /items/{id}/disable-auto-sync", []string{id}, nil, nil)
+	return callFor[Item](ctx, s.client, "PATCH /items/{id}/disable-auto-sync", []string{id}, nil, nil, opts...)
 }
 
 // Code descriptions of item errors the API answers (Error.CodeDescription).

@@ -352,20 +352,20 @@ type LoanOverParcelCharge struct {
 // List returns the loans of an item (GET /loans). The API does not page this
 // list: every loan comes in the one answer. It returns a *ParamError without
 // sending anything when itemID is empty.
-func (s *LoansService) List(ctx context.Context, itemID string) (*Page[Loan], error) {
+func (s *LoansService) List(ctx context.Context, itemID string, opts ...RequestOption) (*Page[Loan], error) {
 	if err := requireID("itemId", itemID); err != nil {
 		return nil, err
 	}
 	var q query
 	q.str("itemId", itemID)
-	return callFor[Page[Loan]](ctx, s.client, "GET /loans", nil, q.values(), nil)
+	return callFor[Page[Loan]](ctx, s.client, "GET /loans", nil, q.values(), nil, opts...)
 }
 
 // All yields every loan of an item (GET /loans, one request, made when the
 // loop starts). An error is yielded once and ends the loop.
-func (s *LoansService) All(ctx context.Context, itemID string) iter.Seq2[Loan, error] {
+func (s *LoansService) All(ctx context.Context, itemID string, opts ...RequestOption) iter.Seq2[Loan, error] {
 	return allOf(func() ([]Loan, error) {
-		p, err := s.List(ctx, itemID)
+		p, err := s.List(ctx, itemID, opts...)
 		if err != nil {
 			return nil, err
 		}
@@ -375,9 +375,9 @@ func (s *LoansService) All(ctx context.Context, itemID string) iter.Seq2[Loan, e
 
 // Get returns one loan (GET /loans/{id}). A missing one is an *Error
 // matching ErrNotFound.
-func (s *LoansService) Get(ctx context.Context, id string) (*Loan, error) {
+func (s *LoansService) Get(ctx context.Context, id string, opts ...RequestOption) (*Loan, error) {
 	if err := requireID("id", id); err != nil {
 		return nil, err
 	}
-	return callFor[Loan](ctx, s.client, "GET /loans/{id}", []string{id}, nil, nil)
+	return callFor[Loan](ctx, s.client, "GET /loans/{id}", []string{id}, nil, nil, opts...)
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"crypto/sha256"
+	"database/sql/driver"
 	"encoding/base64"
 	"encoding/json"
 	"errors"
@@ -34,8 +35,14 @@ const (
 	ParameterImage ParameterType = "image"
 	// ParameterSelect asks to pick one of Options; the answer is its Value.
 	ParameterSelect ParameterType = "select"
-	// ParameterOAuth sends the user to the URL in Data; the item goes on
-	// after the institution's callback, with no answer to send. See OAuthURL.
+	// ParameterOAuth sends the user to the URL in Data (see OAuthURL) to
+	// consent at their institution. There is no answer to send: the
+	// institution calls Pluggy back, and Pluggy moves the item on. Under
+	// ItemsService.Connect, Wait or Refresh, OnParameter sends the user to
+	// the URL (a redirect, a link, a push) and returns nil at once; the
+	// driver then keeps polling the item until Pluggy has the consent (or
+	// the parameter's expiresAt passes, USER_INPUT_TIMEOUT), and does not
+	// call OnParameter again for the same ask.
 	ParameterOAuth ParameterType = "oauth"
 )
 
@@ -210,7 +217,10 @@ func decodeImage(s string) ([]byte, error) {
 }
 
 // OAuthURL returns the URL an oauth parameter sends the user to (its Data),
-// checked to be an absolute http(s) URL.
+// checked to be an absolute http(s) URL. Send the user there and return
+// nil from OnParameter: the institution calls Pluggy back after the
+// consent, Pluggy moves the item on, and the driver, still polling, sees
+// it; nothing is sent to POST /items/{id}/mfa.
 func (p *Parameter) OAuthURL() (string, error) {
 	if p == nil || p.Data == nil || strings.TrimSpace(*p.Data) == "" {
 		return "", errors.New("pluggy: parameter has no URL")
@@ -262,7 +272,11 @@ func (a *UserAction) ImageBytes() ([]byte, error) {
 // Timestamp is a point in time the API sends either as an RFC 3339 string
 // or as a number of seconds or milliseconds since the Unix epoch (numbers
 // from 1e11 up are taken as milliseconds). It encodes back the way it came;
-// one built in Go encodes as RFC 3339. The zero value encodes as null.
+// one built in Go encodes as RFC 3339. The zero value encodes as null, as
+// empty text and as SQL NULL. Value and Scan carry it through database/sql
+// as a time.Time (a TIMESTAMPTZ column); MarshalText and UnmarshalText
+// write and read RFC 3339. It compares as its time.Time does (Before,
+// After, Equal, Compare).
 type Timestamp struct {
 	time.Time
 	raw    []byte
@@ -295,17 +309,81 @@ func (t *Timestamp) UnmarshalJSON(b []byte) error {
 		return fmt.Errorf("pluggy: a time must be a string or a number, got %.20s", b)
 	}
 	t.raw = append([]byte(nil), b...)
+	t.Time, _ = parseTimeText(text)
+	t.parsed = t.Time
+	return nil
+}
+
+// parseTimeText reads an RFC 3339 date-time or a number of seconds or
+// milliseconds since the Unix epoch (from 1e11 up, milliseconds).
+func parseTimeText(text string) (time.Time, bool) {
 	if v, err := time.Parse(time.RFC3339Nano, text); err == nil {
-		t.Time = v
-	} else if f, err := strconv.ParseFloat(text, 64); err == nil && !math.IsNaN(f) && !math.IsInf(f, 0) && math.Abs(f) <= 1e16 {
+		return v, true
+	}
+	if f, err := strconv.ParseFloat(text, 64); err == nil && !math.IsNaN(f) && !math.IsInf(f, 0) && math.Abs(f) <= 1e16 {
 		unit := time.Second
 		if math.Abs(f) >= 1e11 {
 			unit = time.Millisecond
 		}
-		t.Time = epoch(text, f, unit).UTC()
+		return epoch(text, f, unit).UTC(), true
 	}
-	t.parsed = t.Time
+	return time.Time{}, false
+}
+
+// MarshalText writes RFC 3339 ("" for the zero value), for
+// encoding.TextMarshaler users.
+func (t Timestamp) MarshalText() ([]byte, error) {
+	if t.IsZero() {
+		return []byte{}, nil
+	}
+	return t.Time.MarshalText()
+}
+
+// UnmarshalText reads an RFC 3339 date-time or a number of seconds or
+// milliseconds since the epoch; "" is the zero value. Unlike UnmarshalJSON,
+// text that is no time is an error.
+func (t *Timestamp) UnmarshalText(b []byte) error {
+	text := strings.TrimSpace(string(b))
+	*t = Timestamp{}
+	if text == "" {
+		return nil
+	}
+	v, ok := parseTimeText(text)
+	if !ok {
+		return fmt.Errorf("pluggy: %.40q is not a time", text)
+	}
+	t.Time = v
 	return nil
+}
+
+// Value implements driver.Valuer: the time.Time, for a TIMESTAMPTZ column,
+// or NULL for the zero value.
+func (t Timestamp) Value() (driver.Value, error) {
+	if t.IsZero() {
+		return nil, nil
+	}
+	return t.Time, nil
+}
+
+// Scan implements sql.Scanner: NULL is the zero value, a time.Time is
+// taken as it is, text is read as UnmarshalText reads it, an integer as
+// seconds or milliseconds since the epoch.
+func (t *Timestamp) Scan(src any) error {
+	switch v := src.(type) {
+	case nil:
+		*t = Timestamp{}
+		return nil
+	case time.Time:
+		*t = Timestamp{Time: v}
+		return nil
+	case string:
+		return t.UnmarshalText([]byte(v))
+	case []byte:
+		return t.UnmarshalText(v)
+	case int64:
+		return t.UnmarshalText(strconv.AppendInt(nil, v, 10))
+	}
+	return fmt.Errorf("pluggy: cannot scan a %T into a Timestamp", src)
 }
 
 // epoch converts a count of units (seconds or milliseconds) since the Unix
@@ -345,15 +423,33 @@ func (t Timestamp) MarshalJSON() ([]byte, error) {
 
 // ItemHandler receives what an item asks for while ItemsService.Wait,
 // Connect or Refresh drives it. Every field is optional.
+//
+// The callbacks run on the driver's goroutine: while one runs, the item is
+// not polled. A callback that waits for the user (a terminal prompt, an
+// answer posted to another HTTP request of a web backend) should wait on a
+// channel or a function that honours ctx and gives up at the parameter's
+// ExpiresAt, as ExampleItemHandler_answerFromAnotherRequest shows; an
+// oauth parameter needs no waiting at all (see ParameterOAuth).
+//
+// Every driver polls GET /items/{id}, and all the drivers of one Client
+// share that route's rate limit (360 requests a minute for every item
+// together): one item is read about once a second while the user has
+// something to do, but many items driven at once are read less often (16
+// at once stretch the 1 s polling to about 2 s).
 type ItemHandler struct {
-	// OnParameter is called once for each new parameter the item waits for
+	// OnParameter is called once for each ask the item waits for
 	// (WAITING_USER_INPUT) and returns the answers to send, {p.Name:
-	// value}. The answer is checked with p.Validate and sent with POST
-	// /items/{id}/mfa, unless the parameter has expired by then. Return
-	// nil to send nothing (an oauth parameter: show p.OAuthURL() and let the
-	// institution call Pluggy back). An error stops the wait and is
-	// returned. When OnParameter is nil, a parameter ends the wait with
-	// ErrInputRequired.
+	// value}. An ask is the parameter's name, type, data, options and
+	// expiresAt: however often the item is read and however its updatedAt
+	// moves, the same ask is handed over once and answered at most once;
+	// the same name asked again with a new expiresAt (Safra asks its token
+	// twice), or after the item left WAITING_USER_INPUT, is a new ask. The
+	// answer is checked with p.Validate and sent with POST /items/{id}/mfa,
+	// unless the parameter has expired by then. Return nil to send nothing
+	// (an oauth parameter: send the user to p.OAuthURL() and return; the
+	// institution calls Pluggy back and the driver sees the item move on).
+	// An error stops the wait and is returned. When OnParameter is nil, a
+	// parameter ends the wait with ErrInputRequired.
 	OnParameter func(ctx context.Context, item *Item, p *Parameter) (map[string]string, error)
 	// OnUserAction is called when the item waits for the user to act
 	// elsewhere (WAITING_USER_ACTION), and again each time the action
@@ -441,108 +537,6 @@ func sleepCtx(ctx context.Context, d time.Duration) error {
 // and the handler has no OnParameter.
 var ErrInputRequired = errors.New("pluggy: item waits for input and ItemHandler.OnParameter is nil")
 
-// ErrItemFailed matches every *ItemError.
-var ErrItemFailed = errors.New("pluggy: item execution failed")
-
-// ErrParameterExpired matches every *ParameterExpiredError.
-var ErrParameterExpired = errors.New("pluggy: parameter expired")
-
-// ItemError is an item whose execution ended badly: LOGIN_ERROR, OUTDATED,
-// or an error execution status. Code says why (INVALID_CREDENTIALS,
-// USER_AUTHORIZATION_NOT_GRANTED, USER_INPUT_TIMEOUT, ...).
-type ItemError struct {
-	// ItemID is the item's id.
-	ItemID string
-	// Status is the item's final status.
-	Status ItemStatus
-	// ExecutionStatus is the execution's final status.
-	ExecutionStatus ExecutionStatus
-	// Code is item.error.code, or the execution status when the item has
-	// no error object.
-	Code ItemErrorCode
-	// Message is item.error.message.
-	Message string
-	// ProviderMessage is the institution's own words, when it sent any.
-	ProviderMessage string
-	// Item is the item as last read.
-	Item *Item
-}
-
-func newItemError(it *Item) *ItemError {
-	e := &ItemError{ItemID: it.ID, Status: it.Status, ExecutionStatus: it.ExecutionStatus,
-		Code: ItemErrorCode(it.ExecutionStatus), Item: it}
-	if it.Error != nil {
-		if it.Error.Code != "" {
-			e.Code = it.Error.Code
-		}
-		e.Message = it.Error.Message
-		if it.Error.ProviderMessage != nil {
-			e.ProviderMessage = *it.Error.ProviderMessage
-		}
-	}
-	return e
-}
-
-// Error describes the failure: item, status, code and messages.
-func (e *ItemError) Error() string {
-	var b strings.Builder
-	fmt.Fprintf(&b, "pluggy: item %s ended %s", e.ItemID, e.Status)
-	if e.Code != "" && string(e.Code) != string(e.Status) {
-		b.WriteString(" " + string(e.Code))
-	}
-	if e.Message != "" {
-		b.WriteString(": " + e.Message)
-	}
-	if e.ProviderMessage != "" && e.ProviderMessage != e.Message {
-		b.WriteString(" (institution: " + e.ProviderMessage + ")")
-	}
-	return b.String()
-}
-
-// Is makes errors.Is(err, ErrItemFailed) match.
-func (e *ItemError) Is(target error) bool { return target == ErrItemFailed }
-
-// LoginFailed reports a failure the user must fix by connecting again
-// (status LOGIN_ERROR, or refused credentials or MFA).
-func (e *ItemError) LoginFailed() bool {
-	return e.Status == ItemStatusLoginError || e.Code == ItemErrorInvalidCredentials ||
-		e.Code == ItemErrorInvalidCredentialsMFA
-}
-
-// Retryable reports a failure on the institution's or Pluggy's side that a
-// later update may not meet (SITE_NOT_AVAILABLE, CONNECTION_ERROR,
-// UNEXPECTED_ERROR, ERROR).
-func (e *ItemError) Retryable() bool {
-	switch e.Code {
-	case ItemErrorSiteNotAvailable, ItemErrorConnectionError, ItemErrorUnexpected,
-		ItemErrorCode(ExecutionStatusError), ItemErrorCode(ExecutionStatusMergeError):
-		return true
-	}
-	return false
-}
-
-// ParameterExpiredError reports a parameter whose expiresAt passed before an
-// answer could be sent; nothing was sent.
-type ParameterExpiredError struct {
-	// ItemID is the item's id.
-	ItemID string
-	// Parameter is the name of the parameter.
-	Parameter string
-	// ExpiresAt is when it expired.
-	ExpiresAt time.Time
-	// Item is the item as last read.
-	Item *Item
-}
-
-// Error names the item and the parameter and says nothing was sent.
-func (e *ParameterExpiredError) Error() string {
-	return fmt.Sprintf("pluggy: item %s: parameter %q expired at %s; no answer sent",
-		e.ItemID, e.Parameter, e.ExpiresAt.UTC().Format(time.RFC3339))
-}
-
-// Is makes errors.Is(err, ErrParameterExpired) match.
-func (e *ParameterExpiredError) Is(target error) bool { return target == ErrParameterExpired }
-
 // Wait drives an item to the end of its execution: it reads the item (GET
 // /items/{id}) with a capped backoff, about every second while a
 // short-lived parameter or user action is pending, hands each new
@@ -553,40 +547,44 @@ func (e *ParameterExpiredError) Is(target error) bool { return target == ErrPara
 // item.StatusDetail for the products not updated). On failure it returns
 // the item as last read with: *ItemError for LOGIN_ERROR, OUTDATED and
 // error execution statuses; *ParameterExpiredError when a parameter expired
-// before its answer could be sent; *ParamError when an answer fails the
-// parameter's checks (nothing sent); ErrInputRequired; the error of a
-// handler or of a request; or ctx's error, wrapped, when ctx ends.
+// before its answer could be sent (the item is then read once more);
+// *ParamError when an answer fails the parameter's checks (nothing sent);
+// ErrInputRequired; the error of a handler or of a request; or ctx's
+// error, wrapped, when ctx ends. errors.Is(err, ErrParameterExpired) tells
+// "the user took too long" in both its forms: an answer after expiresAt,
+// and no answer before Pluggy's USER_INPUT_TIMEOUT.
 //
-// A parameter seen again after its answer is not asked again; the same
-// parameter asked anew after the item moved on (Safra asks its token twice)
-// is. Requests stay within the client's rate limits.
-func (s *ItemsService) Wait(ctx context.Context, itemID string, h *ItemHandler) (*Item, error) {
-	item, err := s.Get(ctx, itemID)
+// Each ask is handed to OnParameter once, however often the item is read
+// (see ItemHandler); the same name asked anew with a new expiresAt, or
+// after the item moved on (Safra asks its token twice), is a new ask.
+// Requests stay within the client's rate limits.
+func (s *ItemsService) Wait(ctx context.Context, itemID string, h *ItemHandler, opts ...RequestOption) (*Item, error) {
+	item, err := s.Get(ctx, itemID, opts...)
 	if err != nil {
 		return nil, err
 	}
-	return s.drive(ctx, itemID, item, h, false)
+	return s.drive(withCallOptions(ctx, opts), itemID, item, h, false)
 }
 
 // Connect creates an item (POST /items) and drives it to its end as Wait
 // does. It returns the errors of Create, then those of Wait.
-func (s *ItemsService) Connect(ctx context.Context, params *CreateItemParams, h *ItemHandler) (*Item, error) {
-	item, err := s.Create(ctx, params)
+func (s *ItemsService) Connect(ctx context.Context, params *CreateItemParams, h *ItemHandler, opts ...RequestOption) (*Item, error) {
+	item, err := s.Create(ctx, params, opts...)
 	if err != nil {
 		return nil, err
 	}
-	return s.drive(ctx, item.ID, item, h, true)
+	return s.drive(withCallOptions(ctx, opts), item.ID, item, h, true)
 }
 
 // Refresh updates an item (PATCH /items/{id}, limited by Pluggy to 20 a
 // minute; params may be nil to sync with the stored credentials) and
 // drives the new execution to its end as Wait does.
-func (s *ItemsService) Refresh(ctx context.Context, itemID string, params *UpdateItemParams, h *ItemHandler) (*Item, error) {
-	item, err := s.Update(ctx, itemID, params)
+func (s *ItemsService) Refresh(ctx context.Context, itemID string, params *UpdateItemParams, h *ItemHandler, opts ...RequestOption) (*Item, error) {
+	item, err := s.Update(ctx, itemID, params, opts...)
 	if err != nil {
 		return nil, err
 	}
-	return s.drive(ctx, itemID, item, h, true)
+	return s.drive(withCallOptions(ctx, opts), itemID, item, h, true)
 }
 
 // itemDriver holds what the driver remembers of one item between reads.
@@ -602,11 +600,16 @@ type itemDriver struct {
 	staleSkips int
 	lastKey    string
 
-	// The parameter last handed to OnParameter, and whether the item has
-	// left WAITING_USER_INPUT since.
-	answeredFP string
-	answeredAt time.Time
+	// The ask last handed to OnParameter, whether a read has shown the
+	// item out of WAITING_USER_INPUT since, and every dated ask handed
+	// over (bounded).
+	currentAsk string
 	leftInput  bool
+	handled    map[string]bool
+	// Whether an answer to currentAsk was sent and the MFA's answer showed
+	// the item moved on, and that answer's updatedAt.
+	answerMoved bool
+	answerAt    time.Time
 
 	actionFP string
 
@@ -636,6 +639,9 @@ func (s *ItemsService) drive(ctx context.Context, id string, item *Item, h *Item
 			return item, d.ctxErr(err)
 		}
 		done, wait, err := d.step(ctx, item)
+		if pe, ok := err.(*ParameterExpiredError); ok && pe.Item != nil {
+			item = pe.Item
+		}
 		if done || err != nil {
 			if err != nil && ctx.Err() != nil && errors.Is(err, ctx.Err()) {
 				err = d.ctxErr(err)
@@ -723,11 +729,15 @@ func (d *itemDriver) pendingWait(exp *Timestamp) time.Duration {
 	return d.backoff()
 }
 
+// maxHandledAsks bounds how many dated asks the driver remembers.
+const maxHandledAsks = 256
+
 func (d *itemDriver) parameter(ctx context.Context, it *Item) (bool, time.Duration, error) {
 	p := it.Parameter
-	fp := fingerprint(p)
-	if d.answeredFP != "" && fp == d.answeredFP && !d.leftInput && !it.UpdatedAt.After(d.answeredAt) {
-		// The parameter already handled, read again before the item moved on.
+	ask := askOf(p)
+	dated := p.ExpiresAt != nil && !p.ExpiresAt.IsZero()
+	if d.seen(it, ask, dated) {
+		// An ask already handled, read again.
 		return false, d.pendingWait(p.ExpiresAt), nil
 	}
 	if p.Expired(d.s.client.clock.Now()) {
@@ -743,7 +753,13 @@ func (d *itemDriver) parameter(ctx context.Context, it *Item) (bool, time.Durati
 	if err := ctx.Err(); err != nil {
 		return true, 0, err
 	}
-	d.answeredFP, d.answeredAt, d.leftInput = fp, it.UpdatedAt, false
+	d.currentAsk, d.leftInput, d.answerMoved = ask, false, false
+	if dated {
+		if d.handled == nil || len(d.handled) >= maxHandledAsks {
+			d.handled = map[string]bool{}
+		}
+		d.handled[ask] = true
+	}
 	if len(answers) == 0 {
 		return false, d.pendingWait(p.ExpiresAt), nil
 	}
@@ -751,17 +767,41 @@ func (d *itemDriver) parameter(ctx context.Context, it *Item) (bool, time.Durati
 		return true, 0, err
 	}
 	if p.Expired(d.s.client.clock.Now()) {
-		return true, 0, d.expired(it)
+		// The user took too long: what was read is stale, read it again.
+		e := d.expired(it)
+		if fresh, err := d.s.Get(ctx, d.id); err == nil {
+			e.Item = fresh
+		}
+		return true, 0, e
 	}
 	resp, err := d.s.SendMFA(ctx, d.id, answers)
 	if err != nil {
 		return true, 0, err
 	}
 	d.noteWrite(resp)
+	if resp != nil && resp.Status != ItemStatusWaitingUserInput && resp.ExecutionStatus != ExecutionStatusWaitingUserInput {
+		d.answerMoved, d.answerAt = true, resp.UpdatedAt
+	}
 	return false, d.h.Poll.InputInterval, nil
 }
 
-func (d *itemDriver) expired(it *Item) error {
+// seen reports whether ask, read in it, was handed to OnParameter already.
+// An ask with an expiresAt is seen once for all: a new ask comes with a new
+// expiry. One without is the same ask until the item moves on: until a
+// read shows it out of WAITING_USER_INPUT, or, after an answer, until the
+// item is updated after the MFA's answer showed it moving on (the only
+// way to tell Safra's second, identical token from a late read).
+func (d *itemDriver) seen(it *Item, ask string, dated bool) bool {
+	if dated {
+		return d.handled[ask] || (ask == d.currentAsk && !d.leftInput)
+	}
+	if ask != d.currentAsk || d.leftInput {
+		return false
+	}
+	return !(d.answerMoved && it.UpdatedAt.After(d.answerAt))
+}
+
+func (d *itemDriver) expired(it *Item) *ParameterExpiredError {
 	return &ParameterExpiredError{ItemID: d.id, Parameter: it.Parameter.Name, ExpiresAt: it.Parameter.ExpiresAt.Time, Item: it}
 }
 
@@ -841,6 +881,24 @@ func itemFinished(it *Item) bool {
 		return false
 	}
 	return it.ExecutionStatus.Finished()
+}
+
+// askOf identifies what a parameter asks: its name, type, data, options and
+// expiresAt (the instant, however it is written). Not its label or other
+// wording, and never the item's updatedAt.
+func askOf(p *Parameter) string {
+	var exp string
+	if p.ExpiresAt != nil {
+		if !p.ExpiresAt.IsZero() {
+			exp = p.ExpiresAt.UTC().Format(time.RFC3339Nano)
+		} else if raw, err := p.ExpiresAt.MarshalJSON(); err == nil && string(raw) != "null" {
+			exp = "raw:" + string(raw)
+		}
+	}
+	return fingerprint(struct {
+		Name, Type, Data, ExpiresAt string
+		Options                     []SelectOption
+	}{p.Name, string(p.Type), Deref(p.Data), exp, p.Options})
 }
 
 // fingerprint identifies a parameter or user action by its whole content.

@@ -416,12 +416,20 @@ func TestScenarios(t *testing.T) {
 				assert.Equal(t, sc.Expect.Retryable, ie.Retryable())
 				assert.Contains(t, err.Error(), sc.Expect.Code)
 				assert.Same(t, item, ie.Item)
+				assert.Equal(t, ie.Code == ItemErrorUserInputTimeout, errors.Is(err, ErrParameterExpired),
+					"USER_INPUT_TIMEOUT, and only it, is the user taking too long")
 			case "expired":
 				var pe *ParameterExpiredError
 				require.ErrorAs(t, err, &pe)
 				assert.True(t, errors.Is(err, ErrParameterExpired))
 				assert.Equal(t, sc.Expect.Parameter, pe.Parameter)
 				assert.True(t, r.clock.Now().After(pe.ExpiresAt))
+				assert.False(t, errors.Is(err, ErrItemFailed))
+				if sc.Expect.Status != "" {
+					// The item was read once more after the expiry.
+					assert.Same(t, item, pe.Item)
+					assert.Equal(t, ItemStatus(sc.Expect.Status), item.Status)
+				}
 			case "deadline":
 				require.Error(t, err)
 				assert.True(t, errors.Is(err, context.DeadlineExceeded), err)
@@ -467,7 +475,10 @@ func TestWaitTellsSameParameterFromNewWithoutTimestamps(t *testing.T) {
 		// Asked anew after the item moved on (Safra): answered twice.
 		"asked twice": {[]map[string]any{waitingFor(tokenParam), inProgress, waitingFor(tokenParam), inProgress, done}, 2},
 		// A different parameter under the same name is new at once.
-		"changed": {[]map[string]any{waitingFor(tokenParam), waitingFor(layer(tokenParam, map[string]any{"label": "Novo token"})), done}, 2},
+		"changed": {[]map[string]any{waitingFor(tokenParam), waitingFor(layer(tokenParam, map[string]any{"type": "password"})), done}, 2},
+		// New wording is not a new ask: an ask is its name, type, data,
+		// options and expiresAt.
+		"relabelled": {[]map[string]any{waitingFor(tokenParam), waitingFor(layer(tokenParam, map[string]any{"label": "Novo token"})), inProgress, done}, 1},
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
@@ -930,6 +941,8 @@ func ExampleItemsService_Connect() {
 	})
 	var itemErr *ItemError
 	switch {
+	case errors.Is(err, ErrParameterExpired):
+		fmt.Println("too late: connect again") // answered after expiresAt, or never
 	case errors.As(err, &itemErr):
 		fmt.Println("connection failed:", itemErr.Code)
 	case err != nil:

@@ -45,8 +45,8 @@ type PaymentCustomer struct {
 
 // CreatePaymentCustomerParams registers a payer
 // (CreatePaymentCustomerRequestBody). An INDIVIDUAL needs a CPF, a BUSINESS
-// a CNPJ; both may be written with or without punctuation and are sent as
-// digits.
+// a CNPJ (numeric or alphanumeric, "12.ABC.345/01DE-35"); both may be
+// written with or without punctuation and are sent without it.
 type CreatePaymentCustomerParams struct {
 	// Type is INDIVIDUAL or BUSINESS; required (type).
 	Type PaymentCustomerType `json:"type"`
@@ -202,49 +202,49 @@ func (p *PaymentCustomerListParams) query() (query, error) {
 }
 
 // List returns one page of customers (GET /payments/customers).
-func (s *PaymentCustomersService) List(ctx context.Context, params *PaymentCustomerListParams) (*Page[PaymentCustomer], error) {
+func (s *PaymentCustomersService) List(ctx context.Context, params *PaymentCustomerListParams, opts ...RequestOption) (*Page[PaymentCustomer], error) {
 	q, err := params.query()
 	if err != nil {
 		return nil, err
 	}
-	return callFor[Page[PaymentCustomer]](ctx, s.client, "GET /payments/customers", nil, q.values(), nil)
+	return callFor[Page[PaymentCustomer]](ctx, s.client, "GET /payments/customers", nil, q.values(), nil, opts...)
 }
 
 // All walks every customer matching params, from params.Page, fetching
 // pages as the loop asks for them (GET /payments/customers).
-func (s *PaymentCustomersService) All(ctx context.Context, params *PaymentCustomerListParams) iter.Seq2[PaymentCustomer, error] {
+func (s *PaymentCustomersService) All(ctx context.Context, params *PaymentCustomerListParams, opts ...RequestOption) iter.Seq2[PaymentCustomer, error] {
 	p := PaymentCustomerListParams{}
 	if params != nil {
 		p = *params
 	}
 	return allPages(ctx, p.Page, func(ctx context.Context, page int) (*Page[PaymentCustomer], error) {
 		p.Page = page
-		return s.List(ctx, &p)
+		return s.List(ctx, &p, opts...)
 	})
 }
 
 // Create registers a customer (POST /payments/customers). It is not
 // replayed after a 5xx or a dropped connection: list the customers before
 // trying again.
-func (s *PaymentCustomersService) Create(ctx context.Context, params *CreatePaymentCustomerParams) (*PaymentCustomer, error) {
+func (s *PaymentCustomersService) Create(ctx context.Context, params *CreatePaymentCustomerParams, opts ...RequestOption) (*PaymentCustomer, error) {
 	body, err := params.body()
 	if err != nil {
 		return nil, err
 	}
-	return callFor[PaymentCustomer](ctx, s.client, "POST /payments/customers", nil, nil, body)
+	return callFor[PaymentCustomer](ctx, s.client, "POST /payments/customers", nil, nil, body, opts...)
 }
 
 // Get returns a customer (GET /payments/customers/{id}); errors.Is(err,
 // ErrNotFound) when there is none.
-func (s *PaymentCustomersService) Get(ctx context.Context, id string) (*PaymentCustomer, error) {
+func (s *PaymentCustomersService) Get(ctx context.Context, id string, opts ...RequestOption) (*PaymentCustomer, error) {
 	if err := requireID("id", id); err != nil {
 		return nil, err
 	}
-	return callFor[PaymentCustomer](ctx, s.client, "GET /payments/customers/{id}", []string{id}, nil, nil)
+	return callFor[PaymentCustomer](ctx, s.client, "GET /payments/customers/{id}", []string{id}, nil, nil, opts...)
 }
 
 // Update changes a customer (PATCH /payments/customers/{id}).
-func (s *PaymentCustomersService) Update(ctx context.Context, id string, params *UpdatePaymentCustomerParams) (*PaymentCustomer, error) {
+func (s *PaymentCustomersService) Update(ctx context.Context, id string, params *UpdatePaymentCustomerParams, opts ...RequestOption) (*PaymentCustomer, error) {
 	if err := requireID("id", id); err != nil {
 		return nil, err
 	}
@@ -252,13 +252,13 @@ func (s *PaymentCustomersService) Update(ctx context.Context, id string, params 
 	if err != nil {
 		return nil, err
 	}
-	return callFor[PaymentCustomer](ctx, s.client, "PATCH /payments/customers/{id}", []string{id}, nil, body)
+	return callFor[PaymentCustomer](ctx, s.client, "PATCH /payments/customers/{id}", []string{id}, nil, body, opts...)
 }
 
 // Delete removes a customer (DELETE /payments/customers/{id}).
-func (s *PaymentCustomersService) Delete(ctx context.Context, id string) error {
+func (s *PaymentCustomersService) Delete(ctx context.Context, id string, opts ...RequestOption) error {
 	if err := requireID("id", id); err != nil {
 		return err
 	}
-	return s.client.call(ctx, "DELETE /payments/customers/{id}", []string{id}, nil, nil, nil)
+	return s.client.call(ctx, "DELETE /payments/customers/{id}", []string{id}, nil, nil, nil, opts...)
 }

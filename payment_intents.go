@@ -269,32 +269,32 @@ func (p *CreatePaymentIntentParams) body() (*CreatePaymentIntentParams, error) {
 // (POST /payments/intents). Send the payer to its ConsentURL, then follow it
 // with Get or Wait. It is not replayed after a 5xx or a dropped connection:
 // list the request's intents before trying again.
-func (s *PaymentIntentsService) Create(ctx context.Context, params *CreatePaymentIntentParams) (*PaymentIntent, error) {
+func (s *PaymentIntentsService) Create(ctx context.Context, params *CreatePaymentIntentParams, opts ...RequestOption) (*PaymentIntent, error) {
 	body, err := params.body()
 	if err != nil {
 		return nil, err
 	}
-	return callFor[PaymentIntent](ctx, s.client, "POST /payments/intents", nil, nil, body)
+	return callFor[PaymentIntent](ctx, s.client, "POST /payments/intents", nil, nil, body, opts...)
 }
 
 // List returns the intents of a payment request (GET /payments/intents). The
 // route takes no page parameters; the answer is one page holding them all.
-func (s *PaymentIntentsService) List(ctx context.Context, paymentRequestID string) (*Page[PaymentIntent], error) {
+func (s *PaymentIntentsService) List(ctx context.Context, paymentRequestID string, opts ...RequestOption) (*Page[PaymentIntent], error) {
 	if err := requireID("paymentRequestId", paymentRequestID); err != nil {
 		return nil, err
 	}
 	var q query
 	q.str("paymentRequestId", paymentRequestID)
-	return callFor[Page[PaymentIntent]](ctx, s.client, "GET /payments/intents", nil, q.values(), nil)
+	return callFor[Page[PaymentIntent]](ctx, s.client, "GET /payments/intents", nil, q.values(), nil, opts...)
 }
 
 // Get returns a payment intent (GET /payments/intents/{id}); errors.Is(err,
 // ErrNotFound) when there is none.
-func (s *PaymentIntentsService) Get(ctx context.Context, id string) (*PaymentIntent, error) {
+func (s *PaymentIntentsService) Get(ctx context.Context, id string, opts ...RequestOption) (*PaymentIntent, error) {
 	if err := requireID("id", id); err != nil {
 		return nil, err
 	}
-	return callFor[PaymentIntent](ctx, s.client, "GET /payments/intents/{id}", []string{id}, nil, nil)
+	return callFor[PaymentIntent](ctx, s.client, "GET /payments/intents/{id}", []string{id}, nil, nil, opts...)
 }
 
 // DefaultPaymentPollInterval is how often Wait reads an intent when given
@@ -310,7 +310,7 @@ const DefaultPaymentPollInterval = 2 * time.Second
 // failed payment is not an error: look at the returned intent's Status and
 // ErrorDetail. Webhooks (payment_intent/*) spare the polling when you can
 // receive them.
-func (s *PaymentIntentsService) Wait(ctx context.Context, id string, interval time.Duration, onChange func(*PaymentIntent)) (*PaymentIntent, error) {
+func (s *PaymentIntentsService) Wait(ctx context.Context, id string, interval time.Duration, onChange func(*PaymentIntent), opts ...RequestOption) (*PaymentIntent, error) {
 	if err := requireID("id", id); err != nil {
 		return nil, err
 	}
@@ -322,7 +322,7 @@ func (s *PaymentIntentsService) Wait(ctx context.Context, id string, interval ti
 	}
 	var last PaymentIntentStatus
 	for {
-		pi, err := s.Get(ctx, id)
+		pi, err := s.Get(ctx, id, opts...)
 		if err != nil {
 			return nil, err
 		}

@@ -100,8 +100,9 @@ type PaymentRecipient struct {
 // The last two forms are accepted by Pluggy's API and its official SDKs but
 // are not in the OpenAPI document. IsDefault may accompany any form.
 type CreatePaymentRecipientParams struct {
-	// TaxNumber is the account owner's CPF or CNPJ, with or without
-	// punctuation; it is sent as digits (taxNumber).
+	// TaxNumber is the account owner's CPF or CNPJ (numeric or
+	// alphanumeric), with or without punctuation; it is sent without it
+	// (taxNumber).
 	TaxNumber string `json:"taxNumber,omitempty"`
 	// Name is the account owner's name (name).
 	Name string `json:"name,omitempty"`
@@ -238,24 +239,24 @@ func (p *PaymentRecipientListParams) query() (query, error) {
 }
 
 // List returns one page of recipients (GET /payments/recipients).
-func (s *PaymentRecipientsService) List(ctx context.Context, params *PaymentRecipientListParams) (*Page[PaymentRecipient], error) {
+func (s *PaymentRecipientsService) List(ctx context.Context, params *PaymentRecipientListParams, opts ...RequestOption) (*Page[PaymentRecipient], error) {
 	q, err := params.query()
 	if err != nil {
 		return nil, err
 	}
-	return callFor[Page[PaymentRecipient]](ctx, s.client, "GET /payments/recipients", nil, q.values(), nil)
+	return callFor[Page[PaymentRecipient]](ctx, s.client, "GET /payments/recipients", nil, q.values(), nil, opts...)
 }
 
 // All walks every recipient matching params, from params.Page, fetching
 // pages as the loop asks for them (GET /payments/recipients).
-func (s *PaymentRecipientsService) All(ctx context.Context, params *PaymentRecipientListParams) iter.Seq2[PaymentRecipient, error] {
+func (s *PaymentRecipientsService) All(ctx context.Context, params *PaymentRecipientListParams, opts ...RequestOption) iter.Seq2[PaymentRecipient, error] {
 	p := PaymentRecipientListParams{}
 	if params != nil {
 		p = *params
 	}
 	return allPages(ctx, p.Page, func(ctx context.Context, page int) (*Page[PaymentRecipient], error) {
 		p.Page = page
-		return s.List(ctx, &p)
+		return s.List(ctx, &p, opts...)
 	})
 }
 
@@ -263,25 +264,25 @@ func (s *PaymentRecipientsService) All(ctx context.Context, params *PaymentRecip
 // checked first (one form only; CPF/CNPJ digits; required fields), and it is
 // not replayed after a 5xx or a dropped connection: list the recipients
 // before trying again.
-func (s *PaymentRecipientsService) Create(ctx context.Context, params *CreatePaymentRecipientParams) (*PaymentRecipient, error) {
+func (s *PaymentRecipientsService) Create(ctx context.Context, params *CreatePaymentRecipientParams, opts ...RequestOption) (*PaymentRecipient, error) {
 	body, err := params.body()
 	if err != nil {
 		return nil, err
 	}
-	return callFor[PaymentRecipient](ctx, s.client, "POST /payments/recipients", nil, nil, body)
+	return callFor[PaymentRecipient](ctx, s.client, "POST /payments/recipients", nil, nil, body, opts...)
 }
 
 // Get returns a recipient (GET /payments/recipients/{id}); errors.Is(err,
 // ErrNotFound) when there is none.
-func (s *PaymentRecipientsService) Get(ctx context.Context, id string) (*PaymentRecipient, error) {
+func (s *PaymentRecipientsService) Get(ctx context.Context, id string, opts ...RequestOption) (*PaymentRecipient, error) {
 	if err := requireID("id", id); err != nil {
 		return nil, err
 	}
-	return callFor[PaymentRecipient](ctx, s.client, "GET /payments/recipients/{id}", []string{id}, nil, nil)
+	return callFor[PaymentRecipient](ctx, s.client, "GET /payments/recipients/{id}", []string{id}, nil, nil, opts...)
 }
 
 // Update changes a recipient (PATCH /payments/recipients/{id}).
-func (s *PaymentRecipientsService) Update(ctx context.Context, id string, params *UpdatePaymentRecipientParams) (*PaymentRecipient, error) {
+func (s *PaymentRecipientsService) Update(ctx context.Context, id string, params *UpdatePaymentRecipientParams, opts ...RequestOption) (*PaymentRecipient, error) {
 	if err := requireID("id", id); err != nil {
 		return nil, err
 	}
@@ -289,15 +290,15 @@ func (s *PaymentRecipientsService) Update(ctx context.Context, id string, params
 	if err != nil {
 		return nil, err
 	}
-	return callFor[PaymentRecipient](ctx, s.client, "PATCH /payments/recipients/{id}", []string{id}, nil, body)
+	return callFor[PaymentRecipient](ctx, s.client, "PATCH /payments/recipients/{id}", []string{id}, nil, body, opts...)
 }
 
 // Delete removes a recipient (DELETE /payments/recipients/{id}).
-func (s *PaymentRecipientsService) Delete(ctx context.Context, id string) error {
+func (s *PaymentRecipientsService) Delete(ctx context.Context, id string, opts ...RequestOption) error {
 	if err := requireID("id", id); err != nil {
 		return err
 	}
-	return s.client.call(ctx, "DELETE /payments/recipients/{id}", []string{id}, nil, nil, nil)
+	return s.client.call(ctx, "DELETE /payments/recipients/{id}", []string{id}, nil, nil, nil, opts...)
 }
 
 // PaymentInstitutionListParams filters GET /payments/recipients/institutions.
@@ -324,32 +325,32 @@ func (p *PaymentInstitutionListParams) query() (query, error) {
 
 // ListInstitutions returns one page of the institutions a recipient's
 // account may be at (GET /payments/recipients/institutions).
-func (s *PaymentRecipientsService) ListInstitutions(ctx context.Context, params *PaymentInstitutionListParams) (*Page[PaymentInstitution], error) {
+func (s *PaymentRecipientsService) ListInstitutions(ctx context.Context, params *PaymentInstitutionListParams, opts ...RequestOption) (*Page[PaymentInstitution], error) {
 	q, err := params.query()
 	if err != nil {
 		return nil, err
 	}
-	return callFor[Page[PaymentInstitution]](ctx, s.client, "GET /payments/recipients/institutions", nil, q.values(), nil)
+	return callFor[Page[PaymentInstitution]](ctx, s.client, "GET /payments/recipients/institutions", nil, q.values(), nil, opts...)
 }
 
 // AllInstitutions walks every institution matching params
 // (GET /payments/recipients/institutions), fetching pages lazily.
-func (s *PaymentRecipientsService) AllInstitutions(ctx context.Context, params *PaymentInstitutionListParams) iter.Seq2[PaymentInstitution, error] {
+func (s *PaymentRecipientsService) AllInstitutions(ctx context.Context, params *PaymentInstitutionListParams, opts ...RequestOption) iter.Seq2[PaymentInstitution, error] {
 	p := PaymentInstitutionListParams{}
 	if params != nil {
 		p = *params
 	}
 	return allPages(ctx, p.Page, func(ctx context.Context, page int) (*Page[PaymentInstitution], error) {
 		p.Page = page
-		return s.ListInstitutions(ctx, &p)
+		return s.ListInstitutions(ctx, &p, opts...)
 	})
 }
 
 // GetInstitution returns an institution
 // (GET /payments/recipients/institutions/{id}).
-func (s *PaymentRecipientsService) GetInstitution(ctx context.Context, id string) (*PaymentInstitution, error) {
+func (s *PaymentRecipientsService) GetInstitution(ctx context.Context, id string, opts ...RequestOption) (*PaymentInstitution, error) {
 	if err := requireID("id", id); err != nil {
 		return nil, err
 	}
-	return callFor[PaymentInstitution](ctx, s.client, "GET /payments/recipients/institutions/{id}", []string{id}, nil, nil)
+	return callFor[PaymentInstitution](ctx, s.client, "GET /payments/recipients/institutions/{id}", []string{id}, nil, nil, opts...)
 }

@@ -154,24 +154,24 @@ func (p *PaymentRequestListParams) query() (query, error) {
 }
 
 // List returns one page of payment requests (GET /payments/requests).
-func (s *PaymentRequestsService) List(ctx context.Context, params *PaymentRequestListParams) (*Page[PaymentRequest], error) {
+func (s *PaymentRequestsService) List(ctx context.Context, params *PaymentRequestListParams, opts ...RequestOption) (*Page[PaymentRequest], error) {
 	q, err := params.query()
 	if err != nil {
 		return nil, err
 	}
-	return callFor[Page[PaymentRequest]](ctx, s.client, "GET /payments/requests", nil, q.values(), nil)
+	return callFor[Page[PaymentRequest]](ctx, s.client, "GET /payments/requests", nil, q.values(), nil, opts...)
 }
 
 // All walks every payment request matching params, from params.Page,
 // fetching pages as the loop asks for them (GET /payments/requests).
-func (s *PaymentRequestsService) All(ctx context.Context, params *PaymentRequestListParams) iter.Seq2[PaymentRequest, error] {
+func (s *PaymentRequestsService) All(ctx context.Context, params *PaymentRequestListParams, opts ...RequestOption) iter.Seq2[PaymentRequest, error] {
 	p := PaymentRequestListParams{}
 	if params != nil {
 		p = *params
 	}
 	return allPages(ctx, p.Page, func(ctx context.Context, page int) (*Page[PaymentRequest], error) {
 		p.Page = page
-		return s.List(ctx, &p)
+		return s.List(ctx, &p, opts...)
 	})
 }
 
@@ -179,51 +179,51 @@ func (s *PaymentRequestsService) All(ctx context.Context, params *PaymentRequest
 // PaymentURL to the payer or start an intent with client.Payments.Intents.
 // The request is not replayed after a 5xx or a dropped connection, since the
 // server may have created it: look for it with List before trying again.
-func (s *PaymentRequestsService) Create(ctx context.Context, params *CreatePaymentRequestParams) (*PaymentRequest, error) {
+func (s *PaymentRequestsService) Create(ctx context.Context, params *CreatePaymentRequestParams, opts ...RequestOption) (*PaymentRequest, error) {
 	if err := params.check(s.client.today()); err != nil {
 		return nil, err
 	}
-	return callFor[PaymentRequest](ctx, s.client, "POST /payments/requests", nil, nil, params)
+	return callFor[PaymentRequest](ctx, s.client, "POST /payments/requests", nil, nil, params, opts...)
 }
 
 // CreatePixQR creates a payment request that pays a PIX QR code
 // (POST /payments/requests/pix-qr). Not replayed after a 5xx or a dropped
 // connection.
-func (s *PaymentRequestsService) CreatePixQR(ctx context.Context, params *CreatePixQRPaymentRequestParams) (*PaymentRequest, error) {
+func (s *PaymentRequestsService) CreatePixQR(ctx context.Context, params *CreatePixQRPaymentRequestParams, opts ...RequestOption) (*PaymentRequest, error) {
 	body, err := params.body()
 	if err != nil {
 		return nil, err
 	}
-	return callFor[PaymentRequest](ctx, s.client, "POST /payments/requests/pix-qr", nil, nil, body)
+	return callFor[PaymentRequest](ctx, s.client, "POST /payments/requests/pix-qr", nil, nil, body, opts...)
 }
 
 // Get returns a payment request (GET /payments/requests/{id});
 // errors.Is(err, ErrNotFound) when there is none.
-func (s *PaymentRequestsService) Get(ctx context.Context, id string) (*PaymentRequest, error) {
+func (s *PaymentRequestsService) Get(ctx context.Context, id string, opts ...RequestOption) (*PaymentRequest, error) {
 	if err := requireID("id", id); err != nil {
 		return nil, err
 	}
-	return callFor[PaymentRequest](ctx, s.client, "GET /payments/requests/{id}", []string{id}, nil, nil)
+	return callFor[PaymentRequest](ctx, s.client, "GET /payments/requests/{id}", []string{id}, nil, nil, opts...)
 }
 
 // Update changes a payment request (PATCH /payments/requests/{id}). The spec
 // documents the answer as the request's editable fields (amount,
 // description, callbackUrls, clientPaymentId, ...); they are decoded into a
 // PaymentRequest, whose other fields stay zero when the answer lacks them.
-func (s *PaymentRequestsService) Update(ctx context.Context, id string, params *UpdatePaymentRequestParams) (*PaymentRequest, error) {
+func (s *PaymentRequestsService) Update(ctx context.Context, id string, params *UpdatePaymentRequestParams, opts ...RequestOption) (*PaymentRequest, error) {
 	if err := requireID("id", id); err != nil {
 		return nil, err
 	}
 	if err := params.check(); err != nil {
 		return nil, err
 	}
-	return callFor[PaymentRequest](ctx, s.client, "PATCH /payments/requests/{id}", []string{id}, nil, params)
+	return callFor[PaymentRequest](ctx, s.client, "PATCH /payments/requests/{id}", []string{id}, nil, params, opts...)
 }
 
 // Delete removes a payment request (DELETE /payments/requests/{id}).
-func (s *PaymentRequestsService) Delete(ctx context.Context, id string) error {
+func (s *PaymentRequestsService) Delete(ctx context.Context, id string, opts ...RequestOption) error {
 	if err := requireID("id", id); err != nil {
 		return err
 	}
-	return s.client.call(ctx, "DELETE /payments/requests/{id}", []string{id}, nil, nil, nil)
+	return s.client.call(ctx, "DELETE /payments/requests/{id}", []string{id}, nil, nil, nil, opts...)
 }

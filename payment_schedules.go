@@ -51,33 +51,33 @@ type SchedulePaymentErrorDetail struct {
 // List returns the payments of a scheduled payment request
 // (GET /payments/requests/{id}/schedules). The route takes no page
 // parameters; the answer is one page holding them all.
-func (s *PaymentSchedulesService) List(ctx context.Context, paymentRequestID string) (*Page[SchedulePayment], error) {
+func (s *PaymentSchedulesService) List(ctx context.Context, paymentRequestID string, opts ...RequestOption) (*Page[SchedulePayment], error) {
 	if err := requireID("paymentRequestId", paymentRequestID); err != nil {
 		return nil, err
 	}
-	return callFor[Page[SchedulePayment]](ctx, s.client, "GET /payments/requests/{id}/schedules", []string{paymentRequestID}, nil, nil)
+	return callFor[Page[SchedulePayment]](ctx, s.client, "GET /payments/requests/{id}/schedules", []string{paymentRequestID}, nil, nil, opts...)
 }
 
 // CancelAll cancels the whole schedule authorisation of a payment request:
 // every payment not yet made (POST /payments/requests/{id}/schedules/cancel,
 // answered 204). It is not replayed after a 5xx or a dropped connection:
 // List the payments to see whether it took effect.
-func (s *PaymentSchedulesService) CancelAll(ctx context.Context, paymentRequestID string) error {
+func (s *PaymentSchedulesService) CancelAll(ctx context.Context, paymentRequestID string, opts ...RequestOption) error {
 	if err := requireID("paymentRequestId", paymentRequestID); err != nil {
 		return err
 	}
-	return s.client.call(ctx, "POST /payments/requests/{id}/schedules/cancel", []string{paymentRequestID}, nil, nil, nil)
+	return s.client.call(ctx, "POST /payments/requests/{id}/schedules/cancel", []string{paymentRequestID}, nil, nil, nil, opts...)
 }
 
 // Cancel cancels one scheduled payment
 // (POST /payments/requests/{id}/schedules/{scheduleId}/cancel, answered
 // 204). Not replayed after a 5xx or a dropped connection.
-func (s *PaymentSchedulesService) Cancel(ctx context.Context, paymentRequestID, scheduleID string) error {
+func (s *PaymentSchedulesService) Cancel(ctx context.Context, paymentRequestID, scheduleID string, opts ...RequestOption) error {
 	if err := requireID("paymentRequestId", paymentRequestID); err != nil {
 		return err
 	}
 	if err := requireID("scheduleId", scheduleID); err != nil {
 		return err
 	}
-	return s.client.call(ctx, "POST /payments/requests/{id}/schedules/{scheduleId}/cancel", []string{paymentRequestID, scheduleID}, nil, nil, nil)
+	return s.client.call(ctx, "POST /payments/requests/{id}/schedules/{scheduleId}/cancel", []string{paymentRequestID, scheduleID}, nil, nil, nil, opts...)
 }

@@ -9,9 +9,13 @@ package pluggy
 //     must be greater than zero and a whole number of cents;
 //   - CPF and CNPJ may be written with or without punctuation
 //     ("123.456.789-09" or "12345678909"); the client strips '.', '-', '/'
-//     and spaces, requires 11 digits for a CPF and 14 for a CNPJ, and sends
-//     the digits only. Check digits are not verified (Pluggy's sandbox uses
-//     numbers such as 11111111111);
+//     and spaces, requires 11 digits for a CPF and 14 characters for a
+//     CNPJ, and sends them without punctuation. A CNPJ may be alphanumeric
+//     (issued since July 2026, IN RFB 2.229/2024: "12.ABC.345/01DE-35",
+//     12 digits or letters A-Z, lower case sent as upper, then 2 digits);
+//     the check digits of an alphanumeric CNPJ are verified, those of a
+//     numeric CPF or CNPJ are not (Pluggy's sandbox uses numbers such as
+//     11111111111);
 //   - dates are calendar dates in Brasília time (UTC−3), the calendar Pluggy
 //     schedules payments on; a date before today there is refused;
 //   - every identifier the call needs must be non-empty.
@@ -27,8 +31,11 @@ package pluggy
 import (
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
+
+	"github.com/pluggy-go/pluggy/internal/taxid"
 )
 
 // brasilia is Brasília time (UTC−3; Brazil has had no daylight saving time
@@ -797,9 +804,7 @@ func checkOptionalAmount(param string, d Decimal) error {
 }
 
 // validDate reports whether d is a real calendar date (not 2026-02-30).
-func validDate(d Date) bool {
-	return d.Month >= 1 && d.Month <= 12 && d.Day >= 1 && DateOf(d.Time(nil)) == d
-}
+func validDate(d Date) bool { return d.IsValid() }
 
 // checkDate requires a real calendar date.
 func checkDate(param string, d Date) error {
@@ -840,28 +845,42 @@ func checkDateRange(from, to Date) error {
 
 // Kinds of Brazilian tax numbers.
 const (
-	cpfLen  = 11
-	cnpjLen = 14
+	cpfLen  = taxid.CPFLen
+	cnpjLen = taxid.CNPJLen
 )
 
 // taxDigits strips the punctuation of a CPF or CNPJ ('.', '-', '/', spaces)
-// and requires what is left to be digits of one of the lengths given.
+// and requires what is left to be one of the kinds the lengths name: a CPF
+// is 11 digits; a CNPJ is 14 characters, numeric or alphanumeric (IN RFB
+// 2.229/2024: 12 digits or letters A-Z, lower case taken as upper, then 2
+// check digits, verified for an alphanumeric one). It returns the cleaned
+// number, letters in upper case.
 func taxDigits(param, v string, lengths ...int) (string, error) {
-	var b strings.Builder
-	for _, r := range v {
-		switch {
-		case r >= '0' && r <= '9':
-			b.WriteRune(r)
-		case r == '.' || r == '-' || r == '/' || r == ' ':
-		default:
-			return "", paramErr(param, "must contain only digits (punctuation . - / allowed)")
+	cnpjOK := slices.Contains(lengths, cnpjLen)
+	d, ok := taxid.Clean(v, cnpjOK)
+	if !ok {
+		if cnpjOK {
+			return "", paramErr(param, "must contain only digits, and in a CNPJ letters A-Z (punctuation . - / allowed)")
 		}
+		return "", paramErr(param, "must contain only digits (punctuation . - / allowed)")
 	}
-	d := b.String()
-	for _, n := range lengths {
-		if len(d) == n {
-			return d, nil
+	if cnpjOK && len(d) == cnpjLen {
+		if !taxid.HasLetters(d) {
+			return d, nil // numeric: check digits left to Pluggy, as for a CPF
 		}
+		if strings.Trim(d[12:], "0123456789") != "" {
+			return "", paramErr(param, "an alphanumeric CNPJ ends with 2 check digits, not letters")
+		}
+		if !taxid.ValidCNPJ(d) {
+			return "", paramErr(param, "is not a valid alphanumeric CNPJ: its check digits do not match")
+		}
+		return d, nil
+	}
+	if taxid.HasLetters(d) {
+		return "", paramErr(param, "an alphanumeric CNPJ has 14 characters (12 digits or letters A-Z, then 2 check digits), got %d", len(d))
+	}
+	if slices.Contains(lengths, cpfLen) && len(d) == cpfLen {
+		return d, nil
 	}
 	switch {
 	case len(lengths) == 1 && lengths[0] == cpfLen:

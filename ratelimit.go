@@ -5,8 +5,6 @@ import (
 	"fmt"
 	"sync"
 	"time"
-
-	"golang.org/x/time/rate"
 )
 
 // Limiter paces the client's requests. The client calls Wait before every
@@ -29,10 +27,16 @@ const (
 	DefaultRouteLimit = 360
 )
 
-// RouteLimiter is the default Limiter: one token bucket per route. Each bucket
-// is tuned so that no 60-second window ever carries more requests than the
-// route's limit: a burst of limit/20 (at least 1) and a steady rate of the
-// rest, which is 95% of the limit under sustained demand.
+// RouteLimiter is the default Limiter. On each route it keeps the send
+// times it granted over the last window and lets a request go only when
+// the route's limit-th request before it is at least a window (plus a
+// margin of 1/200 of the window, 300 ms a minute, for the clock and network
+// jitter between client and server) in the past, so that no window of that
+// length ever carries more than the limit. Requests are also paced at an
+// even interval of a window/limit with a burst of limit/20 (at least 1), so
+// that a busy route spreads its requests over the minute instead of
+// spending them all at once. Under steady demand it sends the limit every
+// window plus margin: 99.5% of the limit, 358 a minute of 360, 19.9 of 20.
 //
 // The zero value is not usable; call NewRouteLimiter or DefaultLimiter.
 type RouteLimiter struct {
@@ -45,8 +49,18 @@ type RouteLimiter struct {
 	buckets map[string]*bucket
 }
 
+// bucket is the account of one route.
 type bucket struct {
-	lim  *rate.Limiter
+	limit    int
+	burst    int
+	span     time.Duration // the window plus its margin
+	interval time.Duration // span/limit, the pace
+	// grants are the send times granted that may still constrain a new
+	// one, in order; each is at least span after the limit-th before it.
+	grants []time.Time
+	// tat is the pace's theoretical arrival time (GCRA): a request may go
+	// at t when t >= tat - (burst-1)*interval.
+	tat  time.Time
 	hold time.Time
 }
 
@@ -72,9 +86,8 @@ func DefaultLimiter() *RouteLimiter {
 	return NewRouteLimiter(time.Minute, map[string]int{"PATCH /items/{id}": ItemUpdateLimit}, DefaultRouteLimit)
 }
 
+// bucket returns route's account; l.mu must be held.
 func (l *RouteLimiter) bucket(route string) *bucket {
-	l.mu.Lock()
-	defer l.mu.Unlock()
 	b, ok := l.buckets[route]
 	if ok {
 		return b
@@ -83,42 +96,77 @@ func (l *RouteLimiter) bucket(route string) *bucket {
 	if !ok {
 		limit = l.fallback
 	}
-	burst := max(1, limit/20)
-	if burst > limit {
-		burst = limit
+	limit = max(1, limit)
+	span := l.window + l.window/200
+	b = &bucket{
+		limit:    limit,
+		burst:    max(1, limit/20),
+		span:     span,
+		interval: span / time.Duration(limit),
 	}
-	every := rate.Limit(float64(limit-burst) / l.window.Seconds())
-	if limit <= burst {
-		// Only a burst fits the window; refill one request per window.
-		every = rate.Limit(float64(limit) / l.window.Seconds() / 2)
-	}
-	b = &bucket{lim: rate.NewLimiter(every, burst)}
-	// A new bucket starts full, like rate.NewLimiter.
 	l.buckets[route] = b
 	return b
 }
 
-// reserve takes a token for route at now and returns how long the caller
-// must wait before using it, and a function that gives the token back.
+// reserve books a send time for route at now and returns how long the
+// caller must wait before sending, and a function that gives the booking
+// back (when the caller gives up waiting).
 func (l *RouteLimiter) reserve(route string, now time.Time) (time.Duration, func()) {
-	b := l.bucket(route)
 	l.mu.Lock()
-	hold := b.hold
-	l.mu.Unlock()
-	var held time.Duration
-	if now.Before(hold) {
-		held = hold.Sub(now)
-		now = hold
+	defer l.mu.Unlock()
+	b := l.bucket(route)
+	// Grants a span before now cannot hold back a send at now or later.
+	drop := 0
+	for drop < len(b.grants) && !b.grants[drop].After(now.Add(-b.span)) {
+		drop++
 	}
-	r := b.lim.ReserveN(now, 1)
-	if !r.OK() {
-		return held, func() {}
-	}
+	b.grants = b.grants[drop:]
+
 	at := now
-	return held + r.DelayFrom(now), func() { r.CancelAt(at) }
+	if b.hold.After(at) {
+		at = b.hold
+	}
+	if t := b.tat.Add(-time.Duration(b.burst-1) * b.interval); t.After(at) {
+		at = t
+	}
+	if n := len(b.grants); n >= b.limit {
+		if t := b.grants[n-b.limit].Add(b.span); t.After(at) {
+			at = t
+		}
+	}
+	if n := len(b.grants); n > 0 && b.grants[n-1].After(at) {
+		at = b.grants[n-1] // keep the grants in order
+	}
+	prevTAT := b.tat
+	if b.tat.Before(at) {
+		b.tat = at
+	}
+	b.tat = b.tat.Add(b.interval)
+	tat := b.tat
+	b.grants = append(b.grants, at)
+	return at.Sub(now), func() { l.cancel(route, at, prevTAT, tat) }
 }
 
-// allow takes a token at now only when one is free without waiting.
+// cancel gives back the booking at at: the grant is forgotten (which only
+// loosens the window for the others) and the pace steps back.
+func (l *RouteLimiter) cancel(route string, at, prevTAT, tat time.Time) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	b := l.bucket(route)
+	for i := len(b.grants) - 1; i >= 0; i-- {
+		if b.grants[i].Equal(at) {
+			b.grants = append(b.grants[:i], b.grants[i+1:]...)
+			break
+		}
+	}
+	if b.tat.Equal(tat) {
+		b.tat = prevTAT // the last booking: as if it never happened
+	} else {
+		b.tat = b.tat.Add(-b.interval)
+	}
+}
+
+// allow takes a send time at now only when one is free without waiting.
 func (l *RouteLimiter) allow(route string, now time.Time) bool {
 	d, cancel := l.reserve(route, now)
 	if d > 0 {
@@ -158,12 +206,11 @@ func (l *RouteLimiter) Wait(ctx context.Context, route string) error {
 // Hold keeps route closed until the given time (a 429's Retry-After), so
 // that other goroutines do not run into the same wall.
 func (l *RouteLimiter) Hold(route string, until time.Time) {
-	b := l.bucket(route)
 	l.mu.Lock()
-	if until.After(b.hold) {
+	defer l.mu.Unlock()
+	if b := l.bucket(route); until.After(b.hold) {
 		b.hold = until
 	}
-	l.mu.Unlock()
 }
 
 // NoLimit is a Limiter that never waits, for callers who pace requests

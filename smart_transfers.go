@@ -345,7 +345,7 @@ type SmartTransferPaymentListParams struct {
 
 // ListPreauthorizations returns one page of preauthorizations
 // (GET /smart-transfers/preauthorizations).
-func (s *SmartTransfersService) ListPreauthorizations(ctx context.Context, params *SmartTransferListParams) (*Page[SmartTransferPreauthorization], error) {
+func (s *SmartTransfersService) ListPreauthorizations(ctx context.Context, params *SmartTransferListParams, opts ...RequestOption) (*Page[SmartTransferPreauthorization], error) {
 	p := SmartTransferListParams{}
 	if params != nil {
 		p = *params
@@ -354,40 +354,40 @@ func (s *SmartTransfersService) ListPreauthorizations(ctx context.Context, param
 	if err != nil {
 		return nil, err
 	}
-	return callFor[Page[SmartTransferPreauthorization]](ctx, s.client, "GET /smart-transfers/preauthorizations", nil, q.values(), nil)
+	return callFor[Page[SmartTransferPreauthorization]](ctx, s.client, "GET /smart-transfers/preauthorizations", nil, q.values(), nil, opts...)
 }
 
 // AllPreauthorizations walks every preauthorization, fetching pages lazily
 // (GET /smart-transfers/preauthorizations).
-func (s *SmartTransfersService) AllPreauthorizations(ctx context.Context, params *SmartTransferListParams) iter.Seq2[SmartTransferPreauthorization, error] {
+func (s *SmartTransfersService) AllPreauthorizations(ctx context.Context, params *SmartTransferListParams, opts ...RequestOption) iter.Seq2[SmartTransferPreauthorization, error] {
 	p := SmartTransferListParams{}
 	if params != nil {
 		p = *params
 	}
 	return allPages(ctx, p.Page, func(ctx context.Context, page int) (*Page[SmartTransferPreauthorization], error) {
 		p.Page = page
-		return s.ListPreauthorizations(ctx, &p)
+		return s.ListPreauthorizations(ctx, &p, opts...)
 	})
 }
 
 // CreatePreauthorization asks the payer for a standing consent
 // (POST /smart-transfers/preauthorizations); send them to its ConsentURL.
 // Not replayed after a 5xx or a dropped connection.
-func (s *SmartTransfersService) CreatePreauthorization(ctx context.Context, params *CreateSmartTransferPreauthorizationParams) (*SmartTransferPreauthorization, error) {
+func (s *SmartTransfersService) CreatePreauthorization(ctx context.Context, params *CreateSmartTransferPreauthorizationParams, opts ...RequestOption) (*SmartTransferPreauthorization, error) {
 	body, err := params.body()
 	if err != nil {
 		return nil, err
 	}
-	return callFor[SmartTransferPreauthorization](ctx, s.client, "POST /smart-transfers/preauthorizations", nil, nil, body)
+	return callFor[SmartTransferPreauthorization](ctx, s.client, "POST /smart-transfers/preauthorizations", nil, nil, body, opts...)
 }
 
 // GetPreauthorization returns a preauthorization
 // (GET /smart-transfers/preauthorizations/{id}).
-func (s *SmartTransfersService) GetPreauthorization(ctx context.Context, id string) (*SmartTransferPreauthorization, error) {
+func (s *SmartTransfersService) GetPreauthorization(ctx context.Context, id string, opts ...RequestOption) (*SmartTransferPreauthorization, error) {
 	if err := requireID("id", id); err != nil {
 		return nil, err
 	}
-	return callFor[SmartTransferPreauthorization](ctx, s.client, "GET /smart-transfers/preauthorizations/{id}", []string{id}, nil, nil)
+	return callFor[SmartTransferPreauthorization](ctx, s.client, "GET /smart-transfers/preauthorizations/{id}", []string{id}, nil, nil, opts...)
 }
 
 func (p *SmartTransferPaymentListParams) query() (query, error) {
@@ -408,7 +408,7 @@ func (p *SmartTransferPaymentListParams) query() (query, error) {
 
 // ListPayments returns one page of a preauthorization's payments, newest
 // first (GET /smart-transfers/preauthorizations/{id}/payments).
-func (s *SmartTransfersService) ListPayments(ctx context.Context, preauthorizationID string, params *SmartTransferPaymentListParams) (*Page[SmartTransferPayment], error) {
+func (s *SmartTransfersService) ListPayments(ctx context.Context, preauthorizationID string, params *SmartTransferPaymentListParams, opts ...RequestOption) (*Page[SmartTransferPayment], error) {
 	if err := requireID("preauthorizationId", preauthorizationID); err != nil {
 		return nil, err
 	}
@@ -416,37 +416,37 @@ func (s *SmartTransfersService) ListPayments(ctx context.Context, preauthorizati
 	if err != nil {
 		return nil, err
 	}
-	return callFor[Page[SmartTransferPayment]](ctx, s.client, "GET /smart-transfers/preauthorizations/{id}/payments", []string{preauthorizationID}, q.values(), nil)
+	return callFor[Page[SmartTransferPayment]](ctx, s.client, "GET /smart-transfers/preauthorizations/{id}/payments", []string{preauthorizationID}, q.values(), nil, opts...)
 }
 
 // AllPayments walks every payment of a preauthorization matching params,
 // fetching pages lazily (GET /smart-transfers/preauthorizations/{id}/payments).
-func (s *SmartTransfersService) AllPayments(ctx context.Context, preauthorizationID string, params *SmartTransferPaymentListParams) iter.Seq2[SmartTransferPayment, error] {
+func (s *SmartTransfersService) AllPayments(ctx context.Context, preauthorizationID string, params *SmartTransferPaymentListParams, opts ...RequestOption) iter.Seq2[SmartTransferPayment, error] {
 	p := SmartTransferPaymentListParams{}
 	if params != nil {
 		p = *params
 	}
 	return allPages(ctx, p.Page, func(ctx context.Context, page int) (*Page[SmartTransferPayment], error) {
 		p.Page = page
-		return s.ListPayments(ctx, preauthorizationID, &p)
+		return s.ListPayments(ctx, preauthorizationID, &p, opts...)
 	})
 }
 
 // CreatePayment pays a recipient under a completed preauthorization
 // (POST /smart-transfers/payments). Not replayed after a 5xx or a dropped
 // connection: list the preauthorization's payments before trying again.
-func (s *SmartTransfersService) CreatePayment(ctx context.Context, params *CreateSmartTransferPaymentParams) (*SmartTransferPayment, error) {
+func (s *SmartTransfersService) CreatePayment(ctx context.Context, params *CreateSmartTransferPaymentParams, opts ...RequestOption) (*SmartTransferPayment, error) {
 	if err := params.check(); err != nil {
 		return nil, err
 	}
-	return callFor[SmartTransferPayment](ctx, s.client, "POST /smart-transfers/payments", nil, nil, params)
+	return callFor[SmartTransferPayment](ctx, s.client, "POST /smart-transfers/payments", nil, nil, params, opts...)
 }
 
 // GetPayment returns a smart transfer payment
 // (GET /smart-transfers/payments/{id}).
-func (s *SmartTransfersService) GetPayment(ctx context.Context, id string) (*SmartTransferPayment, error) {
+func (s *SmartTransfersService) GetPayment(ctx context.Context, id string, opts ...RequestOption) (*SmartTransferPayment, error) {
 	if err := requireID("id", id); err != nil {
 		return nil, err
 	}
-	return callFor[SmartTransferPayment](ctx, s.client, "GET /smart-transfers/payments/{id}", []string{id}, nil, nil)
+	return callFor[SmartTransferPayment](ctx, s.client, "GET /smart-transfers/payments/{id}", []string{id}, nil, nil, opts...)
 }

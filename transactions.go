@@ -295,7 +295,7 @@ const routeTransactionsV2 = "GET /v2/transactions"
 // It returns a *ParamError without sending anything when accountID is
 // empty, when there are more than 500 ids or an empty one, when DateFrom is
 // combined with CreatedAtFrom, or when DateFrom is after DateTo.
-func (s *TransactionsService) List(ctx context.Context, accountID string, params *TransactionListParams) (*CursorPage[Transaction], error) {
+func (s *TransactionsService) List(ctx context.Context, accountID string, params *TransactionListParams, opts ...RequestOption) (*CursorPage[Transaction], error) {
 	if err := requireID("accountId", accountID); err != nil {
 		return nil, err
 	}
@@ -318,7 +318,7 @@ func (s *TransactionsService) List(ctx context.Context, accountID string, params
 		q.str("after", p.After)
 	}
 	var out CursorPage[Transaction]
-	if err := s.client.call(ctx, routeTransactionsV2, nil, q.values(), nil, &out); err != nil {
+	if err := s.client.call(ctx, routeTransactionsV2, nil, q.values(), nil, &out, opts...); err != nil {
 		return nil, err
 	}
 	return checkCursorPage(&out)
@@ -328,49 +328,36 @@ func (s *TransactionsService) List(ctx context.Context, accountID string, params
 // (GET /v2/transactions). next is sent exactly as the server wrote it,
 // without decoding or re-encoding, so that its cursor reaches the server
 // intact. A *ParamError says next is empty or not a query string.
-func (s *TransactionsService) ListNext(ctx context.Context, next string) (*CursorPage[Transaction], error) {
+func (s *TransactionsService) ListNext(ctx context.Context, next string, opts ...RequestOption) (*CursorPage[Transaction], error) {
 	raw, err := nextQuery(next)
 	if err != nil {
 		return nil, &ParamError{Param: "next", Problem: err.Error()}
 	}
 	var out CursorPage[Transaction]
-	if err := s.client.callRaw(ctx, routeTransactionsV2, nil, raw, nil, &out); err != nil {
+	if err := s.client.callRaw(ctx, routeTransactionsV2, nil, raw, nil, &out, opts...); err != nil {
 		return nil, err
 	}
 	return checkCursorPage(&out)
 }
 
 // All yields every transaction of an account, walking GET /v2/transactions
-// page by page through its cursor. A page is requested only when the loop
-// has consumed the previous one, so breaking out stops the requests and
-// memory holds one page at a time. An error (a *ParamError from the
-// parameters, an *Error from the API, ...) is yielded once and ends the loop.
-func (s *TransactionsService) All(ctx context.Context, accountID string, params *TransactionListParams) iter.Seq2[Transaction, error] {
+// page by page through its cursor. The first page is requested when the
+// loop starts; each next page once the loop has taken the first
+// transaction of the page before it, or, when the loop has already finished
+// that page, as soon as its answer arrives (its next cursor is read before
+// the page is decoded), so that requests travel while the client decodes and
+// the loop works: at most one request ahead, at most two pages in memory,
+// every request inside the rate limiter. Breaking out, or the end of ctx,
+// cancels the request ahead and waits for it, leaving nothing running.
+//
+// An error (a *ParamError from the parameters, an *Error from the API, ...)
+// is yielded once, after every transaction before it, and ends the loop.
+// So does a broken cursor: a next already followed in this sweep (A→B→A),
+// or a page with no transactions that still points to a next page, each a
+// *DecodeError.
+func (s *TransactionsService) All(ctx context.Context, accountID string, params *TransactionListParams, opts ...RequestOption) iter.Seq2[Transaction, error] {
 	return func(yield func(Transaction, error) bool) {
-		page, err := s.List(ctx, accountID, params)
-		prev := ""
-		for {
-			if err != nil {
-				yield(Transaction{}, err)
-				return
-			}
-			for _, t := range page.Results {
-				if !yield(t, nil) {
-					return
-				}
-			}
-			if !page.HasNext() {
-				return
-			}
-			next := *page.Next
-			if next == prev {
-				yield(Transaction{}, &DecodeError{Route: routeTransactionsV2, StatusCode: http.StatusOK,
-					Err: errors.New("next is the cursor just followed; stopping instead of looping")})
-				return
-			}
-			prev = next
-			page, err = s.ListNext(ctx, next)
-		}
+		s.sweepTransactions(ctx, accountID, params, opts, yield)
 	}
 }
 
@@ -380,7 +367,7 @@ func (s *TransactionsService) All(ctx context.Context, accountID string, params 
 // Deprecated: GET /transactions is sunset on 2026-12-31, and Pluggy already
 // answers some keys with 410 ENDPOINT_DEPRECATED, an *Error matching
 // ErrDeprecated. Use List, ListNext and All (GET /v2/transactions).
-func (s *TransactionsService) ListPaged(ctx context.Context, accountID string, params *TransactionPageParams) (*Page[Transaction], error) {
+func (s *TransactionsService) ListPaged(ctx context.Context, accountID string, params *TransactionPageParams, opts ...RequestOption) (*Page[Transaction], error) {
 	if err := requireID("accountId", accountID); err != nil {
 		return nil, err
 	}
@@ -404,23 +391,23 @@ func (s *TransactionsService) ListPaged(ctx context.Context, accountID string, p
 		q.str("billId", p.BillID)
 		q.time("createdAtFrom", p.CreatedAtFrom)
 	}
-	return callFor[Page[Transaction]](ctx, s.client, "GET /transactions", nil, q.values(), nil)
+	return callFor[Page[Transaction]](ctx, s.client, "GET /transactions", nil, q.values(), nil, opts...)
 }
 
 // Get returns one transaction (GET /transactions/{id}). A missing one is an
 // *Error matching ErrNotFound.
-func (s *TransactionsService) Get(ctx context.Context, id string) (*Transaction, error) {
+func (s *TransactionsService) Get(ctx context.Context, id string, opts ...RequestOption) (*Transaction, error) {
 	if err := requireID("id", id); err != nil {
 		return nil, err
 	}
-	return callFor[Transaction](ctx, s.client, "GET /transactions/{id}", []string{id}, nil, nil)
+	return callFor[Transaction](ctx, s.client, "GET /transactions/{id}", []string{id}, nil, nil, opts...)
 }
 
 // UpdateCategory recategorises a transaction and returns it updated
 // (PATCH /transactions/{id} with {categoryId}). categoryID is a category's
 // id from client.Categories. An unknown transaction is an *Error matching
 // ErrNotFound; a refused category a 400 *Error.
-func (s *TransactionsService) UpdateCategory(ctx context.Context, id, categoryID string) (*Transaction, error) {
+func (s *TransactionsService) UpdateCategory(ctx context.Context, id, categoryID string, opts ...RequestOption) (*Transaction, error) {
 	if err := requireID("id", id); err != nil {
 		return nil, err
 	}
@@ -430,7 +417,7 @@ func (s *TransactionsService) UpdateCategory(ctx context.Context, id, categoryID
 	body := struct {
 		CategoryID string `json:"categoryId"`
 	}{categoryID}
-	return callFor[Transaction](ctx, s.client, "PATCH /transactions/{id}", []string{id}, nil, body)
+	return callFor[Transaction](ctx, s.client, "PATCH /transactions/{id}", []string{id}, nil, body, opts...)
 }
 
 // checkIDList validates a list of ids sent comma-joined: at most

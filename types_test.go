@@ -1,8 +1,15 @@
 package pluggy
 
 import (
+	"database/sql"
+	"database/sql/driver"
+	"encoding"
 	"encoding/json"
+	"fmt"
+	"math"
 	"math/big"
+	mathrand "math/rand/v2"
+	"strings"
 	"testing"
 	"time"
 
@@ -153,4 +160,345 @@ func TestZonelessDateTimesDecode(t *testing.T) {
 	assert.Equal(t, time.Date(2018, 2, 15, 0, 0, 0, 0, time.UTC), cd.BalanceDueDate)
 
 	assert.Error(t, json.Unmarshal([]byte(`{"dueDate":"in two weeks"}`), &bill), "what is no date still fails")
+}
+
+func TestDecimalRefusesNumbersBeyondItsBounds(t *testing.T) {
+	for _, ok := range []string{"1e63", "-9" + strings.Repeat("9", 63), "1e-64", "0." + strings.Repeat("0", 63) + "1",
+		"0e64", "123.45e-30", "0.000e-61", "1E+63"} {
+		d, err := NewDecimal(ok)
+		require.NoError(t, err, ok)
+		require.NotNil(t, d.Rat(), ok)
+		assert.Equal(t, d.Rat().Sign(), d.Sign(), ok)
+	}
+	for _, bad := range []string{"1e64", "1e-65", "1e1000001", "1e999999", "-1e99999999999999999999", "0e65", "0.5e-64",
+		"1" + strings.Repeat("0", 64), "0." + strings.Repeat("0", 64) + "1", "1e-1000001", strings.Repeat("1", decimalMaxText+1)} {
+		_, err := NewDecimal(bad)
+		require.Error(t, err, bad)
+		assert.Panics(t, func() { MustDecimal(bad) }, bad)
+		var d Decimal
+		assert.Error(t, json.Unmarshal([]byte(bad), &d), bad)
+		assert.Error(t, json.Unmarshal([]byte(`"`+bad+`"`), &d), bad)
+		assert.Error(t, d.UnmarshalText([]byte(bad)), bad)
+		assert.Error(t, d.Scan(bad), bad)
+		assert.Error(t, d.Scan([]byte(bad)), bad)
+		assert.True(t, d.IsZero(), "nothing kept from %s", bad)
+	}
+	_, err := NewDecimal("1e1000001")
+	assert.ErrorContains(t, err, "beyond a Decimal's range (at most 64 digits before the point and 64 after)")
+	var d Decimal
+	assert.Error(t, d.Scan(1e300))
+	assert.Zero(t, DecimalFromFloat(1e300), "a float beyond the bounds gives no number")
+	// Within the bounds, every accessor answers at once and never nil.
+	d = MustDecimal("1e63")
+	assert.Equal(t, 1, d.Sign())
+	_, err = d.Cents()
+	assert.ErrorContains(t, err, "too large for an int64 of cents")
+	assert.Equal(t, "1"+strings.Repeat("0", 63), d.Canonical().String())
+}
+
+func TestDecimalComparesByValue(t *testing.T) {
+	a, b := MustDecimal("10.10"), MustDecimal("10.1")
+	assert.NotEqual(t, a, b, "== compares the text")
+	assert.True(t, a.Equal(b))
+	assert.Zero(t, a.Cmp(b))
+	assert.True(t, MustDecimal("1.01e1").Equal(a))
+	assert.Equal(t, -1, MustDecimal("-0.5").Cmp(MustDecimal("0")))
+	assert.Equal(t, 1, MustDecimal("2").Cmp(MustDecimal("1.999999")))
+	assert.True(t, MustDecimal("-0").Equal(MustDecimal("0.00")))
+	// The zero value: before every number, equal only to itself, no panic.
+	assert.Equal(t, -1, Decimal{}.Cmp(MustDecimal("-1e63")))
+	assert.Equal(t, 1, MustDecimal("0").Cmp(Decimal{}))
+	assert.True(t, Decimal{}.Equal(Decimal{}))
+	assert.False(t, Decimal{}.Equal(MustDecimal("0")))
+
+	// Canonical: one text per value, for map keys.
+	for _, s := range []string{"10.10", "10.1", "1.01e1", "1010e-2", "10.1000"} {
+		assert.Equal(t, "10.1", MustDecimal(s).Canonical().String(), s)
+	}
+	assert.Equal(t, "0", MustDecimal("-0.000").Canonical().String())
+	assert.Equal(t, "100", MustDecimal("1e2").Canonical().String())
+	assert.Equal(t, "-0.05", MustDecimal("-5e-2").Canonical().String())
+	m := map[Decimal]int{}
+	m[MustDecimal("10.10").Canonical()]++
+	m[MustDecimal("10.1").Canonical()]++
+	assert.Equal(t, map[Decimal]int{MustDecimal("10.1"): 2}, m)
+	assert.True(t, Decimal{}.Canonical().IsZero())
+}
+
+func TestDecimalArithmeticIsExact(t *testing.T) {
+	for _, tc := range []struct{ a, b, sum, diff string }{
+		{"10.10", "0.5", "10.60", "9.60"},
+		{"0.1", "0.2", "0.3", "-0.1"},
+		{"1e2", "1", "101", "99"},
+		{"-287.64", "287.64", "0.00", "-575.28"},
+		{"1.5e-3", "1", "1.0015", "-0.9985"},
+		{"99999999999999999999.99", "0.01", "100000000000000000000.00", "99999999999999999999.98"},
+		{"-0.005", "0.003", "-0.002", "-0.008"},
+	} {
+		a, b := MustDecimal(tc.a), MustDecimal(tc.b)
+		assert.Equal(t, tc.sum, a.Add(b).String(), "%s + %s", tc.a, tc.b)
+		assert.Equal(t, tc.diff, a.Sub(b).String(), "%s - %s", tc.a, tc.b)
+		assert.Zero(t, new(big.Rat).Add(a.Rat(), b.Rat()).Cmp(a.Add(b).Rat()))
+	}
+	// A statement's sum, from the zero value: 0.1 ten times is exactly 1.
+	var total Decimal
+	for range 10 {
+		total = total.Add(MustDecimal("0.1"))
+	}
+	assert.Equal(t, "1.0", total.String())
+	assert.True(t, total.Equal(MustDecimal("1")))
+	assert.True(t, Decimal{}.Add(Decimal{}).IsZero())
+	assert.Equal(t, "-5", Decimal{}.Sub(MustDecimal("5")).String())
+	assert.Equal(t, "5", MustDecimal("5").Sub(Decimal{}).String())
+	assert.Equal(t, "-3", MustDecimal("3").Neg().String())
+	assert.Equal(t, "3", MustDecimal("-3").Neg().String())
+	assert.Equal(t, "0", MustDecimal("0").Neg().String())
+	// A sum beyond the bounds stays exact.
+	huge := MustDecimal("9" + strings.Repeat("9", 63))
+	assert.Equal(t, "1"+strings.Repeat("9", 63)+"8", huge.Add(huge).String())
+}
+
+func TestDecimalTextAndSQL(t *testing.T) {
+	var _ interface {
+		encoding.TextMarshaler
+		driver.Valuer
+	} = Decimal{}
+	var _ interface {
+		encoding.TextUnmarshaler
+		sql.Scanner
+	} = &Decimal{}
+
+	d := MustDecimal("-0.30")
+	txt, err := d.MarshalText()
+	require.NoError(t, err)
+	assert.Equal(t, "-0.30", string(txt))
+	var back Decimal
+	require.NoError(t, back.UnmarshalText([]byte(" 1234.10 ")))
+	assert.Equal(t, "1234.10", back.String())
+	require.NoError(t, back.UnmarshalText(nil))
+	assert.True(t, back.IsZero())
+	assert.Error(t, back.UnmarshalText([]byte("1,5")))
+	txt, _ = Decimal{}.MarshalText()
+	assert.Empty(t, txt)
+
+	// As a JSON map key, through the text interfaces.
+	out, err := json.Marshal(map[Decimal]string{MustDecimal("10.10"): "x"})
+	require.NoError(t, err)
+	assert.Equal(t, `{"10.10":"x"}`, string(out))
+
+	for in, want := range map[string]string{"10.10": "10.10", "1e2": "100", "1.50e1": "15.0", "-2.5e-3": "-0.0025", "0": "0"} {
+		v, err := MustDecimal(in).Value()
+		require.NoError(t, err)
+		assert.Equal(t, want, v, in)
+	}
+	v, err := Decimal{}.Value()
+	require.NoError(t, err)
+	assert.Nil(t, v, "the zero value is NULL")
+
+	for _, tc := range []struct {
+		src  any
+		want string
+	}{{"123.4500", "123.4500"}, {[]byte("-7.10"), "-7.10"}, {int64(-42), "-42"}, {10.1, "10.1"}, {1e-7, "0.0000001"}, {" 5 ", "5"}} {
+		var got Decimal
+		require.NoError(t, got.Scan(tc.src), "%v", tc.src)
+		assert.Equal(t, tc.want, got.String(), "%v", tc.src)
+	}
+	got := MustDecimal("1")
+	require.NoError(t, got.Scan(nil))
+	assert.True(t, got.IsZero())
+	for _, bad := range []any{true, "abc", math.NaN(), math.Inf(1), time.Now()} {
+		assert.Error(t, got.Scan(bad), "%v", bad)
+	}
+}
+
+func TestDateValidationAndComparison(t *testing.T) {
+	feb30 := Date{2026, time.February, 30}
+	assert.False(t, feb30.IsValid())
+	_, err := json.Marshal(feb30)
+	assert.ErrorContains(t, err, "2026-02-30 is not a calendar date")
+	_, err = feb30.MarshalText()
+	assert.Error(t, err)
+	_, err = feb30.Value()
+	assert.Error(t, err)
+	_, err = NewDate(2026, time.February, 30)
+	assert.ErrorContains(t, err, "not a calendar date")
+	for _, bad := range []Date{{2026, 13, 1}, {2026, 0, 1}, {2026, 4, 31}, {2025, 2, 29}, {-1, 1, 1}, {10000, 1, 1}, {2026, 1, 0}} {
+		_, err := NewDate(bad.Year, bad.Month, bad.Day)
+		assert.Error(t, err, "%v", bad)
+	}
+	d, err := NewDate(2028, time.February, 29)
+	require.NoError(t, err, "a leap day")
+	assert.True(t, d.IsValid())
+	assert.False(t, Date{}.IsValid())
+	_, err = ParseDate("0000-01-01")
+	assert.NoError(t, err, "year 0000 is four digits")
+
+	a, b := Date{2026, 12, 10}, Date{2027, 1, 2}
+	assert.Equal(t, -1, a.Compare(b))
+	assert.Equal(t, 1, b.Compare(a))
+	assert.Zero(t, a.Compare(Date{2026, 12, 10}))
+	assert.True(t, a.Before(b))
+	assert.True(t, b.After(a))
+	assert.False(t, a.After(a))
+	assert.True(t, a.Equal(Date{2026, 12, 10}))
+	assert.False(t, a.Equal(b))
+	assert.True(t, Date{}.Before(Date{1, 1, 1}))
+	assert.True(t, Date{2026, 3, 1}.After(Date{2026, 2, 28}))
+}
+
+func TestDateTextAndSQL(t *testing.T) {
+	var _ interface {
+		encoding.TextMarshaler
+		driver.Valuer
+	} = Date{}
+	var _ interface {
+		encoding.TextUnmarshaler
+		sql.Scanner
+	} = &Date{}
+	d := Date{2026, 12, 10}
+	txt, err := d.MarshalText()
+	require.NoError(t, err)
+	assert.Equal(t, "2026-12-10", string(txt))
+	var back Date
+	require.NoError(t, back.UnmarshalText(txt))
+	assert.Equal(t, d, back)
+	require.NoError(t, back.UnmarshalText([]byte("2026-12-09T23:30:00-03:00")))
+	assert.Equal(t, Date{2026, 12, 9}, back)
+	require.NoError(t, back.UnmarshalText(nil))
+	assert.True(t, back.IsZero())
+	assert.Error(t, back.UnmarshalText([]byte("2026-02-30")))
+
+	v, err := d.Value()
+	require.NoError(t, err)
+	assert.Equal(t, "2026-12-10", v)
+	v, err = Date{}.Value()
+	require.NoError(t, err)
+	assert.Nil(t, v)
+
+	sp := time.FixedZone("BRT", -3*3600)
+	for _, src := range []any{
+		time.Date(2026, 12, 10, 0, 0, 0, 0, time.UTC),
+		time.Date(2026, 12, 10, 23, 0, 0, 0, sp), // its own location's date
+		"2026-12-10",
+		[]byte("2026-12-10"),
+	} {
+		var got Date
+		require.NoError(t, got.Scan(src), "%v", src)
+		assert.Equal(t, d, got, "%v", src)
+	}
+	got := d
+	require.NoError(t, got.Scan(nil))
+	assert.True(t, got.IsZero())
+	for _, bad := range []any{int64(20261210), "10/12/2026", "2026-02-30", time.Date(-1, 1, 1, 0, 0, 0, 0, time.UTC)} {
+		assert.Error(t, got.Scan(bad), "%v", bad)
+	}
+}
+
+func TestTimestampTextAndSQL(t *testing.T) {
+	want := time.Date(2026, 11, 23, 12, 5, 0, 123e6, time.UTC)
+	var ts Timestamp
+	require.NoError(t, ts.UnmarshalText([]byte("2026-11-23T09:05:00.123-03:00")))
+	assert.True(t, want.Equal(ts.Time))
+	require.NoError(t, ts.UnmarshalText([]byte("1795435500123")))
+	assert.True(t, want.Equal(ts.Time))
+	txt, err := ts.MarshalText()
+	require.NoError(t, err)
+	assert.Equal(t, "2026-11-23T12:05:00.123Z", string(txt))
+	assert.Error(t, ts.UnmarshalText([]byte("amanhã")))
+	require.NoError(t, ts.UnmarshalText(nil))
+	assert.True(t, ts.IsZero())
+	txt, _ = ts.MarshalText()
+	assert.Empty(t, txt)
+
+	v, err := NewTimestamp(want).Value()
+	require.NoError(t, err)
+	assert.Equal(t, want, v)
+	v, err = Timestamp{}.Value()
+	require.NoError(t, err)
+	assert.Nil(t, v)
+	for _, src := range []any{want, "2026-11-23T12:05:00.123Z", []byte("2026-11-23T12:05:00.123Z"), int64(1795435500123)} {
+		var got Timestamp
+		require.NoError(t, got.Scan(src), "%v", src)
+		assert.True(t, want.Equal(got.Time), "%v: %s", src, got.Time)
+	}
+	got := NewTimestamp(want)
+	require.NoError(t, got.Scan(nil))
+	assert.True(t, got.IsZero())
+	assert.Error(t, got.Scan(true))
+	assert.Error(t, got.Scan("soon"))
+	assert.Equal(t, -1, NewTimestamp(want).Compare(want.Add(time.Second)), "time.Time's comparisons come with it")
+}
+
+func TestDeref(t *testing.T) {
+	assert.Equal(t, "Nubank", Deref(Ptr("Nubank")))
+	assert.Equal(t, "", Deref[string](nil))
+	assert.Equal(t, 0, Deref[int](nil))
+	assert.Equal(t, 7, DerefOr(Ptr(7), 3))
+	assert.Equal(t, 3, DerefOr(nil, 3))
+	var c Connector
+	assert.Equal(t, "sem nome", DerefOr(c.Name, "sem nome"))
+}
+
+// Random numbers in every written form: Cmp, Add, Sub, Canonical and the
+// SQL text agree with big.Rat, exactly.
+func TestDecimalAgreesWithBigRat(t *testing.T) {
+	r := mathrand.New(mathrand.NewPCG(11, 2026))
+	digits := func(n int) string {
+		b := make([]byte, n)
+		for i := range b {
+			b[i] = byte('0' + r.IntN(10))
+		}
+		return string(b)
+	}
+	number := func() string {
+		s := strings.TrimLeft(digits(1+r.IntN(20)), "0")
+		if s == "" {
+			s = "0"
+		}
+		if r.IntN(2) == 0 {
+			s += "." + digits(1+r.IntN(15))
+		}
+		if r.IntN(4) == 0 {
+			s += fmt.Sprintf("e%d", r.IntN(30)-15)
+		}
+		if r.IntN(3) == 0 {
+			s = "-" + s
+		}
+		return s
+	}
+	for range 2000 {
+		a, b := MustDecimal(number()), MustDecimal(number())
+		ra, rb := a.Rat(), b.Rat()
+		require.NotNil(t, ra)
+		assert.Equal(t, ra.Cmp(rb), a.Cmp(b), "%s cmp %s", a, b)
+		assert.Equal(t, ra.Sign(), a.Sign(), "%s", a)
+		sum, diff := a.Add(b), a.Sub(b)
+		assert.Zero(t, new(big.Rat).Add(ra, rb).Cmp(sum.Rat()), "%s + %s = %s", a, b, sum)
+		assert.Zero(t, new(big.Rat).Sub(ra, rb).Cmp(diff.Rat()), "%s - %s = %s", a, b, diff)
+		assert.NotContains(t, sum.String(), "e", "plain text")
+		assert.True(t, a.Canonical().Equal(a))
+		assert.Equal(t, a.Canonical(), MustDecimal(ra.FloatString(64)).Canonical(), "one canonical text per value: %s", a)
+		v, err := a.Value()
+		require.NoError(t, err)
+		var back Decimal
+		require.NoError(t, back.Scan(v))
+		assert.True(t, back.Equal(a), "%s through SQL text %v", a, v)
+	}
+}
+
+// The accessors at the edges of a Decimal's bounds, beside an ordinary
+// amount (go test -bench Decimal): within the bounds they stay cheap.
+func BenchmarkDecimalAccessors(b *testing.B) {
+	for name, s := range map[string]string{"amount": "-1234.56", "largest": "9" + strings.Repeat("9", 63), "smallest": "1e-64", "exponent": "1e63"} {
+		d := MustDecimal(s)
+		b.Run(name, func(b *testing.B) {
+			for b.Loop() {
+				_ = d.Rat()
+				_ = d.Sign()
+				_, _ = d.Cents()
+				_ = d.Cmp(d)
+				_ = d.Add(d)
+			}
+		})
+	}
 }

@@ -14,6 +14,7 @@ import (
 	"net/netip"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -21,42 +22,93 @@ import (
 const (
 	// DefaultWebhookMaxBody is the largest body the handler reads (1 MiB).
 	DefaultWebhookMaxBody = 1 << 20
-	// DefaultWebhookWorkers is how many events are handled at once.
+	// DefaultWebhookWorkers is how many events are handled at once in
+	// queued mode.
 	DefaultWebhookWorkers = 4
 	// DefaultWebhookQueue is how many acknowledged events may wait for a
-	// worker before the handler answers 503.
+	// worker in the default MemoryQueue before the handler answers 503.
 	DefaultWebhookQueue = 256
-	// DefaultDedupeTTL is how long the default store remembers an eventId.
+	// DefaultDedupeTTL is how long the default store remembers a handled
+	// eventId.
 	DefaultDedupeTTL = 24 * time.Hour
 	// DefaultDedupeEntries is how many eventIds the default store remembers
 	// at most; past it the oldest are forgotten first.
 	DefaultDedupeEntries = 100_000
+	// DefaultWebhookReadTimeout bounds the reading of a notification's
+	// body. Pluggy sends a small body at once; a client that trickles one
+	// (slowloris) is cut off with 408.
+	DefaultWebhookReadTimeout = 3 * time.Second
+	// DefaultWebhookSyncTimeout bounds the EventFunc in synchronous mode,
+	// well inside the 10 seconds Pluggy waits for an answer.
+	DefaultWebhookSyncTimeout = 5 * time.Second
+	// DefaultWebhookLease is how long a claim on an eventId lasts before it
+	// expires when its holder neither completes nor releases it (the
+	// process died): a redelivery after that is handled.
+	DefaultWebhookLease = time.Minute
+	// DefaultWebhookStoreTimeout bounds each call of a delivery to the
+	// DedupeStore or the Queue; past it the answer is 503.
+	DefaultWebhookStoreTimeout = 2 * time.Second
 )
 
-// EventFunc handles one webhook event. The handler calls it from its worker
-// pool after Pluggy has been answered, so it may take its time; its error
-// cannot make Pluggy retry (the event was already acknowledged) and is
-// logged and passed to the WithWebhookErrorHandler function.
+// EventFunc handles one webhook event. In synchronous mode its result is
+// Pluggy's answer (nil: 200; an error: 500, and Pluggy delivers the event
+// again); in queued mode it runs on a worker after Pluggy was answered, and
+// its error makes the worker retry the event (WithWebhookMaxAttempts).
+// Either way it may run more than once for an event: make it idempotent.
 type EventFunc func(ctx context.Context, ev Event) error
 
 // WebhookHandler is an http.Handler that receives Pluggy's webhook
 // notifications. Each request goes through these checks, in order:
 //
 //  1. the method is POST, or 405 with an Allow header;
-//  2. with WithWebhookAllowedIPs, the source address is allowed, or 403;
-//  3. the secret header holds the current or a previous secret, compared
+//  2. the handler is not shutting down, or 503 at once;
+//  3. with WithWebhookAllowedIPs, the source address is allowed, or 403;
+//  4. the secret header holds the current or a previous secret, compared
 //     in constant time, or 401 (which Pluggy does not retry);
-//  4. the body fits the limit (1 MiB by default), or 413;
-//  5. the body is a webhook event (ParseWebhookEvent), or 400;
-//  6. with WithWebhookClientID, the event's clientId, when it has one, is
+//  5. the body fits the limit (1 MiB by default), or 413, and arrives
+//     within the read timeout (3 s by default), or 408;
+//  6. the body is a webhook event (ParseWebhookEvent), or 400;
+//  7. with WithWebhookClientID, the event's clientId, when it has one, is
 //     ours, or 403;
-//  7. an eventId already seen is acknowledged with 200 and not handed on;
-//  8. the event is queued for the worker pool and acknowledged with 200 at
-//     once; when the queue is full, or the handler is shutting down, the
-//     answer is 503 so that Pluggy retries later.
+//  8. the eventId is claimed in the DedupeStore: an id already handled is
+//     acknowledged with 200 and not handled again; while another delivery
+//     of the same id is being handled, by this handler the duplicate waits
+//     for its outcome (and is answered as above once it is known), by
+//     another process it gets 503 with a Retry-After (that delivery may
+//     still fail); a store that fails or takes longer than the store
+//     timeout gets 503;
+//  9. the event is handled according to the mode (below).
 //
-// Events without an eventId skip step 7. Create it with NewWebhookHandler
-// and stop it with Shutdown or Close. It is safe for concurrent use.
+// Events without an eventId skip step 8.
+//
+// # Delivery semantics
+//
+// Synchronous mode (WithWebhookSynchronous): the EventFunc runs inside the
+// request, and the answer is 200 only after it returned nil, within the
+// timeout (5 s by default); then the eventId is completed in the store. An
+// error or a panic answers 500, the timeout 503; the claim is released (as
+// soon as the EventFunc has returned, if it outlives the timeout), so
+// Pluggy's redelivery runs it again. Guaranteed: every event Pluggy gets a
+// 2xx for was handled, at least once; with the dedupe store, a redelivery
+// of a handled event is not handled again (effectively once while the
+// store remembers the id). Not guaranteed: that an event is handled at all
+// when Pluggy stops redelivering (it retries a few times, then drops it),
+// or exactly once when the EventFunc succeeds but the store cannot record
+// it.
+//
+// Queued mode (the default): the answer is 200 once the event is in the
+// Queue; workers (WithWebhookWorkers) then receive it, run the EventFunc,
+// and acknowledge it only after it returned nil; an error or a panic gives
+// it back for another attempt after a backoff, up to WithWebhookMaxAttempts
+// (1 by default), and then to the dead-letter function
+// (WithWebhookDeadLetter) before it is acknowledged. The default Queue is a
+// MemoryQueue: at most once, as it loses what it holds when the process
+// stops or crashes, although Pluggy was told 200. With a durable Queue (the
+// redis module's) an event survives a crash and is redelivered after the
+// queue's visibility timeout: at least once.
+//
+// Shutdown stops the handler: see its documentation. Create a handler with
+// NewWebhookHandler. It is safe for concurrent use.
 type WebhookHandler struct {
 	fn           EventFunc
 	headerName   string
@@ -70,18 +122,64 @@ type WebhookHandler struct {
 	clock        Clock
 	logger       *slog.Logger
 	onError      func(ctx context.Context, ev Event, err error)
+	deadLetter   func(ctx context.Context, ev Event, err error)
 	eventTimeout time.Duration
 	workers      int
 	queueSize    int
+	synchronous  bool
+	syncTimeout  time.Duration
+	readTimeout  time.Duration
+	lease        time.Duration
+	dedupeTTL    time.Duration
+	storeTimeout time.Duration
+	maxAttempts  int
+	backoff      time.Duration
+	queue        Queue
+	volatile     *MemoryQueue // the queue when it dies with the process
+	fastStore    bool         // the store and queue are in memory: no call can block
 
-	mu     sync.RWMutex
-	closed bool
-	slots  chan struct{}
-	queue  chan Event
-	ctx    context.Context
-	cancel context.CancelFunc
-	done   chan struct{}
+	// Lifecycle. mu guards closed, active and local; no store, queue or
+	// EventFunc call is ever made while holding it.
+	mu       sync.Mutex
+	closed   bool
+	closing  chan struct{}            // closed when Shutdown starts
+	active   int                      // deliveries and synchronous EventFuncs running
+	idle     chan struct{}            // closed when closed and active == 0
+	local    map[string]chan struct{} // eventIds claimed by this handler, until settled
+	inflight atomic.Int64             // queued events a worker is handling
+
+	hardCtx    context.Context // ends when a Shutdown deadline passes
+	hardCancel context.CancelFunc
+	recvCtx    context.Context // ends when the workers must stop receiving
+	recvCancel context.CancelFunc
+	done       chan struct{} // closed when every worker has returned
 }
+
+// WebhookShutdownError is Shutdown's error when its context ended before
+// the handler was done. It matches ctx's error with errors.Is.
+type WebhookShutdownError struct {
+	// Unhandled counts the events Pluggy was answered 2xx for and this
+	// handler did not handle: events still queued and events whose
+	// EventFunc was cut short. It is 0 in synchronous mode, where no event
+	// is acknowledged before it was handled.
+	Unhandled int
+	// Lost reports whether those events are gone (the MemoryQueue) rather
+	// than left in a durable Queue for another worker to receive.
+	Lost bool
+	// Err is ctx's error.
+	Err error
+}
+
+func (e *WebhookShutdownError) Error() string {
+	where := "left in the queue for redelivery"
+	if e.Lost {
+		where = "lost with the in-memory queue"
+	}
+	return fmt.Sprintf("pluggy: webhook handler shutdown: %v; %d acknowledged event(s) not handled, %s", e.Err, e.Unhandled, where)
+}
+
+// Unwrap returns ctx's error.
+func (e *WebhookShutdownError) Unwrap() error { return e.Err }
 
 // WebhookOption configures a WebhookHandler.
 type WebhookOption func(*WebhookHandler) error
@@ -232,10 +330,10 @@ func parsePrefixes(addrs []string) ([]netip.Prefix, error) {
 	return out, nil
 }
 
-// WithWebhookDedupeStore replaces the in-memory store of seen eventIds, for
-// instance with one in Redis shared by every instance of your service. The
-// default is NewMemoryDedupeStore(DefaultDedupeTTL, DefaultDedupeEntries,
-// clock).
+// WithWebhookDedupeStore replaces the in-memory store of claimed and
+// handled eventIds, for instance with one in Redis shared by every instance
+// of your service, which then dedupes across them. The default is
+// NewMemoryDedupeStore(DefaultDedupeTTL, DefaultDedupeEntries, clock).
 func WithWebhookDedupeStore(store DedupeStore) WebhookOption {
 	return func(h *WebhookHandler) error {
 		if store == nil {
@@ -246,11 +344,12 @@ func WithWebhookDedupeStore(store DedupeStore) WebhookOption {
 	}
 }
 
-// WithWebhookWorkers sets how many events are handled at once (workers,
-// DefaultWebhookWorkers by default) and how many acknowledged events may
-// wait for them (queue, DefaultWebhookQueue by default; 0 means an event is
-// accepted only when it can be queued for a worker at once). Past that the
-// handler answers 503 and Pluggy retries.
+// WithWebhookWorkers sets, in queued mode, how many events are handled at
+// once (workers, DefaultWebhookWorkers by default) and how many
+// acknowledged events the default MemoryQueue may hold beyond those being
+// handled (queue, DefaultWebhookQueue by default; 0 means an event is
+// accepted only when a worker is free for it). Past that the handler
+// answers 503 and Pluggy retries. queue is ignored with WithWebhookQueue.
 func WithWebhookWorkers(workers, queue int) WebhookOption {
 	return func(h *WebhookHandler) error {
 		if workers < 1 || queue < 0 {
@@ -261,8 +360,9 @@ func WithWebhookWorkers(workers, queue int) WebhookOption {
 	}
 }
 
-// WithWebhookEventTimeout bounds each call of the EventFunc: its context
-// ends after d. The default is no bound.
+// WithWebhookEventTimeout bounds each call of the EventFunc in queued mode:
+// its context ends after d. The default is no bound. (Synchronous mode has
+// its own timeout: WithWebhookSynchronous.)
 func WithWebhookEventTimeout(d time.Duration) WebhookOption {
 	return func(h *WebhookHandler) error {
 		if d < 0 {
@@ -273,8 +373,9 @@ func WithWebhookEventTimeout(d time.Duration) WebhookOption {
 	}
 }
 
-// WithWebhookClock replaces the system clock of the default dedupe store,
-// for tests.
+// WithWebhookClock replaces the system clock of the default dedupe store
+// and the default MemoryQueue (lease and TTL expiry, retry delays), for
+// tests.
 func WithWebhookClock(clk Clock) WebhookOption {
 	return func(h *WebhookHandler) error {
 		if clk == nil {
@@ -286,8 +387,9 @@ func WithWebhookClock(clk Clock) WebhookOption {
 }
 
 // WithWebhookLogger logs each refused request (status, reason, source
-// address), each duplicate, and each EventFunc error. Header values are
-// never logged. The default is silent.
+// address), each duplicate, each EventFunc error and each store or queue
+// failure. Header values and bodies are never logged. The default is
+// silent.
 func WithWebhookLogger(l *slog.Logger) WebhookOption {
 	return func(h *WebhookHandler) error {
 		if l == nil {
@@ -299,8 +401,9 @@ func WithWebhookLogger(l *slog.Logger) WebhookOption {
 }
 
 // WithWebhookErrorHandler calls f with every error the EventFunc returns
-// (a panic in it becomes an error too), for alerts or a retry queue of your
-// own.
+// (a panic in it becomes an error too, and so does the synchronous
+// timeout), for alerts. An EventFunc cut short by Shutdown's deadline is
+// not reported here.
 func WithWebhookErrorHandler(f func(ctx context.Context, ev Event, err error)) WebhookOption {
 	return func(h *WebhookHandler) error {
 		h.onError = f
@@ -308,61 +411,124 @@ func WithWebhookErrorHandler(f func(ctx context.Context, ev Event, err error)) W
 	}
 }
 
-// NewWebhookHandler returns a handler that authenticates, parses and
-// deduplicates Pluggy's notifications and hands each new event to fn from a
-// pool of workers. Mount it on your server's mux; call Shutdown when the
-// server stops.
-//
-// It needs WithWebhookSecret (or, knowingly, WithoutWebhookSecret).
-func NewWebhookHandler(fn EventFunc, opts ...WebhookOption) (*WebhookHandler, error) {
-	if fn == nil {
-		return nil, errors.New("pluggy: NewWebhookHandler: nil EventFunc")
-	}
-	h := &WebhookHandler{
-		fn:        fn,
-		maxBody:   DefaultWebhookMaxBody,
-		clock:     systemClock{},
-		logger:    slog.New(slog.DiscardHandler),
-		workers:   DefaultWebhookWorkers,
-		queueSize: DefaultWebhookQueue,
-	}
-	for _, opt := range opts {
-		if opt == nil {
-			continue
+// WithWebhookSynchronous selects synchronous mode: the EventFunc runs
+// inside the request and Pluggy is answered 200 only once it returned nil,
+// 500 when it failed and 503 when it did not return within timeout
+// (DefaultWebhookSyncTimeout when timeout is 0), so that Pluggy delivers
+// the event again. Keep timeout well inside the 10 s Pluggy waits. See
+// WebhookHandler for what is guaranteed. WithWebhookWorkers, WithWebhookQueue
+// and WithWebhookMaxAttempts do not apply in this mode.
+func WithWebhookSynchronous(timeout time.Duration) WebhookOption {
+	return func(h *WebhookHandler) error {
+		if timeout < 0 {
+			return fmt.Errorf("pluggy: WithWebhookSynchronous: timeout %s is negative", timeout)
 		}
-		if err := opt(h); err != nil {
-			return nil, err
+		if timeout == 0 {
+			timeout = DefaultWebhookSyncTimeout
 		}
+		h.synchronous, h.syncTimeout = true, timeout
+		return nil
 	}
-	switch {
-	case len(h.secrets) == 0 && !h.noSecret:
-		return nil, errors.New("pluggy: NewWebhookHandler: no secret: use WithWebhookSecret (or WithoutWebhookSecret to accept unauthenticated notifications)")
-	case len(h.secrets) > 0 && h.noSecret:
-		return nil, errors.New("pluggy: NewWebhookHandler: WithWebhookSecret and WithoutWebhookSecret together")
+}
+
+// WithWebhookQueue replaces the default MemoryQueue of queued mode, for
+// instance with a durable one shared by every instance of your service
+// (the redis module's). The handler answers 200 once q.Enqueue returned nil
+// and its workers receive from q. Its visibility timeout must outlast the
+// EventFunc (bound it with WithWebhookEventTimeout), or a slow event is
+// delivered to a second worker while the first still runs.
+func WithWebhookQueue(q Queue) WebhookOption {
+	return func(h *WebhookHandler) error {
+		if q == nil {
+			return errors.New("pluggy: WithWebhookQueue: nil Queue")
+		}
+		h.queue = q
+		return nil
 	}
-	if h.store == nil {
-		h.store = NewMemoryDedupeStore(DefaultDedupeTTL, DefaultDedupeEntries, h.clock)
+}
+
+// WithWebhookReadTimeout bounds the reading of a request's body: past d
+// (DefaultWebhookReadTimeout by default) the handler stops reading and
+// answers 408. It sets the connection's read deadline
+// (http.ResponseController); when the ResponseWriter cannot, the read is
+// abandoned at d instead. Set your http.Server's timeouts too (see
+// examples/webhook-server).
+func WithWebhookReadTimeout(d time.Duration) WebhookOption {
+	return func(h *WebhookHandler) error {
+		if d <= 0 {
+			return fmt.Errorf("pluggy: WithWebhookReadTimeout: %s is not positive", d)
+		}
+		h.readTimeout = d
+		return nil
 	}
-	// slots counts the events queued or being handled; the queue channel
-	// has room for as many, so a send never blocks.
-	h.slots = make(chan struct{}, h.queueSize+h.workers)
-	h.queue = make(chan Event, h.queueSize+h.workers)
-	h.ctx, h.cancel = context.WithCancel(context.Background())
-	h.done = make(chan struct{})
-	var wg sync.WaitGroup
-	wg.Add(h.workers)
-	for i := 0; i < h.workers; i++ {
-		go func() {
-			defer wg.Done()
-			h.work()
-		}()
+}
+
+// WithWebhookLease sets how long a claim on an eventId lasts
+// (DefaultWebhookLease by default) when its holder neither completes nor
+// releases it, because the process died or the EventFunc never returned:
+// after d a redelivery of the event is handled. In synchronous mode it must
+// be longer than the timeout.
+func WithWebhookLease(d time.Duration) WebhookOption {
+	return func(h *WebhookHandler) error {
+		if d <= 0 {
+			return fmt.Errorf("pluggy: WithWebhookLease: %s is not positive", d)
+		}
+		h.lease = d
+		return nil
 	}
-	go func() {
-		wg.Wait()
-		h.cancel()
-		close(h.done)
-	}()
-	return h, nil
+}
+
+// WithWebhookDedupeTTL sets how long a handled (synchronous mode) or
+// queued (queued mode) eventId is remembered, so that its redeliveries are
+// acknowledged without being handled again. The default is the store's own
+// (DefaultDedupeTTL for the default store).
+func WithWebhookDedupeTTL(d time.Duration) WebhookOption {
+	return func(h *WebhookHandler) error {
+		if d <= 0 {
+			return fmt.Errorf("pluggy: WithWebhookDedupeTTL: %s is not positive", d)
+		}
+		h.dedupeTTL = d
+		return nil
+	}
+}
+
+// WithWebhookStoreTimeout bounds each call a delivery makes to the
+// DedupeStore or the Queue (DefaultWebhookStoreTimeout by default): past d
+// the delivery gets 503, whether or not the store honours its context.
+func WithWebhookStoreTimeout(d time.Duration) WebhookOption {
+	return func(h *WebhookHandler) error {
+		if d <= 0 {
+			return fmt.Errorf("pluggy: WithWebhookStoreTimeout: %s is not positive", d)
+		}
+		h.storeTimeout = d
+		return nil
+	}
+}
+
+// WithWebhookMaxAttempts sets, in queued mode, how many times an event is
+// tried (n, 1 by default: no retry) before it goes to the dead-letter
+// function and is acknowledged. The first retry waits backoff, each next
+// one twice the last, at most a minute. A redelivery by a durable queue
+// after a crash counts as an attempt.
+func WithWebhookMaxAttempts(n int, backoff time.Duration) WebhookOption {
+	return func(h *WebhookHandler) error {
+		if n < 1 || backoff < 0 {
+			return fmt.Errorf("pluggy: WithWebhookMaxAttempts: need n >= 1 and backoff >= 0, got %d and %s", n, backoff)
+		}
+		h.maxAttempts, h.backoff = n, backoff
+		return nil
+	}
+}
+
+// WithWebhookDeadLetter calls f, in queued mode, with each event given up
+// on after its last attempt and the last error, before it is acknowledged:
+// store it for a human or a job of your own. Without it such events are
+// only logged (and passed to WithWebhookErrorHandler, like every error).
+func WithWebhookDeadLetter(f func(ctx context.Context, ev Event, err error)) WebhookOption {
+	return func(h *WebhookHandler) error {
+		h.deadLetter = f
+		return nil
+	}
 }
 
 // NewWebhookSecret returns a random secret (256 bits, URL-safe base64) for
@@ -375,6 +541,10 @@ func NewWebhookSecret() string {
 
 // String describes the handler without its secrets.
 func (h *WebhookHandler) String() string {
+	if h.synchronous {
+		return fmt.Sprintf("pluggy.WebhookHandler{header: %q, secrets: %d, clientID: %q, allowedIPs: %d, mode: synchronous, timeout: %s}",
+			h.headerName, len(h.secrets), h.clientID, len(h.allowed), h.syncTimeout)
+	}
 	return fmt.Sprintf("pluggy.WebhookHandler{header: %q, secrets: %d, clientID: %q, allowedIPs: %d, workers: %d, queue: %d}",
 		h.headerName, len(h.secrets), h.clientID, len(h.allowed), h.workers, h.queueSize)
 }
@@ -385,91 +555,12 @@ func (h *WebhookHandler) GoString() string { return h.String() }
 // Format prints String for every verb.
 func (h *WebhookHandler) Format(f fmt.State, _ rune) { _, _ = io.WriteString(f, h.String()) }
 
-// ServeHTTP receives one notification; see WebhookHandler for the checks
-// and their answers.
-func (h *WebhookHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	if r.Method != http.MethodPost {
-		w.Header().Set("Allow", http.MethodPost)
-		h.refuse(w, r, http.StatusMethodNotAllowed, "method not allowed")
-		return
-	}
-	if len(h.allowed) > 0 {
-		ip, ok := h.sourceIP(r)
-		if !ok || !prefixesContain(h.allowed, ip) {
-			h.refuse(w, r, http.StatusForbidden, "source address not allowed")
-			return
-		}
-	}
-	if !h.noSecret && !h.authorized(r.Header) {
-		h.refuse(w, r, http.StatusUnauthorized, "missing or wrong secret header")
-		return
-	}
-	if r.ContentLength > h.maxBody {
-		h.refuse(w, r, http.StatusRequestEntityTooLarge, "body too large")
-		return
-	}
-	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, h.maxBody))
-	if err != nil {
-		var tooLarge *http.MaxBytesError
-		if errors.As(err, &tooLarge) {
-			h.refuse(w, r, http.StatusRequestEntityTooLarge, "body too large")
-			return
-		}
-		h.refuse(w, r, http.StatusBadRequest, "could not read body")
-		return
-	}
-	ev, err := ParseWebhookEvent(body)
-	if err != nil {
-		h.refuse(w, r, http.StatusBadRequest, "not a webhook event")
-		return
-	}
-	if h.clientID != "" && ev.ClientID != "" && ev.ClientID != h.clientID {
-		h.refuse(w, r, http.StatusForbidden, "event of another clientId")
-		return
-	}
-	status, reason := h.enqueue(r.Context(), *ev)
-	if status != http.StatusOK {
-		if status == http.StatusServiceUnavailable {
-			w.Header().Set("Retry-After", "5")
-		}
-		h.refuse(w, r, status, reason)
-		return
-	}
-	if reason != "" {
-		h.logger.LogAttrs(r.Context(), slog.LevelInfo, "pluggy: webhook duplicate acknowledged",
-			slog.String("event", string(ev.Type)), slog.String("eventId", ev.EventID))
-	}
-	w.WriteHeader(http.StatusOK)
-}
-
-// enqueue dedupes ev and queues it. It answers 200 with an empty reason for
-// a queued event, 200 with a reason for a duplicate, or 503.
-func (h *WebhookHandler) enqueue(ctx context.Context, ev Event) (int, string) {
-	h.mu.RLock()
-	defer h.mu.RUnlock()
-	if h.closed {
-		return http.StatusServiceUnavailable, "shutting down"
-	}
-	select {
-	case h.slots <- struct{}{}:
-	default:
-		return http.StatusServiceUnavailable, "queue full"
-	}
-	if ev.EventID != "" {
-		first, err := h.store.Claim(ctx, ev.EventID)
-		if err != nil {
-			<-h.slots
-			h.logger.LogAttrs(ctx, slog.LevelError, "pluggy: webhook dedupe store failed",
-				slog.String("event", string(ev.Type)), slog.String("eventId", ev.EventID), slog.String("error", err.Error()))
-			return http.StatusServiceUnavailable, "dedupe store unavailable"
-		}
-		if !first {
-			<-h.slots
-			return http.StatusOK, "duplicate"
-		}
-	}
-	h.queue <- ev // never blocks: each event holds a slot until handled
-	return http.StatusOK, ""
+// LogValue is what log/slog handlers print: String's fields, no secret.
+func (h *WebhookHandler) LogValue() slog.Value {
+	return slog.GroupValue(
+		slog.String("header", h.headerName), slog.Int("secrets", len(h.secrets)), slog.String("clientId", h.clientID),
+		slog.Int("allowedIPs", len(h.allowed)), slog.Int("workers", h.workers), slog.Int("queue", h.queueSize),
+	)
 }
 
 func (h *WebhookHandler) refuse(w http.ResponseWriter, r *http.Request, status int, reason string) {
@@ -556,36 +647,6 @@ func prefixesContain(ps []netip.Prefix, ip netip.Addr) bool {
 	return false
 }
 
-func (h *WebhookHandler) work() {
-	for ev := range h.queue {
-		h.run(ev)
-		<-h.slots
-	}
-}
-
-func (h *WebhookHandler) run(ev Event) {
-	if h.ctx.Err() != nil {
-		h.logger.LogAttrs(context.Background(), slog.LevelWarn, "pluggy: webhook event dropped at shutdown",
-			slog.String("event", string(ev.Type)), slog.String("eventId", ev.EventID))
-		return
-	}
-	ctx := h.ctx
-	if h.eventTimeout > 0 {
-		var cancel context.CancelFunc
-		ctx, cancel = context.WithTimeout(ctx, h.eventTimeout)
-		defer cancel()
-	}
-	err := h.call(ctx, ev)
-	if err == nil {
-		return
-	}
-	h.logger.LogAttrs(ctx, slog.LevelError, "pluggy: webhook event failed",
-		slog.String("event", string(ev.Type)), slog.String("eventId", ev.EventID), slog.String("error", err.Error()))
-	if h.onError != nil {
-		h.safeOnError(ctx, ev, err)
-	}
-}
-
 func (h *WebhookHandler) call(ctx context.Context, ev Event) (err error) {
 	defer func() {
 		if p := recover(); p != nil {
@@ -603,117 +664,4 @@ func (h *WebhookHandler) safeOnError(ctx context.Context, ev Event, err error) {
 		}
 	}()
 	h.onError(ctx, ev, err)
-}
-
-// Shutdown stops accepting notifications (answering 503, so that Pluggy
-// retries them, perhaps on another instance) and waits until the workers
-// have handled every queued event. If ctx ends first, it cancels the
-// context of the running EventFuncs, drops the events still queued (they
-// were acknowledged: log lines name them) and returns ctx's error without
-// waiting further. Calling it again waits again.
-func (h *WebhookHandler) Shutdown(ctx context.Context) error {
-	h.mu.Lock()
-	if !h.closed {
-		h.closed = true
-		close(h.queue)
-	}
-	h.mu.Unlock()
-	select {
-	case <-h.done:
-		return nil
-	case <-ctx.Done():
-		h.cancel()
-		return ctx.Err()
-	}
-}
-
-// Close is Shutdown without a deadline: it waits for every queued event.
-func (h *WebhookHandler) Close() error { return h.Shutdown(context.Background()) }
-
-// DedupeStore remembers the eventIds a handler has accepted, so that a
-// redelivered event is acknowledged without being handled twice. An
-// implementation shared by several instances (Redis: SET key 1 NX EX ttl)
-// dedupes across them. Claim must be safe for concurrent use.
-type DedupeStore interface {
-	// Claim records eventID and reports whether this call was the first to
-	// record it (within the store's memory). When it fails, the handler
-	// answers 503 and Pluggy retries.
-	Claim(ctx context.Context, eventID string) (first bool, err error)
-}
-
-// MemoryDedupeStore is the default DedupeStore: in memory, each eventId
-// remembered for a TTL, at most a given number of them (the oldest are
-// forgotten first). It dedupes within one process only.
-type MemoryDedupeStore struct {
-	mu    sync.Mutex
-	ttl   time.Duration
-	max   int
-	clock Clock
-	seen  map[string]time.Time // eventId -> expiry
-	order []dedupeEntry        // in insertion (= expiry) order, from head
-	head  int
-}
-
-type dedupeEntry struct {
-	id  string
-	exp time.Time
-}
-
-// NewMemoryDedupeStore returns a store that remembers each eventId for ttl
-// (DefaultDedupeTTL when ttl <= 0) and at most maxEntries of them
-// (DefaultDedupeEntries when maxEntries <= 0). clock tells the time (the
-// system's when nil).
-func NewMemoryDedupeStore(ttl time.Duration, maxEntries int, clock Clock) *MemoryDedupeStore {
-	if ttl <= 0 {
-		ttl = DefaultDedupeTTL
-	}
-	if maxEntries <= 0 {
-		maxEntries = DefaultDedupeEntries
-	}
-	if clock == nil {
-		clock = systemClock{}
-	}
-	return &MemoryDedupeStore{ttl: ttl, max: maxEntries, clock: clock, seen: map[string]time.Time{}}
-}
-
-// Claim records eventID and reports whether it was new. It never fails.
-func (s *MemoryDedupeStore) Claim(_ context.Context, eventID string) (bool, error) {
-	now := s.clock.Now()
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	for s.head < len(s.order) && !now.Before(s.order[s.head].exp) {
-		s.popLocked()
-	}
-	if exp, ok := s.seen[eventID]; ok && now.Before(exp) {
-		return false, nil
-	}
-	exp := now.Add(s.ttl)
-	s.seen[eventID] = exp
-	s.order = append(s.order, dedupeEntry{id: eventID, exp: exp})
-	for len(s.order)-s.head > s.max {
-		s.popLocked()
-	}
-	if s.head > 1024 && s.head > len(s.order)/2 {
-		n := copy(s.order, s.order[s.head:])
-		clear(s.order[n:])
-		s.order = s.order[:n]
-		s.head = 0
-	}
-	return true, nil
-}
-
-func (s *MemoryDedupeStore) popLocked() {
-	e := s.order[s.head]
-	s.order[s.head] = dedupeEntry{}
-	s.head++
-	if exp, ok := s.seen[e.id]; ok && exp.Equal(e.exp) {
-		delete(s.seen, e.id)
-	}
-}
-
-// Len returns how many eventIds the store remembers now.
-func (s *MemoryDedupeStore) Len() int {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return len(s.seen)
 }

@@ -475,9 +475,17 @@ func TestWebhookHandlerEventTimeout(t *testing.T) {
 
 type failingStore struct{ calls atomic.Int32 }
 
-func (s *failingStore) Claim(context.Context, string) (bool, error) {
+func (s *failingStore) Claim(context.Context, string, time.Duration) (ClaimResult, error) {
 	s.calls.Add(1)
-	return false, errors.New("redis: connection refused")
+	return ClaimResult{}, errors.New("redis: connection refused")
+}
+
+func (s *failingStore) Complete(context.Context, string, time.Duration) error {
+	return errors.New("redis: connection refused")
+}
+
+func (s *failingStore) Release(context.Context, string, string) error {
+	return errors.New("redis: connection refused")
 }
 
 func TestWebhookHandlerDedupeStoreFailure(t *testing.T) {
@@ -498,10 +506,15 @@ func TestMemoryDedupeStore(t *testing.T) {
 	clk := newFakeClock(time.Date(2026, 11, 23, 12, 0, 0, 0, time.UTC))
 	s := NewMemoryDedupeStore(time.Hour, 3, clk)
 	ctx := context.Background()
+	// claim claims and completes id, and reports whether it was new.
 	claim := func(id string) bool {
-		first, err := s.Claim(ctx, id)
+		r, err := s.Claim(ctx, id, time.Minute)
 		require.NoError(t, err)
-		return first
+		if r.Status != ClaimAcquired {
+			return false
+		}
+		require.NoError(t, s.Complete(ctx, id, 0))
+		return true
 	}
 	assert.True(t, claim("a"))
 	assert.False(t, claim("a"))
@@ -527,9 +540,9 @@ func TestMemoryDedupeStoreStaysBounded(t *testing.T) {
 	clk := newFakeClock(time.Date(2026, 11, 23, 12, 0, 0, 0, time.UTC))
 	s := NewMemoryDedupeStore(time.Hour, 100, clk)
 	for i := 0; i < 20_000; i++ {
-		first, err := s.Claim(context.Background(), fmt.Sprintf("evt-%d", i))
+		r, err := s.Claim(context.Background(), fmt.Sprintf("evt-%d", i), time.Minute)
 		require.NoError(t, err)
-		require.True(t, first)
+		require.Equal(t, ClaimAcquired, r.Status)
 	}
 	assert.Equal(t, 100, s.Len())
 	s.mu.Lock()

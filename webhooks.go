@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"net"
 	"net/url"
 	"sort"
@@ -172,8 +173,9 @@ func (w *Webhook) Enabled() bool { return w != nil && w.DisabledAt == nil }
 
 // CreateWebhookParams is the body of POST /webhooks (CreateWebhook).
 //
-// Its String, GoString and Format hide the header values, which usually
-// hold the secret your receiver checks.
+// Its String, GoString, Format and LogValue hide the header values, which
+// usually hold the secret your receiver checks, and the URL's query; the
+// request body keeps them.
 type CreateWebhookParams struct {
 	// Event is the event type to listen to, or WebhookEventAll (required;
 	// event).
@@ -205,7 +207,17 @@ func (p *CreateWebhookParams) validate() error {
 // String describes the params without the header values.
 func (p CreateWebhookParams) String() string {
 	return fmt.Sprintf("pluggy.CreateWebhookParams{Event: %q, URL: %q, Headers: %s}",
-		p.Event, p.URL, redactedWebhookHeaders(p.Headers))
+		p.Event, redactedURL(p.URL), redactedWebhookHeaders(p.Headers))
+}
+
+// LogValue is what log/slog handlers print: the fields of String, the
+// headers' names but not their values.
+func (p CreateWebhookParams) LogValue() slog.Value {
+	return slog.GroupValue(
+		slog.String("event", string(p.Event)),
+		slog.String("url", redactedURL(p.URL)),
+		slog.String("headers", redactedWebhookHeaders(p.Headers)),
+	)
 }
 
 // GoString is String.
@@ -217,7 +229,8 @@ func (p CreateWebhookParams) Format(f fmt.State, _ rune) { _, _ = io.WriteString
 // UpdateWebhookParams is the body of PATCH /webhooks/{id} (UpdateWebhook).
 // Every field is optional; at least one must be set.
 //
-// Its String, GoString and Format hide the header values.
+// Its String, GoString, Format and LogValue hide the header values and the
+// URL's query; MarshalJSON, the request body, keeps them.
 type UpdateWebhookParams struct {
 	// URL moves the webhook to a new URL (url), with the same rules as
 	// CreateWebhookParams.URL.
@@ -285,7 +298,23 @@ func (p UpdateWebhookParams) String() string {
 		enabled = fmt.Sprint(*p.Enabled)
 	}
 	return fmt.Sprintf("pluggy.UpdateWebhookParams{URL: %q, Event: %q, Headers: %s, ClearHeaders: %t, Enabled: %s}",
-		p.URL, p.Event, redactedWebhookHeaders(p.Headers), p.ClearHeaders, enabled)
+		redactedURL(p.URL), p.Event, redactedWebhookHeaders(p.Headers), p.ClearHeaders, enabled)
+}
+
+// LogValue is what log/slog handlers print: the fields of String, the
+// headers' names but not their values.
+func (p UpdateWebhookParams) LogValue() slog.Value {
+	var attrs []slog.Attr
+	attrs = appendNonEmpty(attrs, "url", redactedURL(p.URL))
+	attrs = appendNonEmpty(attrs, "event", string(p.Event))
+	attrs = append(attrs, slog.String("headers", redactedWebhookHeaders(p.Headers)))
+	if p.ClearHeaders {
+		attrs = append(attrs, slog.Bool("clearHeaders", true))
+	}
+	if p.Enabled != nil {
+		attrs = append(attrs, slog.Bool("enabled", *p.Enabled))
+	}
+	return slog.GroupValue(attrs...)
 }
 
 // GoString is String.
@@ -415,9 +444,9 @@ func redactedWebhookHeaders(h map[string]string) string {
 // When there are none Pluggy may answer 204; List then returns an empty page.
 //
 // Errors: *Error for an answer outside 2xx.
-func (s *WebhooksService) List(ctx context.Context) (*Page[Webhook], error) {
+func (s *WebhooksService) List(ctx context.Context, opts ...RequestOption) (*Page[Webhook], error) {
 	var out Page[Webhook]
-	if err := s.client.call(ctx, "GET /webhooks", nil, nil, nil, &out); err != nil {
+	if err := s.client.call(ctx, "GET /webhooks", nil, nil, nil, &out, opts...); err != nil {
 		return nil, err
 	}
 	if out.Results == nil {
@@ -437,22 +466,22 @@ func (s *WebhooksService) List(ctx context.Context) (*Page[Webhook], error) {
 // header name or value); *Error for 400 (invalid event, a URL Pluggy
 // refuses — localhost, an IP literal, a private address —, the same event
 // and URL already registered, or 5 webhooks for the event already).
-func (s *WebhooksService) Create(ctx context.Context, params *CreateWebhookParams) (*Webhook, error) {
+func (s *WebhooksService) Create(ctx context.Context, params *CreateWebhookParams, opts ...RequestOption) (*Webhook, error) {
 	if err := params.validate(); err != nil {
 		return nil, err
 	}
-	return callFor[Webhook](ctx, s.client, "POST /webhooks", nil, nil, params)
+	return callFor[Webhook](ctx, s.client, "POST /webhooks", nil, nil, params, opts...)
 }
 
 // Get returns the webhook with the given id (GET /webhooks/{id}).
 //
 // Errors: *ParamError for an empty id; *Error matching ErrNotFound
 // (WEBHOOK_NOT_FOUND).
-func (s *WebhooksService) Get(ctx context.Context, id string) (*Webhook, error) {
+func (s *WebhooksService) Get(ctx context.Context, id string, opts ...RequestOption) (*Webhook, error) {
 	if err := requireID("id", id); err != nil {
 		return nil, err
 	}
-	return callFor[Webhook](ctx, s.client, "GET /webhooks/{id}", []string{id}, nil, nil)
+	return callFor[Webhook](ctx, s.client, "GET /webhooks/{id}", []string{id}, nil, nil, opts...)
 }
 
 // Update changes a webhook's URL, event or headers, or enables or disables
@@ -461,28 +490,28 @@ func (s *WebhooksService) Get(ctx context.Context, id string) (*Webhook, error) 
 // Errors: *ParamError before any request (empty id, nothing to update,
 // Headers with ClearHeaders, the checks of Create); *Error for 400 (as
 // Create) or 404 WEBHOOK_NOT_FOUND.
-func (s *WebhooksService) Update(ctx context.Context, id string, params *UpdateWebhookParams) (*Webhook, error) {
+func (s *WebhooksService) Update(ctx context.Context, id string, params *UpdateWebhookParams, opts ...RequestOption) (*Webhook, error) {
 	if err := requireID("id", id); err != nil {
 		return nil, err
 	}
 	if err := params.validate(); err != nil {
 		return nil, err
 	}
-	return callFor[Webhook](ctx, s.client, "PATCH /webhooks/{id}", []string{id}, nil, params)
+	return callFor[Webhook](ctx, s.client, "PATCH /webhooks/{id}", []string{id}, nil, params, opts...)
 }
 
 // Delete removes a webhook (DELETE /webhooks/{id}) and returns the number
 // of webhooks deleted (1).
 //
 // Errors: *ParamError for an empty id; *Error matching ErrNotFound.
-func (s *WebhooksService) Delete(ctx context.Context, id string) (int, error) {
+func (s *WebhooksService) Delete(ctx context.Context, id string, opts ...RequestOption) (int, error) {
 	if err := requireID("id", id); err != nil {
 		return 0, err
 	}
 	var out struct {
 		Count int `json:"count"`
 	}
-	if err := s.client.call(ctx, "DELETE /webhooks/{id}", []string{id}, nil, nil, &out); err != nil {
+	if err := s.client.call(ctx, "DELETE /webhooks/{id}", []string{id}, nil, nil, &out, opts...); err != nil {
 		return 0, err
 	}
 	return out.Count, nil

@@ -48,6 +48,7 @@ type account struct {
 	bills        []*bill // oldest first
 	creditLimit  int64
 	statementIDs []string
+	deleted      []int64 // indices of deleted transactions, ascending
 }
 
 // txBatch is a run of transactions created by one synchronisation.

@@ -279,3 +279,37 @@ func TestRecordsWhatTheClientSent(t *testing.T) {
 	last := h.srv.RequestsTo("GET /transactions")[0]
 	assert.Equal(t, url.Values{"accountId": {id}, "pageSize": {"7"}}.Encode(), last.Query)
 }
+
+// TestSlidingRateLimitWindow: with WithRateLimitWindow the limit holds in
+// every window, not per fixed minute: 10 updates at 0 s and 10 at 1.5 s
+// fill a 2 s window; at 2.1 s the first 10 have left it, the others not.
+func TestSlidingRateLimitWindow(t *testing.T) {
+	h := newBankHarness(t, WithRateLimitWindow(2*time.Second))
+	c, err := h.srv.Client(pluggy.WithLimiter(pluggy.NoLimit), pluggy.WithRetries(0), pluggy.WithClock(h.srv))
+	require.NoError(t, err)
+	id, _, _ := h.connected(ConnectorItau)
+	update := func() error {
+		var it map[string]any
+		return c.Do(h.ctx, "PATCH /items/{id}", []string{id}, nil, map[string]any{}, &it)
+	}
+	for i := 0; i < 10; i++ {
+		require.NoError(t, update(), "update %d", i+1)
+	}
+	h.srv.Advance(1500 * time.Millisecond)
+	for i := 0; i < 10; i++ {
+		require.NoError(t, update(), "update %d", i+11)
+	}
+	err = update()
+	var apiErr *pluggy.Error
+	require.ErrorAs(t, err, &apiErr)
+	assert.Equal(t, http.StatusTooManyRequests, apiErr.StatusCode)
+	assert.Equal(t, time.Second, apiErr.RetryAfter, "0.5 s until the first leaves the window, rounded up")
+	assert.Equal(t, 1, h.srv.RateLimited())
+
+	h.srv.Advance(600 * time.Millisecond) // 2.1 s
+	for i := 0; i < 10; i++ {
+		require.NoError(t, update(), "update %d after the first ten left", i+1)
+	}
+	require.Error(t, update())
+	assert.Equal(t, 2, h.srv.RateLimited())
+}

@@ -12,6 +12,8 @@ import (
 	"sort"
 	"strings"
 	"time"
+
+	"github.com/pluggy-go/pluggy/internal/taxid"
 )
 
 // categoryJSON is a Category.
@@ -161,29 +163,15 @@ var merchantTable = []merchantDef{
 	{"Magazine Luiza", "MAGAZINE LUIZA S.A.", cnpj("223344550001"), "4753900", "Online shopping"},
 }
 
-// cnpj completes 12 digits with the CNPJ check digits.
+// cnpj completes the 12 characters of a CNPJ's base with its check digits.
 func cnpj(base string) string {
-	digit := func(s string, weights []int) byte {
-		sum := 0
-		for i, w := range weights {
-			sum += int(s[i]-'0') * w
-		}
-		if r := sum % 11; r >= 2 {
-			return byte('0' + 11 - r)
-		}
-		return '0'
-	}
-	s := base + string(digit(base, []int{5, 4, 3, 2, 9, 8, 7, 6, 5, 4, 3, 2}))
-	return s + string(digit(s, []int{6, 5, 4, 3, 2, 9, 8, 7, 6, 5, 4, 3, 2}))
+	dv, _ := taxid.CNPJCheckDigits(base)
+	return base + dv
 }
 
-// validCNPJ reports whether s (14 digits) has the right check digits.
-func validCNPJ(s string) bool {
-	if len(s) != 14 || strings.Trim(s, "0123456789") != "" || strings.Count(s, s[:1]) == 14 {
-		return false
-	}
-	return cnpj(s[:12]) == s
-}
+// validCNPJ reports whether s (punctuation removed, upper case) is a CNPJ
+// with the right check digits, numeric or alphanumeric.
+func validCNPJ(s string) bool { return taxid.ValidCNPJ(s) }
 
 // formatCNPJ writes 14 digits as 00.000.000/0000-00.
 func formatCNPJ(s string) string {
@@ -357,13 +345,8 @@ func (s *Server) listMerchants(w http.ResponseWriter, r *http.Request) {
 		if v == "" {
 			continue
 		}
-		digits := strings.Map(func(c rune) rune {
-			if c == '.' || c == '/' || c == '-' {
-				return -1
-			}
-			return c
-		}, v)
-		if !validCNPJ(digits) {
+		digits, ok := taxid.Clean(v, true)
+		if !ok || !validCNPJ(digits) {
 			invalid = append(invalid, v)
 			continue
 		}

@@ -400,7 +400,7 @@ func (s *Server) listConnectors(w http.ResponseWriter, r *http.Request) {
 			!flagMatches(flags["supportsAutomaticPix"], c.payments):
 			continue
 		}
-		results = append(results, c.json(s.healthDetails(c, flags["healthDetails"])))
+		results = append(results, s.withHealth(c.json(s.healthDetails(c, flags["healthDetails"]))))
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"page": 1, "total": len(results), "totalPages": 1, "results": results})
 }
@@ -414,7 +414,7 @@ func (s *Server) getConnector(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	writeJSON(w, http.StatusOK, c.json(s.healthDetails(c, details)))
+	writeJSON(w, http.StatusOK, s.withHealth(c.json(s.healthDetails(c, details))))
 }
 
 func (s *Server) validateConnector(w http.ResponseWriter, r *http.Request) {

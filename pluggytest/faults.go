@@ -175,15 +175,24 @@ func (s *Server) allow(w http.ResponseWriter, route string) bool {
 		return true
 	}
 	now := s.nowLocked()
-	win := s.windows[route]
-	if win == nil || now.Sub(win.start) >= time.Minute {
-		win = &window{start: now}
-		s.windows[route] = win
-	}
 	limit := limitOf(route)
-	win.count++
-	over := win.count > limit
-	reset := int((time.Minute - now.Sub(win.start) + time.Second - 1) / time.Second)
+	var over bool
+	var reset int
+	if s.slidingWindow > 0 {
+		over, reset = s.slideLocked(route, now, limit)
+	} else {
+		win := s.windows[route]
+		if win == nil || now.Sub(win.start) >= time.Minute {
+			win = &window{start: now}
+			s.windows[route] = win
+		}
+		win.count++
+		over = win.count > limit
+		reset = int((time.Minute - now.Sub(win.start) + time.Second - 1) / time.Second)
+	}
+	if over {
+		s.rateLimited++
+	}
 	s.mu.Unlock()
 	w.Header().Set("RateLimit-Limit", strconv.Itoa(limit))
 	if !over {
@@ -193,4 +202,48 @@ func (s *Server) allow(w http.ResponseWriter, route string) bool {
 	w.Header().Set("Retry-After", strconv.Itoa(reset))
 	writeError(w, http.StatusTooManyRequests, "RATE_LIMIT_EXCEEDED", "Too many requests, please try again later")
 	return false
+}
+
+// slideLocked counts a request against route's sliding window: it is over
+// the limit when limit requests were accepted within the last window (the
+// refused ones do not count). reset is the whole seconds until the oldest
+// of them leaves the window.
+func (s *Server) slideLocked(route string, now time.Time, limit int) (over bool, reset int) {
+	log := s.slides[route]
+	cut := 0
+	for cut < len(log) && !log[cut].After(now.Add(-s.slidingWindow)) {
+		cut++
+	}
+	log = log[cut:]
+	if len(log) >= limit {
+		s.slides[route] = log
+		wait := log[0].Add(s.slidingWindow).Sub(now)
+		return true, max(1, int((wait+time.Second-1)/time.Second))
+	}
+	s.slides[route] = append(log, now)
+	return false, 0
+}
+
+// WithRateLimitWindow makes the server count Pluggy's limits (20 on PATCH
+// /items/{id}, 360 on every other route) over a sliding window of d: a
+// request is refused with 429 when the limit was reached within the d
+// before it, whenever the window starts. d = time.Minute is the strict
+// form of Pluggy's limits; a shorter d compresses time for tests and
+// benchmarks. Refused requests do not count; Retry-After is the whole
+// seconds until a place frees.
+func WithRateLimitWindow(d time.Duration) Option {
+	return func(s *Server) {
+		if d > 0 {
+			s.slidingWindow = d
+			s.rateLimit = true
+		}
+	}
+}
+
+// RateLimited returns how many requests the server refused with 429 for
+// its rate limits (injected faults not included).
+func (s *Server) RateLimited() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.rateLimited
 }

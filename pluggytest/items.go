@@ -562,8 +562,9 @@ type itemBody struct {
 }
 
 // readItemBody decodes the body of POST /items or PATCH /items/{id} (an
-// empty body is an empty object) and its parameters.
-func readItemBody(w http.ResponseWriter, r *http.Request) (*itemBody, map[string]string, bool) {
+// empty body is an empty object) and its parameters, decrypting them when
+// the server holds a credentials key (WithCredentialsPrivateKey).
+func (s *Server) readItemBody(w http.ResponseWriter, r *http.Request) (*itemBody, map[string]string, bool) {
 	var body itemBody
 	if err := json.NewDecoder(r.Body).Decode(&body); err != nil && !errors.Is(err, io.EOF) {
 		writeError(w, http.StatusBadRequest, "INVALID_REQUEST", "Body is not valid JSON: "+err.Error())
@@ -571,12 +572,25 @@ func readItemBody(w http.ResponseWriter, r *http.Request) (*itemBody, map[string
 	}
 	var params map[string]string
 	if len(body.Parameters) > 0 && string(body.Parameters) != "null" {
-		if body.Parameters[0] == '"' {
+		raw := []byte(body.Parameters)
+		switch {
+		case raw[0] == '"' && s.credentialsKey == nil:
 			writeError(w, http.StatusBadRequest, "CONNECTOR_VALIDATION_ERROR",
-				"pluggytest cannot decrypt encrypted parameters; send them as an object")
+				"encrypted parameters need the server's private key (pluggytest.WithCredentialsPrivateKey); send them as an object")
+			return nil, nil, false
+		case raw[0] == '"':
+			plain, err := s.decryptParameters(raw)
+			if err != nil {
+				writeError(w, http.StatusBadRequest, "CONNECTOR_VALIDATION_ERROR", "parameters could not be decrypted: "+err.Error())
+				return nil, nil, false
+			}
+			raw = plain
+		case s.credentialsKey != nil:
+			writeError(w, http.StatusBadRequest, "CONNECTOR_VALIDATION_ERROR",
+				"parameters must be encrypted with the connector's public key (this server holds its private key)")
 			return nil, nil, false
 		}
-		if err := json.Unmarshal(body.Parameters, &params); err != nil {
+		if err := json.Unmarshal(raw, &params); err != nil {
 			writeError(w, http.StatusBadRequest, "CONNECTOR_VALIDATION_ERROR", "parameters must be an object of strings")
 			return nil, nil, false
 		}
@@ -601,7 +615,7 @@ func readItemBody(w http.ResponseWriter, r *http.Request) (*itemBody, map[string
 }
 
 func (s *Server) createItem(w http.ResponseWriter, r *http.Request) {
-	body, params, ok := readItemBody(w, r)
+	body, params, ok := s.readItemBody(w, r)
 	if !ok {
 		return
 	}
@@ -703,7 +717,7 @@ func (s *Server) getItem(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) updateItem(w http.ResponseWriter, r *http.Request) {
-	body, params, ok := readItemBody(w, r)
+	body, params, ok := s.readItemBody(w, r)
 	if !ok {
 		return
 	}

@@ -70,12 +70,20 @@
 // WithTransactionsPerSync transactions to each account. AddConnectedItem
 // creates such an item directly.
 //
+// Item parameters come as a JSON object, or, with WithCredentialsPrivateKey,
+// only as the encrypted string pluggy.WithCredentialsPublicKey sends. Tax
+// numbers (payment customers, recipients, intents, smart transfers,
+// boletos, merchants) may be CPFs or CNPJs, numeric or alphanumeric (IN RFB
+// 2.229/2024, "12.ABC.345/01DE-35", whose check digits are verified).
+//
 // # Events
 //
 // The server emits item/created, item/waiting_user_input,
 // item/waiting_user_action, item/login_succeeded, item/updated, item/error,
-// item/deleted, transactions/created and (when PATCH /transactions/{id}
-// recategorises one) transactions/updated, with Pluggy's payload fields
+// item/deleted, transactions/created, (when PATCH /transactions/{id}
+// recategorises one) transactions/updated, (when DeleteTransactions removes
+// some) transactions/deleted and (SetConnectorStatus)
+// connector/status_updated, with Pluggy's payload fields
 // (itemId, triggeredBy CLIENT or SYNC, error, accountId,
 // transactionsCreatedAtFrom, createdTransactionsLink, transactionIds), and
 // the payment events listed in payments.go. Webhooks registered with
@@ -85,6 +93,7 @@ package pluggytest
 
 import (
 	"crypto/hmac"
+	"crypto/rsa"
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/json"
@@ -134,17 +143,25 @@ type Server struct {
 	faults    map[string][]Fault
 	rateLimit bool
 	windows   map[string]*window
-	listeners []func(Event)
-	state     map[string]any
-	signKey   []byte
-	tickers   []func()
-	routes    []string
+	// slidingWindow, when set (WithRateLimitWindow), replaces the fixed
+	// minutes by a sliding window of accepted request times per route.
+	slidingWindow time.Duration
+	slides        map[string][]time.Time
+	rateLimited   int
+	listeners     []func(Event)
+	state         map[string]any
+	signKey       []byte
+	tickers       []func()
+	routes        []string
 
 	// Options of the bank feature (items and their data).
 	txPerAccount int
 	txPerSync    int
 	stepDuration time.Duration
 	paramTimeout time.Duration
+
+	// credentialsKey decrypts encrypted item parameters (credentials.go).
+	credentialsKey *rsa.PrivateKey
 }
 
 // Option configures a Server.
@@ -242,6 +259,7 @@ func NewServer(opts ...Option) *Server {
 		faults:       map[string][]Fault{},
 		rateLimit:    true,
 		windows:      map[string]*window{},
+		slides:       map[string][]time.Time{},
 		state:        map[string]any{},
 		signKey:      []byte("pluggytest"),
 		txPerAccount: 100,

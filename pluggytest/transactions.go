@@ -481,7 +481,7 @@ func (f *txFilter) selected(b *bankState, a *account, lo, hi int64) []int64 {
 	var js []int64
 	for _, id := range f.ids {
 		acc, j, ok := b.findTx(id)
-		if ok && acc == a && j >= lo && j < hi && !seen[j] {
+		if ok && acc == a && j >= lo && j < hi && !seen[j] && !a.isDeleted(j) {
 			seen[j] = true
 			js = append(js, j)
 		}
@@ -537,9 +537,14 @@ func (s *Server) listTransactionsCursor(w http.ResponseWriter, r *http.Request) 
 			}
 		} else {
 			for j := start; j >= lo && len(js) < cursorPageSize; j-- {
-				js = append(js, j)
+				if !a.isDeleted(j) {
+					js = append(js, j)
+				}
 			}
-			more = len(js) > 0 && js[len(js)-1] > lo
+			if len(js) > 0 {
+				last := js[len(js)-1]
+				more = last-lo > a.deletedIn(lo, last) // an undeleted one is left below
+			}
 		}
 		for _, j := range js {
 			out.Results = append(out.Results, b.txJSON(a, j))
@@ -688,9 +693,17 @@ func (s *Server) listTransactionsPage(w http.ResponseWriter, r *http.Request) {
 			}
 			return
 		}
-		total = hi - lo
-		for j := hi - 1 - offset; j >= lo && j > hi-1-offset-int64(size); j-- {
-			results = append(results, b.txJSON(a, j))
+		total = hi - lo - a.deletedIn(lo, hi)
+		if len(a.deleted) == 0 {
+			for j := hi - 1 - offset; j >= lo && j > hi-1-offset-int64(size); j-- {
+				results = append(results, b.txJSON(a, j))
+			}
+			return
+		}
+		for j := a.nthFromTop(lo, hi, offset); j >= lo && len(results) < size; j-- {
+			if !a.isDeleted(j) {
+				results = append(results, b.txJSON(a, j))
+			}
 		}
 	})
 	pages := (total + int64(size) - 1) / int64(size)
@@ -702,7 +715,7 @@ func (s *Server) listTransactionsPage(w http.ResponseWriter, r *http.Request) {
 func (s *Server) withTx(w http.ResponseWriter, r *http.Request, f func(b *bankState, a *account, j int64, now time.Time) (int, any)) {
 	status, out := http.StatusNotFound, any(nil)
 	s.withBank(func(b *bankState, now time.Time) {
-		if a, j, ok := b.findTx(r.PathValue("id")); ok {
+		if a, j, ok := b.findTx(r.PathValue("id")); ok && !a.isDeleted(j) {
 			status, out = f(b, a, j, now)
 		}
 	})

@@ -312,7 +312,8 @@ func (st *webhookState) dispatch(s *Server, ev Event) {
 	}
 	payload["event"] = ev.Type
 	payload["eventId"] = eventID
-	if _, ok := payload["clientId"]; !ok {
+	if _, ok := payload["clientId"]; !ok && ev.Type != "connector/status_updated" {
+		// Pluggy's connector events are about no application.
 		payload["clientId"] = s.ClientID
 	}
 	if _, ok := payload["id"]; !ok {
@@ -454,8 +455,8 @@ func retryableDelivery(status int) bool {
 // SendWebhookEvent emits an event of type eventType (a pluggy.WebhookEvent
 // value such as "item/updated") with payload's fields, as if something in
 // the server had changed, and returns its eventId. The server adds "event",
-// "clientId" and "id" (the entity's id, from itemId, paymentIntentId, ...)
-// unless payload has them, and a new "eventId" unless payload has one:
+// "clientId" (except to connector/status_updated, as Pluggy) and "id" (the
+// entity's id, from itemId, paymentIntentId, ...) unless payload has them, and a new "eventId" unless payload has one:
 // giving the eventId of an earlier event simulates a redelivery.
 //
 // Delivery to the registered webhooks is asynchronous; FlushWebhooks or

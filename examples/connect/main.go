@@ -135,6 +135,13 @@ func run(ctx context.Context, cfg config) error {
 	var itemErr *pluggy.ItemError
 	var expired *pluggy.ParameterExpiredError
 	switch {
+	case errors.Is(err, pluggy.ErrParameterExpired):
+		// The user took too long: an answer after expiresAt (nothing was
+		// sent), or none before Pluggy gave up (USER_INPUT_TIMEOUT).
+		if errors.As(err, &expired) {
+			return fmt.Errorf("too late: %q expired at %s", expired.Parameter, expired.ExpiresAt.Local().Format(time.TimeOnly))
+		}
+		return errors.New("too late: the institution stopped waiting for an answer")
 	case errors.As(err, &itemErr):
 		msg := fmt.Sprintf("the connection failed: %s", itemErr.Code)
 		if itemErr.ProviderMessage != "" {
@@ -144,8 +151,6 @@ func run(ctx context.Context, cfg config) error {
 			msg += "; trying again later may work"
 		}
 		return errors.New(msg)
-	case errors.As(err, &expired):
-		return fmt.Errorf("too late: %q expired at %s", expired.Parameter, expired.ExpiresAt.Local().Format(time.TimeOnly))
 	case err != nil:
 		return err
 	}

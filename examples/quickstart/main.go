@@ -74,7 +74,7 @@ func run(ctx context.Context, client *pluggy.Client, poll pluggy.PollOptions) er
 			fmt.Printf("  ... and %d more\n", len(connectors.Results)-i)
 			break
 		}
-		fmt.Printf("  %4d  %s (%s)\n", c.ID, deref(c.Name), deref(c.Type))
+		fmt.Printf("  %4d  %s (%s)\n", c.ID, pluggy.Deref(c.Name), pluggy.Deref(c.Type))
 	}
 
 	// 2. Connect an item: create it and drive it until it has synced,
@@ -158,16 +158,6 @@ func sweep(ctx context.Context, client *pluggy.Client, accountID string) (summar
 		}
 	}
 	return s, nil
-}
-
-// deref returns *p, or the zero value for nil: most of a connector's fields
-// are optional in Pluggy's schema, so they are pointers.
-func deref[T any](p *T) T {
-	var zero T
-	if p == nil {
-		return zero
-	}
-	return *p
 }
 
 func short(id string) string {

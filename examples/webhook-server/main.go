@@ -1,11 +1,19 @@
-// Command webhook-server receives Pluggy's webhooks with pluggy's handler.
+// Command webhook-server receives Pluggy's webhooks with pluggy's handler,
+// in synchronous mode, and keeps a copy of an item's transactions up to
+// date from them.
 //
 // Without credentials it runs against the built-in fake API (pluggytest):
-// it serves the handler on a loopback port, registers a webhook for every
+// it serves the handler on a loopback port behind an http.Server with the
+// timeouts a production receiver needs, registers a webhook for every
 // event with a secret header (client.Webhooks.Create), connects an item at
 // the sandbox bank (connector 0 "Pluggy Bank", user-ok / password-ok,
-// answering the MFA token 123456), syncs it once more, then prints the
-// events the item's executions sent to the webhook, and exits.
+// answering the MFA token 123456), syncs it once more, and prints the
+// events the item's executions sent to the webhook. Meanwhile the handler
+// keeps an in-memory mirror of the item's transactions from the events
+// (transactions/created, /updated, /deleted, read with the client's "what
+// changed" helpers); after a recategorisation and three deletions it
+// prints the mirror's count and sum next to a full sweep of the API, which
+// agree, and exits.
 //
 // With PLUGGY_CLIENT_ID and PLUGGY_CLIENT_SECRET set it only explains what
 // a real deployment needs, since Pluggy delivers to public https URLs only.
@@ -18,6 +26,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math/big"
 	"net"
 	"net/http"
 	"os"
@@ -58,8 +67,11 @@ serve against the real API. In your service:
   1. secret := pluggy.NewWebhookSecret()   (keep it in your secret store)
   2. hook, _ := pluggy.NewWebhookHandler(handle,
          pluggy.WithWebhookSecret("X-Webhook-Secret", secret),
-         pluggy.WithWebhookClientID(os.Getenv("PLUGGY_CLIENT_ID")))
+         pluggy.WithWebhookClientID(os.Getenv("PLUGGY_CLIENT_ID")),
+         pluggy.WithWebhookSynchronous(5*time.Second))
      mux.Handle("POST /webhooks/pluggy", hook); defer hook.Shutdown(ctx)
+     Serve it with an http.Server that sets ReadHeaderTimeout, ReadTimeout,
+     WriteTimeout, IdleTimeout and MaxHeaderBytes.
   3. client.Webhooks.Create(ctx, &pluggy.CreateWebhookParams{
          Event: pluggy.WebhookEventAll, URL: "https://your.domain/webhooks/pluggy",
          Headers: map[string]string{"X-Webhook-Secret": secret}})
@@ -74,14 +86,19 @@ func runWithFake(ctx context.Context, out io.Writer, poll time.Duration) error {
 		return err
 	}
 
-	// The receiving side. The handler answers Pluggy at once and hands each
-	// event on through its queue; one worker keeps them in delivery order.
-	// A real service would re-fetch what changed here (client.Items.Get,
-	// client.Transactions.List, ...) rather than trust the payload.
+	// The receiving side, in synchronous mode: Pluggy is answered 200 only
+	// after the function below returned nil, and 5xx otherwise, so that it
+	// delivers the event again. The function keeps the mirror up to date
+	// with the "what changed" helpers, re-reading from the API what each
+	// event announces rather than trusting the payload.
 	secret := pluggy.NewWebhookSecret()
+	m := newMirror(client)
 	var mu sync.Mutex
 	var received []pluggy.Event
-	hook, err := pluggy.NewWebhookHandler(func(_ context.Context, ev pluggy.Event) error {
+	hook, err := pluggy.NewWebhookHandler(func(ctx context.Context, ev pluggy.Event) error {
+		if err := m.apply(ctx, ev); err != nil {
+			return err // 500: Pluggy delivers it again
+		}
 		mu.Lock()
 		received = append(received, ev)
 		mu.Unlock()
@@ -89,7 +106,7 @@ func runWithFake(ctx context.Context, out io.Writer, poll time.Duration) error {
 	},
 		pluggy.WithWebhookSecret(secretHeader, secret),
 		pluggy.WithWebhookClientID(srv.ClientID),
-		pluggy.WithWebhookWorkers(1, 64),
+		pluggy.WithWebhookSynchronous(5*time.Second),
 	)
 	if err != nil {
 		return err
@@ -101,7 +118,7 @@ func runWithFake(ctx context.Context, out io.Writer, poll time.Duration) error {
 	if err != nil {
 		return err
 	}
-	hs := &http.Server{Handler: mux, ReadHeaderTimeout: 5 * time.Second}
+	hs := newServer(mux)
 	go func() {
 		if err := hs.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
 			fmt.Fprintln(os.Stderr, "webhook-server: serve:", err)
@@ -182,18 +199,75 @@ func runWithFake(ctx context.Context, out io.Writer, poll time.Duration) error {
 		fmt.Fprintln(out, "a second delivery of an item/updated event gets", status, "and is dropped")
 	}
 
-	// Shutting the handler down waits until every queued event is handled.
-	if err := hook.Shutdown(ctx); err != nil {
-		return err
-	}
 	mu.Lock()
-	defer mu.Unlock()
 	fmt.Fprintf(out, "the handler handed on %d events:\n", len(received))
 	for _, ev := range received {
 		fmt.Fprintln(out, " ", describe(ev))
 	}
-	if len(received) != len(ds) {
-		return fmt.Errorf("handed on %d events for %d deliveries", len(received), len(ds))
+	n := len(received)
+	mu.Unlock()
+	if n != len(ds) {
+		return fmt.Errorf("handed on %d events for %d deliveries", n, len(ds))
+	}
+
+	before, _, _ := m.totals("")
+	fmt.Fprintf(out, "mirror after the sync: %d transactions\n", before)
+
+	// More changes at the bank: a transaction recategorised (PATCH
+	// /transactions/{id} sends transactions/updated) and three removed by
+	// the institution (the fake's DeleteTransactions sends
+	// transactions/deleted, as Pluggy does after a sync that drops them).
+	accounts, err := client.Accounts.List(ctx, item.ID, nil)
+	if err != nil {
+		return err
+	}
+	bank := accounts.Results[0].ID
+	var first []string
+	for tx, err := range client.Transactions.All(ctx, bank, nil) {
+		if err != nil {
+			return err
+		}
+		if first = append(first, tx.ID); len(first) == 4 {
+			break
+		}
+	}
+	if _, err := client.Transactions.UpdateCategory(ctx, first[3], "10000000"); err != nil {
+		return err
+	}
+	if err := srv.DeleteTransactions(first[:3]...); err != nil {
+		return err
+	}
+	srv.FlushWebhooks()
+	fmt.Fprintln(out, "recategorised 1 transaction and deleted 3 at the bank; the webhook was told")
+
+	// The mirror, kept from the events only, against a full sweep of the API.
+	mCount, mSum, mCategory := m.totals(first[3])
+	var sCount int
+	sSum := new(big.Rat)
+	sCategory := ""
+	for _, a := range accounts.Results {
+		for tx, err := range client.Transactions.All(ctx, a.ID, nil) {
+			if err != nil {
+				return err
+			}
+			sCount++
+			sSum.Add(sSum, tx.Amount.Rat())
+			if tx.ID == first[3] && tx.CategoryID != nil {
+				sCategory = *tx.CategoryID
+			}
+		}
+	}
+	fmt.Fprintf(out, "mirror from the events: %d transactions, sum %s, recategorised one in %s\n", mCount, mSum.FloatString(2), mCategory)
+	fmt.Fprintf(out, "full sweep of the API:  %d transactions, sum %s, recategorised one in %s\n", sCount, sSum.FloatString(2), sCategory)
+	if mCount != sCount || mSum.Cmp(sSum) != 0 || mCategory != sCategory {
+		return errors.New("the mirror and the API disagree")
+	}
+	fmt.Fprintln(out, "the mirror and the API agree")
+
+	// Shutdown answers 503 to new deliveries at once and returns when the
+	// running ones are done (or when its context ends).
+	if err := hook.Shutdown(ctx); err != nil {
+		return err
 	}
 
 	if _, err := client.Webhooks.Delete(ctx, wh.ID); err != nil {
@@ -243,4 +317,122 @@ func describe(ev pluggy.Event) string {
 	default:
 		return ev.String()
 	}
+}
+
+// newServer returns the http.Server of the receiver, with the timeouts a
+// receiver exposed to the Internet needs: a client that trickles its
+// headers or body, never reads the answer, keeps an idle connection open or
+// sends huge headers is cut off.
+func newServer(h http.Handler) *http.Server {
+	return &http.Server{
+		Handler:           h,
+		ReadHeaderTimeout: 5 * time.Second,
+		ReadTimeout:       10 * time.Second,
+		WriteTimeout:      15 * time.Second, // more than the handler's 5 s
+		IdleTimeout:       60 * time.Second,
+		MaxHeaderBytes:    16 << 10,
+	}
+}
+
+// mirror is an in-memory copy of the transactions of the items the
+// webhook announces, kept up to date from the events alone.
+type mirror struct {
+	client *pluggy.Client
+	mu     sync.Mutex
+	items  map[string]bool
+	txs    map[string]pluggy.Transaction
+}
+
+func newMirror(c *pluggy.Client) *mirror {
+	return &mirror{client: c, items: map[string]bool{}, txs: map[string]pluggy.Transaction{}}
+}
+
+// apply brings the mirror up to date with one event. The EventFunc runs
+// once per delivery that is not a duplicate; an error makes Pluggy deliver
+// the event again, so apply must be safe to repeat, which it is: it stores
+// what the API says now.
+func (m *mirror) apply(ctx context.Context, ev pluggy.Event) error {
+	wh := m.client.Webhooks
+	switch ev.Type {
+	case pluggy.WebhookEventItemUpdated:
+		// A newly connected item: load its transactions once; later
+		// changes arrive as transactions/* events.
+		item, err := wh.EventItem(ctx, ev)
+		if err != nil {
+			return err
+		}
+		m.mu.Lock()
+		known := m.items[item.ID]
+		m.mu.Unlock()
+		if known {
+			return nil
+		}
+		accounts, err := m.client.Accounts.List(ctx, item.ID, nil)
+		if err != nil {
+			return err
+		}
+		loaded := map[string]pluggy.Transaction{}
+		for _, a := range accounts.Results {
+			for tx, err := range m.client.Transactions.All(ctx, a.ID, nil) {
+				if err != nil {
+					return err
+				}
+				loaded[tx.ID] = tx
+			}
+		}
+		m.mu.Lock()
+		defer m.mu.Unlock()
+		m.items[item.ID] = true
+		for id, tx := range loaded {
+			m.txs[id] = tx
+		}
+	case pluggy.WebhookEventTransactionsCreated:
+		return m.put(wh.CreatedTransactions(ctx, ev))
+	case pluggy.WebhookEventTransactionsUpdated:
+		return m.put(wh.UpdatedTransactions(ctx, ev))
+	case pluggy.WebhookEventTransactionsDeleted:
+		ids, err := pluggy.DeletedTransactionIDs(ev)
+		if err != nil {
+			return err
+		}
+		m.mu.Lock()
+		defer m.mu.Unlock()
+		for _, id := range ids {
+			delete(m.txs, id)
+		}
+	}
+	return nil
+}
+
+// put stores every transaction seq yields, or none when it fails.
+func (m *mirror) put(seq func(func(pluggy.Transaction, error) bool)) error {
+	var got []pluggy.Transaction
+	for tx, err := range seq {
+		if err != nil {
+			return err
+		}
+		got = append(got, tx)
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	for _, tx := range got {
+		m.txs[tx.ID] = tx
+	}
+	return nil
+}
+
+// totals returns how many transactions the mirror holds, the sum of their
+// amounts (exact) and the category of the transaction id.
+func (m *mirror) totals(id string) (int, *big.Rat, string) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	sum := new(big.Rat)
+	for _, tx := range m.txs {
+		sum.Add(sum, tx.Amount.Rat())
+	}
+	category := ""
+	if tx, ok := m.txs[id]; ok && tx.CategoryID != nil {
+		category = *tx.CategoryID
+	}
+	return len(m.txs), sum, category
 }

@@ -3,7 +3,9 @@ package main
 import (
 	"bytes"
 	"context"
+	"net/http"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -52,6 +54,34 @@ func TestFakeEventsComeFromTheItemsOwnExecutions(t *testing.T) {
 	assert.Contains(t, text, "the fake made 9 deliveries to the webhook, each answered 2xx")
 	assert.Contains(t, text, "the handler handed on 9 events:")
 	assert.Equal(t, 2, strings.Count(text, `the bank asks for "Token" (token)`))
+
+	// The mirror kept from the events agrees with a full sweep of the API,
+	// after a recategorisation and three deletions it heard of only through
+	// transactions/updated and transactions/deleted.
+	before := regexp.MustCompile(`mirror after the sync: (\d+) transactions`).FindStringSubmatch(text)
+	require.NotNil(t, before, text)
+	mm := regexp.MustCompile(`mirror from the events: (\d+) transactions, sum (-?[\d.]+), recategorised one in (\S+)`).FindStringSubmatch(text)
+	sm := regexp.MustCompile(`full sweep of the API:  (\d+) transactions, sum (-?[\d.]+), recategorised one in (\S+)`).FindStringSubmatch(text)
+	require.NotNil(t, mm, text)
+	require.NotNil(t, sm, text)
+	assert.Equal(t, sm[1:], mm[1:], "count, sum and category agree")
+	assert.Equal(t, "10000000", mm[3])
+	nb, err := strconv.Atoi(before[1])
+	require.NoError(t, err)
+	na, err := strconv.Atoi(mm[1])
+	require.NoError(t, err)
+	assert.Equal(t, nb-3, na, "the three deletions reached the mirror")
+	assert.Greater(t, nb, 200, "the sync's created transactions are in the mirror")
+	assert.Contains(t, text, "the mirror and the API agree")
+}
+
+func TestServerTimeouts(t *testing.T) {
+	hs := newServer(http.NewServeMux())
+	assert.Positive(t, hs.ReadHeaderTimeout)
+	assert.Positive(t, hs.ReadTimeout)
+	assert.Greater(t, hs.WriteTimeout, 5*time.Second, "longer than the synchronous handler's timeout")
+	assert.Positive(t, hs.IdleTimeout)
+	assert.Positive(t, hs.MaxHeaderBytes)
 }
 
 func TestRealAPIOnlyExplains(t *testing.T) {

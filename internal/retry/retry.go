@@ -149,7 +149,9 @@ func Permanent(err error) bool {
 
 // ServerWait returns how long the server asked the client to wait before the
 // next request, from Retry-After (seconds or an HTTP date) or, failing that,
-// RateLimit-Reset (seconds). It returns 0 when neither is usable.
+// RateLimit-Reset (seconds). It returns 0 when neither is usable. The value
+// is what the server asked, saturated at a hundred years; capping it is the
+// caller's business.
 func ServerWait(h http.Header, now time.Time) time.Duration {
 	if v := strings.TrimSpace(h.Get("Retry-After")); v != "" {
 		if d, ok := parseSeconds(v); ok {
@@ -157,7 +159,7 @@ func ServerWait(h http.Header, now time.Time) time.Duration {
 		}
 		if t, err := http.ParseTime(v); err == nil {
 			if d := t.Sub(now); d > 0 {
-				return d
+				return min(d, maxWait)
 			}
 			return 0
 		}
@@ -170,10 +172,21 @@ func ServerWait(h http.Header, now time.Time) time.Duration {
 	return 0
 }
 
+// maxWait is where a server's ask saturates: far beyond any cap a client
+// uses, and far from time.Duration's overflow.
+const maxWait = 100 * 365 * 24 * time.Hour
+
 func parseSeconds(v string) (time.Duration, bool) {
 	n, err := strconv.ParseFloat(v, 64)
-	if err != nil || n < 0 || n > 24*3600 {
+	// n != n refuses NaN, which ParseFloat reads and which would otherwise
+	// become a negative wait (found by FuzzParseError).
+	if err != nil || n < 0 || n != n {
 		return 0, false
+	}
+	if n >= maxWait.Seconds() {
+		// An absurd ask is still an ask: it saturates, so that a cap
+		// refuses it instead of its being read as "no wait".
+		return maxWait, true
 	}
 	return time.Duration(n * float64(time.Second)), true
 }

@@ -32,6 +32,13 @@ func TestServerWait(t *testing.T) {
 
 	h = http.Header{"Retry-After": {"soon"}, "Ratelimit-Reset": {"-3"}}
 	assert.Zero(t, ServerWait(h, now))
+
+	// Found by FuzzParseError: ParseFloat reads "NaN", which passed the
+	// range check and became a wait of -292 years.
+	for _, v := range []string{"NaN", "nan", "+NaN", " NaN "} {
+		assert.Zero(t, ServerWait(http.Header{"Retry-After": {v}}, now), v)
+		assert.Zero(t, ServerWait(http.Header{"Ratelimit-Reset": {v}}, now), v)
+	}
 }
 
 func TestBackoffGrowsAndIsCapped(t *testing.T) {
@@ -74,4 +81,15 @@ func TestPermanent(t *testing.T) {
 	assert.True(t, Permanent(&url.Error{Err: errors.New(`unsupported protocol scheme "ftp"`)}))
 	assert.True(t, Permanent(&url.Error{Err: errors.New("stopped after 10 redirects")}))
 	assert.False(t, Permanent(&url.Error{Err: &net.OpError{Op: "dial", Err: syscall.ECONNREFUSED}}))
+}
+
+func TestServerWaitSaturatesAbsurdAsks(t *testing.T) {
+	now := time.Date(2026, 11, 23, 12, 0, 0, 0, time.UTC)
+	// An ask beyond a day used to read as "no wait"; it is an ask, capped
+	// by the caller.
+	assert.Equal(t, 100000*time.Second, ServerWait(http.Header{"Retry-After": {"100000"}}, now))
+	assert.Equal(t, maxWait, ServerWait(http.Header{"Retry-After": {"1e300"}}, now))
+	assert.Equal(t, maxWait, ServerWait(http.Header{"Retry-After": {"Tue, 23 Nov 2316 12:00:00 GMT"}}, now))
+	assert.Equal(t, maxWait, ServerWait(http.Header{"Ratelimit-Reset": {"99999999999"}}, now))
+	assert.Zero(t, ServerWait(http.Header{"Retry-After": {"NaN"}}, now))
 }

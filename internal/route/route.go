@@ -3,7 +3,6 @@
 package route
 
 import (
-	"errors"
 	"fmt"
 	"net/url"
 	"strings"
@@ -19,8 +18,10 @@ func Split(route string) (method, template string, err error) {
 }
 
 // Expand fills each {param} of template, in order, with the matching argument
-// escaped by url.PathEscape. It fails when an argument is empty or when the
-// number of arguments does not match the template.
+// escaped by url.PathEscape. It fails with an *ArgError when an argument is
+// empty, "." or ".." (url.PathEscape leaves dots alone, and a dot segment
+// would be resolved by a proxy or server into another route), and with
+// another error when the number of arguments does not match the template.
 func Expand(template string, args ...string) (string, error) {
 	var b strings.Builder
 	b.Grow(len(template) + 40)
@@ -40,8 +41,8 @@ func Expand(template string, args ...string) (string, error) {
 		if i >= len(args) {
 			return "", fmt.Errorf("route template %q: no value for {%s}", template, name)
 		}
-		if args[i] == "" {
-			return "", &EmptyArgError{Name: name}
+		if err := checkArg(name, args[i]); err != nil {
+			return "", err
 		}
 		b.WriteString(rest[:open])
 		b.WriteString(url.PathEscape(args[i]))
@@ -54,13 +55,23 @@ func Expand(template string, args ...string) (string, error) {
 	return b.String(), nil
 }
 
-// EmptyArgError reports an empty value for a path parameter.
-type EmptyArgError struct{ Name string }
-
-func (e *EmptyArgError) Error() string { return "empty " + e.Name }
-
-// IsEmptyArg reports whether err is an *EmptyArgError.
-func IsEmptyArg(err error) bool {
-	var e *EmptyArgError
-	return errors.As(err, &e)
+// checkArg refuses a value that would not stay one path segment of its own.
+func checkArg(name, v string) error {
+	switch v {
+	case "":
+		return &ArgError{Name: name, Problem: "must not be empty"}
+	case ".", "..":
+		return &ArgError{Name: name, Problem: fmt.Sprintf("must not be %q (a dot segment names another path)", v)}
+	}
+	return nil
 }
+
+// ArgError reports a path argument Expand refused: Name is the template's
+// {param}, Problem says what is wrong with the value.
+type ArgError struct{ Name, Problem string }
+
+func (e *ArgError) Error() string { return e.Name + " " + e.Problem }
+
+// EmptyArgError is ArgError's former name, from when only empty values
+// were refused.
+type EmptyArgError = ArgError

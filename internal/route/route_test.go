@@ -1,6 +1,7 @@
 package route
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -43,6 +44,33 @@ func TestExpandRejectsMismatches(t *testing.T) {
 	assert.ErrorContains(t, err, "unclosed")
 
 	_, err = Expand("/items/{id}", "")
-	assert.True(t, IsEmptyArg(err))
-	assert.EqualError(t, err, "empty id")
+	var argErr *ArgError
+	require.ErrorAs(t, err, &argErr)
+	assert.Equal(t, ArgError{Name: "id", Problem: "must not be empty"}, *argErr)
+}
+
+func TestExpandRefusesDotSegments(t *testing.T) {
+	for _, v := range []string{".", ".."} {
+		for _, tmpl := range []string{"/items/{id}", "/payments/requests/{id}/schedules/{scheduleId}/cancel"} {
+			args := []string{v}
+			if strings.Count(tmpl, "{") == 2 {
+				args = []string{"ok", v}
+			}
+			_, err := Expand(tmpl, args...)
+			var argErr *ArgError
+			require.ErrorAs(t, err, &argErr, "%s %q", tmpl, v)
+			want := "id"
+			if len(args) == 2 {
+				want = "scheduleId"
+			}
+			assert.Equal(t, want, argErr.Name)
+			assert.Contains(t, argErr.Problem, "dot segment")
+		}
+	}
+	// Dots inside a value, or more than two, are one ordinary segment.
+	for _, v := range []string{"...", ".a", "a..", "a/..", "%2e%2e"} {
+		got, err := Expand("/items/{id}", v)
+		require.NoError(t, err, v)
+		assert.NotContains(t, strings.Split(got, "/"), "..", v)
+	}
 }
