@@ -116,10 +116,10 @@ func TestAutomaticPixCreateChecks(t *testing.T) {
 		p := validAutoPix(t)
 		tc.edit(p)
 		_, err := c.Payments.AutomaticPix.Create(ctx, p)
-		requireParamErr(t, err, tc.param)
+		requireArgumentErr(t, err, tc.param)
 	}
 	_, err := c.Payments.AutomaticPix.Create(ctx, nil)
-	requireParamErr(t, err, "params")
+	requireArgumentErr(t, err, "params")
 	assertNothingSent(t, mock)
 
 	// Variable amounts with a scheduling value inside the bounds are fine.
@@ -151,13 +151,13 @@ func TestAutomaticPixSchedulePayment(t *testing.T) {
 	assert.False(t, *got.IsFirstPayment)
 
 	_, err = c.Payments.AutomaticPix.SchedulePayment(context.Background(), "", &ScheduleAutomaticPixParams{})
-	requireParamErr(t, err, "paymentRequestId")
+	requireArgumentErr(t, err, "paymentRequestId")
 	_, err = c.Payments.AutomaticPix.SchedulePayment(context.Background(), autoPixRequestID, &ScheduleAutomaticPixParams{Date: mustDate(t, "2027-01-10")})
-	requireParamErr(t, err, "amount")
+	requireArgumentErr(t, err, "amount")
 	_, err = c.Payments.AutomaticPix.SchedulePayment(context.Background(), autoPixRequestID, &ScheduleAutomaticPixParams{Amount: MustDecimal("1")})
-	requireParamErr(t, err, "date")
+	requireArgumentErr(t, err, "date")
 	_, err = c.Payments.AutomaticPix.SchedulePayment(context.Background(), autoPixRequestID, nil)
-	requireParamErr(t, err, "params")
+	requireArgumentErr(t, err, "params")
 	assert.Equal(t, 1, cap.n())
 }
 
@@ -189,9 +189,9 @@ func TestAutomaticPixListAndGetPayments(t *testing.T) {
 	assert.Equal(t, mustDate(t, "2026-12-11"), got.Attempts[1].Date)
 
 	_, err = c.Payments.AutomaticPix.ListPayments(ctx, "")
-	requireParamErr(t, err, "paymentRequestId")
+	requireArgumentErr(t, err, "paymentRequestId")
 	_, err = c.Payments.AutomaticPix.GetPayment(ctx, autoPixRequestID, "")
-	requireParamErr(t, err, "paymentId")
+	requireArgumentErr(t, err, "paymentId")
 }
 
 func TestAutomaticPixCancelAndRetryAnswer204(t *testing.T) {
@@ -212,11 +212,11 @@ func TestAutomaticPixCancelAndRetryAnswer204(t *testing.T) {
 	require.NoError(t, c.Payments.AutomaticPix.RetryPayment(ctx, autoPixRequestID, autoPixPaymentID, mustDate(t, "2026-11-26")))
 	assert.JSONEq(t, `{"date":"2026-11-26"}`, retry.body(t))
 
-	requireParamErr(t, c.Payments.AutomaticPix.CancelAuthorization(ctx, ""), "paymentRequestId")
-	requireParamErr(t, c.Payments.AutomaticPix.CancelPayment(ctx, autoPixRequestID, ""), "paymentId")
-	requireParamErr(t, c.Payments.AutomaticPix.RetryPayment(ctx, autoPixRequestID, autoPixPaymentID, Date{}), "date")
-	requireParamErr(t, c.Payments.AutomaticPix.RetryPayment(ctx, autoPixRequestID, autoPixPaymentID, mustDate(t, "2026-11-22")), "date")
-	requireParamErr(t, c.Payments.AutomaticPix.RetryPayment(ctx, "", autoPixPaymentID, mustDate(t, "2026-11-26")), "paymentRequestId")
+	requireArgumentErr(t, c.Payments.AutomaticPix.CancelAuthorization(ctx, ""), "paymentRequestId")
+	requireArgumentErr(t, c.Payments.AutomaticPix.CancelPayment(ctx, autoPixRequestID, ""), "paymentId")
+	requireArgumentErr(t, c.Payments.AutomaticPix.RetryPayment(ctx, autoPixRequestID, autoPixPaymentID, Date{}), "date")
+	requireArgumentErr(t, c.Payments.AutomaticPix.RetryPayment(ctx, autoPixRequestID, autoPixPaymentID, mustDate(t, "2026-11-22")), "date")
+	requireArgumentErr(t, c.Payments.AutomaticPix.RetryPayment(ctx, "", autoPixPaymentID, mustDate(t, "2026-11-26")), "paymentRequestId")
 	assert.Equal(t, 1, retry.n())
 }
 

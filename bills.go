@@ -106,7 +106,7 @@ type BillPayment struct {
 
 // List returns the bills of a credit card account (GET /bills). The API does
 // not page this list: every bill comes in the one answer. It returns a
-// *ParamError without sending anything when accountID is empty.
+// *ArgumentError without sending anything when accountID is empty.
 func (s *BillsService) List(ctx context.Context, accountID string, opts ...RequestOption) (*Page[Bill], error) {
 	if err := requireID("accountId", accountID); err != nil {
 		return nil, err

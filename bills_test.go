@@ -80,12 +80,12 @@ func TestBillsValidation(t *testing.T) {
 	t.Parallel()
 	c, mock := newTestClient(t)
 	_, err := c.Bills.List(context.Background(), "")
-	requireParamErr(t, err, "accountId")
+	requireArgumentErr(t, err, "accountId")
 	_, err = c.Bills.Get(context.Background(), "")
-	requireParamErr(t, err, "id")
+	requireArgumentErr(t, err, "id")
 	_, errs := collect(c.Bills.All(context.Background(), "\t"))
 	require.Len(t, errs, 1)
-	requireParamErr(t, errs[0], "accountId")
+	requireArgumentErr(t, errs[0], "accountId")
 	assertNothingSent(t, mock)
 }
 

@@ -66,7 +66,7 @@ func TestBoletosCreateConnectionSecretsStayOutOfErrorsAndLogs(t *testing.T) {
 	assert.NotContains(t, err.Error(), "s3cr3t-boleto-9f8e")
 	assert.NotContains(t, logs.String(), "s3cr3t-boleto-9f8e")
 	_, err = c.Payments.Boletos.CreateConnection(context.Background(), &CreateBoletoConnectionParams{ConnectorID: 225, Credentials: map[string]string{"clientSecret": ""}})
-	requireParamErr(t, err, "credentials.clientSecret")
+	requireArgumentErr(t, err, "credentials.clientSecret")
 	assert.NotContains(t, err.Error(), "s3cr3t")
 }
 
@@ -83,7 +83,7 @@ func TestBoletosCreateConnectionChecks(t *testing.T) {
 		{&CreateBoletoConnectionParams{ConnectorID: 225, Credentials: map[string]string{" ": "b"}}, "credentials"},
 	} {
 		_, err := c.Payments.Boletos.CreateConnection(context.Background(), tc.p)
-		requireParamErr(t, err, tc.param)
+		requireArgumentErr(t, err, tc.param)
 	}
 	assertNothingSent(t, mock)
 }
@@ -97,7 +97,7 @@ func TestBoletosCreateConnectionFromItem(t *testing.T) {
 	assert.JSONEq(t, `{"itemId":"0b7d4c2e-9a1f-4e6b-8c3d-5f2a7e9b1c40"}`, cap.body(t))
 	assert.Equal(t, "b6c7d8e9-f0a1-4b2c-9d3e-4f5a6b7c8d9e", got.ID)
 	_, err = c.Payments.Boletos.CreateConnectionFromItem(context.Background(), "")
-	requireParamErr(t, err, "itemId")
+	requireArgumentErr(t, err, "itemId")
 }
 
 func TestBoletosCreate(t *testing.T) {
@@ -144,10 +144,10 @@ func TestBoletosCreateChecks(t *testing.T) {
 		p := validBoletoParams()
 		tc.edit(p)
 		_, err := c.Payments.Boletos.Create(context.Background(), p)
-		requireParamErr(t, err, tc.param)
+		requireArgumentErr(t, err, tc.param)
 	}
 	_, err := c.Payments.Boletos.Create(context.Background(), nil)
-	requireParamErr(t, err, "params")
+	requireArgumentErr(t, err, "params")
 	assertNothingSent(t, mock)
 
 	// Due today in Brasília is fine (09:00 there by the test clock).
@@ -182,7 +182,7 @@ func TestBoletosCancelAndGet(t *testing.T) {
 	assert.Equal(t, time.Date(2026, 12, 2, 15, 47, 21, 339000000, time.UTC), *got.PaidAt)
 
 	_, err = c.Payments.Boletos.Cancel(ctx, "")
-	requireParamErr(t, err, "id")
+	requireArgumentErr(t, err, "id")
 	_, err = c.Payments.Boletos.Get(ctx, "")
-	requireParamErr(t, err, "id")
+	requireArgumentErr(t, err, "id")
 }

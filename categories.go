@@ -60,9 +60,9 @@ type ClientCategoryRule struct {
 	MatchType CategoryRuleMatchType `json:"matchType,omitempty"`
 }
 
-// CategoryRuleCreateParams is the body of POST /categories/rules
+// CreateCategoryRuleParams is the body of POST /categories/rules
 // (CreateClientCategoryRule).
-type CategoryRuleCreateParams struct {
+type CreateCategoryRuleParams struct {
 	// Description is the transaction description to match (required).
 	Description string `json:"description"`
 	// CategoryID is the category to assign (required).
@@ -133,10 +133,10 @@ func (s *CategoriesService) AllRules(ctx context.Context, opts ...RequestOption)
 
 // CreateRule adds a categorisation rule (POST /categories/rules) and returns
 // it. An unknown category is an *Error matching ErrNotFound; an invalid
-// description a 400 *Error. It returns a *ParamError without sending anything
+// description a 400 *Error. It returns a *ArgumentError without sending anything
 // when the description or categoryId is empty. Like every creating POST it
 // is retried only when the server surely did not act on it.
-func (s *CategoriesService) CreateRule(ctx context.Context, params CategoryRuleCreateParams, opts ...RequestOption) (*ClientCategoryRule, error) {
+func (s *CategoriesService) CreateRule(ctx context.Context, params CreateCategoryRuleParams, opts ...RequestOption) (*ClientCategoryRule, error) {
 	if err := requireID("description", params.Description); err != nil {
 		return nil, err
 	}

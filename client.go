@@ -464,7 +464,7 @@ func (c *Client) sendRaw(ctx context.Context, routeLiteral string, pathArgs []st
 	if err != nil {
 		var empty *route.EmptyArgError
 		if errors.As(err, &empty) {
-			return &ParamError{Param: empty.Name, Problem: empty.Problem}
+			return &ArgumentError{Param: empty.Name, Problem: empty.Problem}
 		}
 		return fmt.Errorf("pluggy: %s: %w", routeLiteral, err)
 	}

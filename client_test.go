@@ -94,10 +94,10 @@ func TestPathArgumentsAreEscapedAndQueryEncoded(t *testing.T) {
 	assert.Equal(t, url.Values{"countries": {"BR,AR"}, "name": {"Itaú & Co"}, "page": {"2"}, "sandbox": {"true"}, "dateFrom": {"2026-01-15"}}, got.URL.Query())
 
 	err := c.call(context.Background(), "GET /items/{id}", []string{""}, nil, nil, nil)
-	var pe *ParamError
+	var pe *ArgumentError
 	require.ErrorAs(t, err, &pe)
 	assert.Equal(t, "id", pe.Param)
-	assert.ErrorIs(t, err, ErrInvalidParam)
+	assert.ErrorIs(t, err, ErrInvalidArgument)
 
 	err = c.call(context.Background(), "GET /items/{id}", nil, nil, nil, nil)
 	assert.ErrorContains(t, err, "no value for {id}")
@@ -149,7 +149,7 @@ func TestRetryAfterBeyondCapIsReturned(t *testing.T) {
 	err := c.call(context.Background(), "GET /accounts/{id}", []string{"acc-1"}, nil, nil, nil)
 	var apiErr *Error
 	require.ErrorAs(t, err, &apiErr)
-	assert.True(t, IsRateLimited(err))
+	assert.True(t, errors.Is(err, ErrRateLimited))
 	assert.Equal(t, 60*time.Second, apiErr.RetryAfter)
 	assert.Equal(t, 1, mock.GetCallCountInfo()["GET "+u("/accounts/acc-1")])
 }

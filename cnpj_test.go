@@ -45,7 +45,7 @@ func TestTaxDigitsAlphanumericCNPJ(t *testing.T) {
 			assert.Equal(t, tc.want, got, tc.in)
 			continue
 		}
-		requireParamErr(t, err, "cnpj")
+		requireArgumentErr(t, err, "cnpj")
 		assert.Contains(t, err.Error(), tc.errPart, tc.in)
 	}
 }
@@ -117,7 +117,7 @@ func TestAlphanumericCNPJEverywhere(t *testing.T) {
 			assert.NotContains(t, strings.ToUpper(sent), "ABC.345", "no mask")
 
 			err := tc.call(c, alphaCNPJBad)
-			requireParamErr(t, err, tc.param)
+			requireArgumentErr(t, err, tc.param)
 			assert.Contains(t, err.Error(), "check digits")
 			assert.Equal(t, 1, cap.n(), "nothing sent for a wrong CNPJ")
 		})

@@ -236,7 +236,7 @@ type ConnectorGetParams struct {
 // List returns the connectors that match params (GET /connectors). Every
 // match comes in the one page; params may be nil.
 //
-// Errors: *ParamError for an empty or comma-holding country or type, *Error
+// Errors: *ArgumentError for an empty or comma-holding country or type, *Error
 // for an API answer outside 2xx.
 func (s *ConnectorsService) List(ctx context.Context, params *ConnectorListParams, opts ...RequestOption) (*Page[Connector], error) {
 	q, err := params.query()
@@ -249,7 +249,7 @@ func (s *ConnectorsService) List(ctx context.Context, params *ConnectorListParam
 // Get returns the connector with the given id (GET /connectors/{id}).
 // params may be nil.
 //
-// Errors: *ParamError for a negative id; *Error matching ErrNotFound
+// Errors: *ArgumentError for a negative id; *Error matching ErrNotFound
 // (CONNECTOR_NOT_FOUND) when there is no such connector.
 func (s *ConnectorsService) Get(ctx context.Context, id int, params *ConnectorGetParams, opts ...RequestOption) (*Connector, error) {
 	if err := checkConnectorID("id", id); err != nil {
@@ -262,37 +262,37 @@ func (s *ConnectorsService) Get(ctx context.Context, id int, params *ConnectorGe
 	return callFor[Connector](ctx, s.client, "GET /connectors/{id}", []string{strconv.Itoa(id)}, q.values(), nil, opts...)
 }
 
-// ParameterValidation is the answer of POST /connectors/{id}/validate
+// ConnectorValidation is the answer of POST /connectors/{id}/validate
 // (ParameterValidationResponse). Its Parameters are credentials: String,
 // GoString, Format and LogValue show their names only; encoding/json keeps
 // them.
-type ParameterValidation struct {
+type ConnectorValidation struct {
 	// Errors lists the parameters that do not pass the connector's rules;
 	// empty when all do (errors).
-	Errors []ParameterValidationError `json:"errors"`
+	Errors []FieldViolation `json:"errors"`
 	// Parameters are the parameters as the connector will use them
 	// (parameters).
 	Parameters map[string]string `json:"parameters"`
 }
 
 // Valid reports whether every parameter passed.
-func (v *ParameterValidation) Valid() bool { return v != nil && len(v.Errors) == 0 }
+func (v *ConnectorValidation) Valid() bool { return v != nil && len(v.Errors) == 0 }
 
 // String describes the validation without the parameters' values, which are
 // the credentials as the connector will use them.
-func (v ParameterValidation) String() string {
-	return fmt.Sprintf("pluggy.ParameterValidation{Errors: %v, Parameters: %s}", v.Errors, redactedParameters(v.Parameters, ""))
+func (v ConnectorValidation) String() string {
+	return fmt.Sprintf("pluggy.ConnectorValidation{Errors: %v, Parameters: %s}", v.Errors, redactedParameters(v.Parameters, ""))
 }
 
 // GoString is String.
-func (v ParameterValidation) GoString() string { return v.String() }
+func (v ConnectorValidation) GoString() string { return v.String() }
 
 // Format prints String for every verb.
-func (v ParameterValidation) Format(f fmt.State, _ rune) { _, _ = io.WriteString(f, v.String()) }
+func (v ConnectorValidation) Format(f fmt.State, _ rune) { _, _ = io.WriteString(f, v.String()) }
 
 // LogValue is what log/slog handlers print: the errors and the parameters'
 // names, not their values.
-func (v ParameterValidation) LogValue() slog.Value {
+func (v ConnectorValidation) LogValue() slog.Value {
 	return slog.GroupValue(
 		slog.Any("errors", v.Errors),
 		slog.String("parameters", redactedParameters(v.Parameters, "")),
@@ -303,16 +303,16 @@ func (v ParameterValidation) LogValue() slog.Value {
 // an item (POST /connectors/{id}/validate). The answer lists the problems;
 // a problem is not an error.
 //
-// Errors: *ParamError for a negative id or no parameters, *Error for an API
+// Errors: *ArgumentError for a negative id or no parameters, *Error for an API
 // answer outside 2xx.
-func (s *ConnectorsService) Validate(ctx context.Context, id int, parameters map[string]string, opts ...RequestOption) (*ParameterValidation, error) {
+func (s *ConnectorsService) Validate(ctx context.Context, id int, parameters map[string]string, opts ...RequestOption) (*ConnectorValidation, error) {
 	if err := checkConnectorID("id", id); err != nil {
 		return nil, err
 	}
 	if len(parameters) == 0 {
 		return nil, paramErr("parameters", "must not be empty")
 	}
-	return callFor[ParameterValidation](ctx, s.client, "POST /connectors/{id}/validate", []string{strconv.Itoa(id)}, nil, parameters, opts...)
+	return callFor[ConnectorValidation](ctx, s.client, "POST /connectors/{id}/validate", []string{strconv.Itoa(id)}, nil, parameters, opts...)
 }
 
 // checkConnectorID refuses a negative connector id (0 is the sandbox).

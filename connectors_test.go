@@ -58,14 +58,14 @@ func TestConnectorsList(t *testing.T) {
 	assert.Contains(t, bank.Products, ProductInvestmentsTransactions)
 	pw, ok := bank.Credential("password")
 	require.True(t, ok)
-	assert.Equal(t, ParameterPassword, pw.Type)
+	assert.Equal(t, ParameterTypePassword, pw.Type)
 	assert.Error(t, pw.Validate("123"))
 	assert.NoError(t, pw.Validate("password-ok"))
 
 	ailos := page.Results[2]
 	coop, ok := ailos.Credential("cooperative")
 	require.True(t, ok)
-	assert.Equal(t, ParameterSelect, coop.Type)
+	assert.Equal(t, ParameterTypeSelect, coop.Type)
 	assert.Len(t, coop.Options, 3)
 	assert.Equal(t, "BETA", *ailos.Health.Stage)
 	assert.Equal(t, ConnectorUnstable, *ailos.Health.Status)
@@ -115,7 +115,7 @@ func TestConnectorsGetSandboxZeroAndNotFound(t *testing.T) {
 	})
 	_, err := c.Connectors.Get(context.Background(), 0, nil)
 	require.Error(t, err)
-	assert.True(t, IsNotFound(err))
+	assert.True(t, errors.Is(err, ErrNotFound))
 	var apiErr *Error
 	require.ErrorAs(t, err, &apiErr)
 	assert.Equal(t, "CONNECTOR_NOT_FOUND", apiErr.CodeDescription)
@@ -168,10 +168,10 @@ func TestConnectorsLocalValidation(t *testing.T) {
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
 			err := tc.call()
-			var pe *ParamError
+			var pe *ArgumentError
 			require.ErrorAs(t, err, &pe)
 			assert.Equal(t, tc.param, pe.Param)
-			assert.True(t, errors.Is(err, ErrInvalidParam))
+			assert.True(t, errors.Is(err, ErrInvalidArgument))
 		})
 	}
 	assert.Empty(t, mock.GetCallCountInfo()["GET "+u("/connectors")])
@@ -182,6 +182,6 @@ func TestConnectorFixturesRoundTrip(t *testing.T) {
 	t.Parallel()
 	assertRoundTrip[Page[Connector]](t, fixture(t, "connectors-list", "200"))
 	assertRoundTrip[Connector](t, fixture(t, "connector-retrieve", "200"))
-	assertRoundTrip[ParameterValidation](t, fixture(t, "connectors-validate", "200"))
-	assertRoundTrip[ParameterValidation](t, fixture(t, "connectors-validate", "200-valid"))
+	assertRoundTrip[ConnectorValidation](t, fixture(t, "connectors-validate", "200"))
+	assertRoundTrip[ConnectorValidation](t, fixture(t, "connectors-validate", "200-valid"))
 }

@@ -71,7 +71,7 @@ type ConsentListParams struct {
 // List returns one page of the consents of an item (GET /consents). params
 // may be nil.
 //
-// Errors: *ParamError for an empty itemID or a negative page; *Error for
+// Errors: *ArgumentError for an empty itemID or a negative page; *Error for
 // 400 (itemId not a UUID) and other API answers.
 func (s *ConsentsService) List(ctx context.Context, itemID string, params *ConsentListParams, opts ...RequestOption) (*Page[Consent], error) {
 	if err := requireID("itemId", itemID); err != nil {
@@ -102,7 +102,7 @@ func (s *ConsentsService) All(ctx context.Context, itemID string, opts ...Reques
 
 // Get returns the consent with the given id (GET /consents/{id}).
 //
-// Errors: *ParamError for an empty id; *Error matching ErrNotFound
+// Errors: *ArgumentError for an empty id; *Error matching ErrNotFound
 // (CONSENT_NOT_FOUND).
 func (s *ConsentsService) Get(ctx context.Context, id string, opts ...RequestOption) (*Consent, error) {
 	if err := requireID("id", id); err != nil {

@@ -3,6 +3,7 @@ package pluggy
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
@@ -49,7 +50,7 @@ func TestConsentsListBadItem(t *testing.T) {
 	assert.Equal(t, 400, apiErr.StatusCode)
 	assert.Contains(t, apiErr.Message, "itemId must be a UUID")
 	_, err = c.Consents.List(context.Background(), testOFItemID, &ConsentListParams{Page: -1})
-	var pe *ParamError
+	var pe *ArgumentError
 	require.ErrorAs(t, err, &pe)
 	assert.Equal(t, "page", pe.Param)
 	assert.Equal(t, 1, mock.GetCallCountInfo()["GET "+u("/consents")])
@@ -147,9 +148,9 @@ func TestConsentsGet(t *testing.T) {
 
 	mock.RegisterResponder(http.MethodGet, u("/consents/"+id), fixtureResponder(t, 404, "consent-retrieve", "404"))
 	_, err = c.Consents.Get(context.Background(), id)
-	assert.True(t, IsNotFound(err))
+	assert.True(t, errors.Is(err, ErrNotFound))
 	_, err = c.Consents.Get(context.Background(), "")
-	var pe *ParamError
+	var pe *ArgumentError
 	require.ErrorAs(t, err, &pe)
 	assert.Equal(t, 2, mock.GetTotalCallCount()-mock.GetCallCountInfo()["POST "+u("/auth")])
 }

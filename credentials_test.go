@@ -134,7 +134,7 @@ func TestItemParametersAreEncrypted(t *testing.T) {
 	// Parameters too long for one RSA block: refused before sending.
 	n := create.n()
 	_, err = c.Items.Create(ctx, &CreateItemParams{ConnectorID: 201, Parameters: map[string]string{"certificate": strings.Repeat("A", 300)}})
-	requireParamErr(t, err, "parameters")
+	requireArgumentErr(t, err, "parameters")
 	assert.Contains(t, err.Error(), "more than the 214 bytes one RSA-OAEP block of the 2048-bit credentials key holds")
 	assert.NotContains(t, err.Error(), "AAAA")
 	assert.Equal(t, n, create.n(), "nothing sent")

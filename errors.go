@@ -57,7 +57,7 @@ type Error struct {
 	ErrorID string
 	// Errors lists the parameter problems of a 400 on item creation (the
 	// body's "errors", or "details" in some answers).
-	Errors []ParameterValidationError
+	Errors []FieldViolation
 	// Route is the route literal of the call that failed ("GET /items/{id}").
 	Route string
 	// RetryAfter is how long the server asked to wait (Retry-After or
@@ -71,10 +71,10 @@ type Error struct {
 	body []byte
 }
 
-// ParameterValidationError is one parameter problem reported by the API in
-// a 400 answer (ParameterValidationError). It is the server's finding; a
-// *ParamError is the client's own refusal before sending anything.
-type ParameterValidationError struct {
+// FieldViolation is one parameter problem reported by the API in
+// a 400 answer (FieldViolation). It is the server's finding; a
+// *ArgumentError is the client's own refusal before sending anything.
+type FieldViolation struct {
 	// Code names the problem.
 	Code string `json:"code"`
 	// Message explains it.
@@ -151,15 +151,6 @@ func (e *Error) expiredKey() bool {
 	return e.StatusCode == http.StatusForbidden && e.CodeDescription == ""
 }
 
-// IsNotFound reports whether err is or wraps a 404 from the API.
-func IsNotFound(err error) bool { return errors.Is(err, ErrNotFound) }
-
-// IsRateLimited reports whether err is or wraps a 429 from the API.
-func IsRateLimited(err error) bool { return errors.Is(err, ErrRateLimited) }
-
-// IsDeprecated reports whether err is or wraps a 410 / ENDPOINT_DEPRECATED answer.
-func IsDeprecated(err error) bool { return errors.Is(err, ErrDeprecated) }
-
 const maxErrorBody = 64 << 10
 
 // parseError builds the *Error for a non-2xx answer from its status, headers
@@ -167,13 +158,13 @@ const maxErrorBody = 64 << 10
 func parseError(route string, status int, h http.Header, body []byte, wait time.Duration) *Error {
 	e := &Error{StatusCode: status, Route: route, RetryAfter: wait}
 	var b struct {
-		Code            json.RawMessage            `json:"code"`
-		CodeDescription *string                    `json:"codeDescription"`
-		Message         *string                    `json:"message"`
-		Data            json.RawMessage            `json:"data"`
-		ErrorID         *string                    `json:"errorId"`
-		Errors          []ParameterValidationError `json:"errors"`
-		Details         []ParameterValidationError `json:"details"`
+		Code            json.RawMessage  `json:"code"`
+		CodeDescription *string          `json:"codeDescription"`
+		Message         *string          `json:"message"`
+		Data            json.RawMessage  `json:"data"`
+		ErrorID         *string          `json:"errorId"`
+		Errors          []FieldViolation `json:"errors"`
+		Details         []FieldViolation `json:"details"`
 	}
 	trimmed := bytes.TrimSpace(body)
 	if len(trimmed) == 0 || trimmed[0] != '{' || json.Unmarshal(trimmed, &b) != nil {
@@ -219,10 +210,10 @@ func snippet(body []byte) string {
 	return s[:cut] + "…"
 }
 
-// ParamError reports an argument the client refused before sending anything
-// (the API's own findings are ParameterValidationError values in
+// ArgumentError reports an argument the client refused before sending anything
+// (the API's own findings are FieldViolation values in
 // Error.Errors).
-type ParamError struct {
+type ArgumentError struct {
 	// Param names the argument as the API does ("pageSize", "itemId").
 	Param string
 	// Problem says what is wrong with it.
@@ -230,18 +221,18 @@ type ParamError struct {
 }
 
 // Error names the parameter and the problem.
-func (e *ParamError) Error() string {
+func (e *ArgumentError) Error() string {
 	return "pluggy: invalid " + e.Param + ": " + e.Problem
 }
 
-// ErrInvalidParam matches every *ParamError.
-var ErrInvalidParam = errors.New("pluggy: invalid parameter")
+// ErrInvalidArgument matches every *ArgumentError.
+var ErrInvalidArgument = errors.New("pluggy: invalid parameter")
 
-// Is lets errors.Is(err, ErrInvalidParam) match any *ParamError.
-func (e *ParamError) Is(target error) bool { return target == ErrInvalidParam }
+// Is lets errors.Is(err, ErrInvalidArgument) match any *ArgumentError.
+func (e *ArgumentError) Is(target error) bool { return target == ErrInvalidArgument }
 
 func paramErr(param, format string, args ...any) error {
-	return &ParamError{Param: param, Problem: fmt.Sprintf(format, args...)}
+	return &ArgumentError{Param: param, Problem: fmt.Sprintf(format, args...)}
 }
 
 // sanitize escapes what a server could use to forge a log line or drive a
@@ -356,14 +347,14 @@ func (e *ItemError) Error() string {
 // Is makes errors.Is(err, ErrItemFailed) match, and errors.Is(err,
 // ErrParameterExpired) for USER_INPUT_TIMEOUT.
 func (e *ItemError) Is(target error) bool {
-	return target == ErrItemFailed || (target == ErrParameterExpired && e.Code == ItemErrorUserInputTimeout)
+	return target == ErrItemFailed || (target == ErrParameterExpired && e.Code == ItemErrorCodeUserInputTimeout)
 }
 
 // LoginFailed reports a failure the user must fix by connecting again
 // (status LOGIN_ERROR, or refused credentials or MFA).
 func (e *ItemError) LoginFailed() bool {
-	return e.Status == ItemStatusLoginError || e.Code == ItemErrorInvalidCredentials ||
-		e.Code == ItemErrorInvalidCredentialsMFA
+	return e.Status == ItemStatusLoginError || e.Code == ItemErrorCodeInvalidCredentials ||
+		e.Code == ItemErrorCodeInvalidCredentialsMFA
 }
 
 // Retryable reports a failure on the institution's or Pluggy's side that a
@@ -371,7 +362,7 @@ func (e *ItemError) LoginFailed() bool {
 // UNEXPECTED_ERROR, ERROR).
 func (e *ItemError) Retryable() bool {
 	switch e.Code {
-	case ItemErrorSiteNotAvailable, ItemErrorConnectionError, ItemErrorUnexpected,
+	case ItemErrorCodeSiteNotAvailable, ItemErrorCodeConnectionError, ItemErrorCodeUnexpected,
 		ItemErrorCode(ExecutionStatusError), ItemErrorCode(ExecutionStatusMergeError):
 		return true
 	}

@@ -21,7 +21,7 @@ func TestParseErrorBody(t *testing.T) {
 	assert.JSONEq(t, `{"itemId":"x"}`, string(e.Data))
 	assert.Equal(t, "pluggy: GET /items/{id}: 404 ITEM_NOT_FOUND: Item not found [errorId e-1]", e.Error())
 	assert.True(t, errors.Is(e, ErrNotFound))
-	assert.True(t, IsNotFound(fmt.Errorf("wrapped: %w", e)))
+	assert.True(t, errors.Is(fmt.Errorf("wrapped: %w", e), ErrNotFound))
 	assert.False(t, errors.Is(e, ErrRateLimited))
 }
 
@@ -60,8 +60,8 @@ func TestErrorSentinels(t *testing.T) {
 			assert.False(t, errors.Is(c.e, target), "%d %s is not %v", c.e.StatusCode, c.e.CodeDescription, target)
 		}
 	}
-	assert.True(t, IsDeprecated(&Error{StatusCode: 410}))
-	assert.True(t, IsRateLimited(&Error{StatusCode: 429}))
+	assert.True(t, errors.Is(&Error{StatusCode: 410}, ErrDeprecated))
+	assert.True(t, errors.Is(&Error{StatusCode: 429}, ErrRateLimited))
 }
 
 func TestParseErrorOddBodies(t *testing.T) {
@@ -97,7 +97,7 @@ func TestParamError(t *testing.T) {
 	t.Parallel()
 	err := paramErr("pageSize", "must be between 1 and %d, got %d", 500, 501)
 	assert.EqualError(t, err, "pluggy: invalid pageSize: must be between 1 and 500, got 501")
-	assert.ErrorIs(t, err, ErrInvalidParam)
+	assert.ErrorIs(t, err, ErrInvalidArgument)
 	assert.NoError(t, checkPage(1, 500))
 	assert.Error(t, checkPage(-1, 10))
 	assert.Error(t, checkPage(1, 501))

@@ -126,7 +126,7 @@ func ExampleError() {
 	}
 
 	_, err = client.Items.Get(ctx, "")
-	fmt.Println(errors.Is(err, pluggy.ErrInvalidParam), err)
+	fmt.Println(errors.Is(err, pluggy.ErrInvalidArgument), err)
 	// Output:
 	// 404 true
 	// true pluggy: invalid id: must not be empty

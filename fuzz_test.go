@@ -365,9 +365,9 @@ func exerciseParameter(t *testing.T, p *Parameter) {
 	const typed = "Zq7vAlue91" // a value no message would hold by chance
 	for _, v := range []string{"", "123456", typed} {
 		err := p.Validate(v)
-		var pe *ParamError
+		var pe *ArgumentError
 		if err != nil && (!errors.As(err, &pe) || pe.Param != p.Name) {
-			t.Fatalf("Validate(%q) = %v, want a *ParamError naming %q", v, err, p.Name)
+			t.Fatalf("Validate(%q) = %v, want a *ArgumentError naming %q", v, err, p.Name)
 		}
 		if err != nil && v == typed && strings.Contains(err.Error(), v) && !strings.Contains(p.Name, v) &&
 			(p.ValidationMessage == nil || !strings.Contains(*p.ValidationMessage, v)) && !optionsMention(p, v) {
@@ -417,7 +417,7 @@ func FuzzParameter(f *testing.F) {
 		if a, ok := fuzzRoundTrip[UserAction](t, b); ok {
 			exerciseUserAction(a)
 		}
-		if v, ok := fuzzRoundTrip[ParameterValidation](t, b); ok {
+		if v, ok := fuzzRoundTrip[ConnectorValidation](t, b); ok {
 			_ = v.Valid()
 			if s := v.String(); len(s) > 4*len(b)+1024 {
 				t.Fatalf("String is %d bytes", len(s))

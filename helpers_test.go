@@ -264,13 +264,13 @@ func assertNothingSent(t *testing.T, mock *httpmock.MockTransport) {
 
 // ----- Errors -----
 
-// requireParamErr requires err to be a *ParamError naming param.
-func requireParamErr(t *testing.T, err error, param string) {
+// requireArgumentErr requires err to be a *ArgumentError naming param.
+func requireArgumentErr(t *testing.T, err error, param string) {
 	t.Helper()
-	var pe *ParamError
+	var pe *ArgumentError
 	require.ErrorAs(t, err, &pe)
 	assert.Equal(t, param, pe.Param, "param of %v", err)
-	assert.ErrorIs(t, err, ErrInvalidParam)
+	assert.ErrorIs(t, err, ErrInvalidArgument)
 }
 
 // requireAPIErr requires err to be an *Error with this status and codeDescription.

@@ -2,6 +2,7 @@ package pluggy
 
 import (
 	"context"
+	"errors"
 	"net/http"
 	"net/url"
 	"testing"
@@ -138,7 +139,7 @@ func TestIdentityErrors(t *testing.T) {
 	_, err = c.Identity.Get(context.Background(), "not-a-uuid")
 	requireAPIErr(t, err, 400, "")
 	_, err = c.Identity.Get(context.Background(), "8b1f5d3a-6c2e-4a97-b4d0-2f7e9c1a5b38")
-	assert.True(t, IsNotFound(err))
+	assert.True(t, errors.Is(err, ErrNotFound))
 
 	c2, mock2 := newTestClient(t)
 	on(mock2, http.MethodGet, "/identity", fixtureResponder(t, 400, "identity-find-by-item", "400"))
@@ -150,9 +151,9 @@ func TestIdentityValidation(t *testing.T) {
 	t.Parallel()
 	c, mock := newTestClient(t)
 	_, err := c.Identity.Get(context.Background(), "")
-	requireParamErr(t, err, "id")
+	requireArgumentErr(t, err, "id")
 	_, err = c.Identity.GetByItem(context.Background(), " ")
-	requireParamErr(t, err, "itemId")
+	requireArgumentErr(t, err, "itemId")
 	assertNothingSent(t, mock)
 }
 

@@ -267,19 +267,19 @@ func TestInvestmentsValidation(t *testing.T) {
 	c, mock := newTestClient(t)
 	ctx := context.Background()
 	_, err := c.Investments.List(ctx, "", nil)
-	requireParamErr(t, err, "itemId")
+	requireArgumentErr(t, err, "itemId")
 	_, err = c.Investments.List(ctx, testItemID, &InvestmentListParams{PageSize: 501})
-	requireParamErr(t, err, "pageSize")
+	requireArgumentErr(t, err, "pageSize")
 	_, err = c.Investments.List(ctx, testItemID, &InvestmentListParams{PageSize: -5})
-	requireParamErr(t, err, "pageSize")
+	requireArgumentErr(t, err, "pageSize")
 	_, err = c.Investments.List(ctx, testItemID, &InvestmentListParams{Page: -1})
-	requireParamErr(t, err, "page")
+	requireArgumentErr(t, err, "page")
 	_, err = c.Investments.Get(ctx, "")
-	requireParamErr(t, err, "id")
+	requireArgumentErr(t, err, "id")
 	_, err = c.Investments.ListTransactions(ctx, "", nil)
-	requireParamErr(t, err, "id")
+	requireArgumentErr(t, err, "id")
 	_, err = c.Investments.ListTransactions(ctx, testInvestmentID, &InvestmentTransactionListParams{PageSize: 1000})
-	requireParamErr(t, err, "pageSize")
+	requireArgumentErr(t, err, "pageSize")
 
 	for _, tc := range []struct {
 		seq   func(func(Investment, error) bool)
@@ -291,11 +291,11 @@ func TestInvestmentsValidation(t *testing.T) {
 	} {
 		_, errs := collect(tc.seq)
 		require.Len(t, errs, 1)
-		requireParamErr(t, errs[0], tc.param)
+		requireArgumentErr(t, errs[0], tc.param)
 	}
 	_, errs := collect(c.Investments.AllTransactions(ctx, testInvestmentID, &InvestmentTransactionListParams{Page: -1}))
 	require.Len(t, errs, 1)
-	requireParamErr(t, errs[0], "page")
+	requireArgumentErr(t, errs[0], "page")
 	assertNothingSent(t, mock)
 }
 

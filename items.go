@@ -109,43 +109,43 @@ type ItemErrorCode string
 
 // The item error codes Pluggy documents.
 const (
-	// ItemErrorInvalidCredentials: the institution refused the credentials.
-	ItemErrorInvalidCredentials ItemErrorCode = "INVALID_CREDENTIALS"
-	// ItemErrorAlreadyLoggedIn: another session of the user is open.
-	ItemErrorAlreadyLoggedIn ItemErrorCode = "ALREADY_LOGGED_IN"
-	// ItemErrorUnexpected: something went wrong on Pluggy's side.
-	ItemErrorUnexpected ItemErrorCode = "UNEXPECTED_ERROR"
-	// ItemErrorInvalidCredentialsMFA: the MFA answer was refused.
-	ItemErrorInvalidCredentialsMFA ItemErrorCode = "INVALID_CREDENTIALS_MFA"
-	// ItemErrorSiteNotAvailable: the institution is down.
-	ItemErrorSiteNotAvailable ItemErrorCode = "SITE_NOT_AVAILABLE"
-	// ItemErrorAccountLocked: the institution locked the account.
-	ItemErrorAccountLocked ItemErrorCode = "ACCOUNT_LOCKED"
-	// ItemErrorAccountCredentialsReset: the user must reset the password.
-	ItemErrorAccountCredentialsReset ItemErrorCode = "ACCOUNT_CREDENTIALS_RESET"
-	// ItemErrorConnectionError: the institution could not be reached.
-	ItemErrorConnectionError ItemErrorCode = "CONNECTION_ERROR"
-	// ItemErrorAccountNeedsAction: the user must act at the institution
+	// ItemErrorCodeInvalidCredentials: the institution refused the credentials.
+	ItemErrorCodeInvalidCredentials ItemErrorCode = "INVALID_CREDENTIALS"
+	// ItemErrorCodeAlreadyLoggedIn: another session of the user is open.
+	ItemErrorCodeAlreadyLoggedIn ItemErrorCode = "ALREADY_LOGGED_IN"
+	// ItemErrorCodeUnexpected: something went wrong on Pluggy's side.
+	ItemErrorCodeUnexpected ItemErrorCode = "UNEXPECTED_ERROR"
+	// ItemErrorCodeInvalidCredentialsMFA: the MFA answer was refused.
+	ItemErrorCodeInvalidCredentialsMFA ItemErrorCode = "INVALID_CREDENTIALS_MFA"
+	// ItemErrorCodeSiteNotAvailable: the institution is down.
+	ItemErrorCodeSiteNotAvailable ItemErrorCode = "SITE_NOT_AVAILABLE"
+	// ItemErrorCodeAccountLocked: the institution locked the account.
+	ItemErrorCodeAccountLocked ItemErrorCode = "ACCOUNT_LOCKED"
+	// ItemErrorCodeAccountCredentialsReset: the user must reset the password.
+	ItemErrorCodeAccountCredentialsReset ItemErrorCode = "ACCOUNT_CREDENTIALS_RESET"
+	// ItemErrorCodeConnectionError: the institution could not be reached.
+	ItemErrorCodeConnectionError ItemErrorCode = "CONNECTION_ERROR"
+	// ItemErrorCodeAccountNeedsAction: the user must act at the institution
 	// (accept terms, ...); providerMessage says what.
-	ItemErrorAccountNeedsAction ItemErrorCode = "ACCOUNT_NEEDS_ACTION"
-	// ItemErrorUserAuthorizationPending: the user must authorise this
+	ItemErrorCodeAccountNeedsAction ItemErrorCode = "ACCOUNT_NEEDS_ACTION"
+	// ItemErrorCodeUserAuthorizationPending: the user must authorise this
 	// device in the bank's app (Caixa), then the item be updated.
-	ItemErrorUserAuthorizationPending ItemErrorCode = "USER_AUTHORIZATION_PENDING"
-	// ItemErrorUserAuthorizationNotGranted: the user did not authorise in time.
-	ItemErrorUserAuthorizationNotGranted ItemErrorCode = "USER_AUTHORIZATION_NOT_GRANTED"
-	// ItemErrorUserNotSupported: the institution's account type is not supported.
-	ItemErrorUserNotSupported ItemErrorCode = "USER_NOT_SUPPORTED"
-	// ItemErrorUserInputTimeout: the parameter was not answered in time.
-	ItemErrorUserInputTimeout ItemErrorCode = "USER_INPUT_TIMEOUT"
+	ItemErrorCodeUserAuthorizationPending ItemErrorCode = "USER_AUTHORIZATION_PENDING"
+	// ItemErrorCodeUserAuthorizationNotGranted: the user did not authorise in time.
+	ItemErrorCodeUserAuthorizationNotGranted ItemErrorCode = "USER_AUTHORIZATION_NOT_GRANTED"
+	// ItemErrorCodeUserNotSupported: the institution's account type is not supported.
+	ItemErrorCodeUserNotSupported ItemErrorCode = "USER_NOT_SUPPORTED"
+	// ItemErrorCodeUserInputTimeout: the parameter was not answered in time.
+	ItemErrorCodeUserInputTimeout ItemErrorCode = "USER_INPUT_TIMEOUT"
 )
 
 func (c ItemErrorCode) known() bool {
 	switch c {
-	case ItemErrorInvalidCredentials, ItemErrorAlreadyLoggedIn, ItemErrorUnexpected,
-		ItemErrorInvalidCredentialsMFA, ItemErrorSiteNotAvailable, ItemErrorAccountLocked,
-		ItemErrorAccountCredentialsReset, ItemErrorConnectionError, ItemErrorAccountNeedsAction,
-		ItemErrorUserAuthorizationPending, ItemErrorUserAuthorizationNotGranted,
-		ItemErrorUserNotSupported, ItemErrorUserInputTimeout:
+	case ItemErrorCodeInvalidCredentials, ItemErrorCodeAlreadyLoggedIn, ItemErrorCodeUnexpected,
+		ItemErrorCodeInvalidCredentialsMFA, ItemErrorCodeSiteNotAvailable, ItemErrorCodeAccountLocked,
+		ItemErrorCodeAccountCredentialsReset, ItemErrorCodeConnectionError, ItemErrorCodeAccountNeedsAction,
+		ItemErrorCodeUserAuthorizationPending, ItemErrorCodeUserAuthorizationNotGranted,
+		ItemErrorCodeUserNotSupported, ItemErrorCodeUserInputTimeout:
 		return true
 	}
 	return false
@@ -578,7 +578,7 @@ func redactedParameters(params map[string]string, encrypted string) string {
 //
 // POST /items is not retried after the request may have reached Pluggy.
 //
-// Errors: *ParamError before any request (nil params, negative connector,
+// Errors: *ArgumentError before any request (nil params, negative connector,
 // both parameter forms, a malformed URL); *Error with Errors listing the
 // refused parameters (400 CONNECTOR_VALIDATION_ERROR, see
 // InvalidParameters), or naming the existing items of a duplicate
@@ -597,7 +597,7 @@ func (s *ItemsService) Create(ctx context.Context, params *CreateItemParams, opt
 
 // Get returns the item with the given id (GET /items/{id}).
 //
-// Errors: *ParamError for an empty id; *Error matching ErrNotFound
+// Errors: *ArgumentError for an empty id; *Error matching ErrNotFound
 // (ITEM_NOT_FOUND).
 func (s *ItemsService) Get(ctx context.Context, id string, opts ...RequestOption) (*Item, error) {
 	if err := requireID("id", id); err != nil {
@@ -611,7 +611,7 @@ func (s *ItemsService) Get(ctx context.Context, id string, opts ...RequestOption
 // credentials, as Caixa's device authorisation needs. Pluggy allows 20
 // updates a minute; the client's limiter paces them.
 //
-// Errors: *ParamError before any request; *Error for 400 (e.g.
+// Errors: *ArgumentError before any request; *Error for 400 (e.g.
 // TOO_MANY_CONSECUTIVE_LOGIN_FAILURES, or a required MFA parameter, see
 // InvalidParameters), 404 ITEM_NOT_FOUND, 409
 // CLIENT_IS_UPDATING_BEFORE_ALLOWED_FREQUENCY.
@@ -635,7 +635,7 @@ func (s *ItemsService) Update(ctx context.Context, id string, params *UpdateItem
 // Delete deletes an item and its data (DELETE /items/{id}). It returns the
 // number of items deleted (1).
 //
-// Errors: *ParamError for an empty id; *Error matching ErrNotFound.
+// Errors: *ArgumentError for an empty id; *Error matching ErrNotFound.
 func (s *ItemsService) Delete(ctx context.Context, id string, opts ...RequestOption) (int, error) {
 	if err := requireID("id", id); err != nil {
 		return 0, err
@@ -656,7 +656,7 @@ func (s *ItemsService) Delete(ctx context.Context, id string, opts ...RequestOpt
 //
 // The POST is not retried after it may have reached Pluggy.
 //
-// Errors: *ParamError for an empty id or no answers; *Error matching
+// Errors: *ArgumentError for an empty id or no answers; *Error matching
 // ErrNotFound.
 func (s *ItemsService) SendMFA(ctx context.Context, id string, answers map[string]string, opts ...RequestOption) (*Item, error) {
 	if err := requireID("id", id); err != nil {
@@ -677,7 +677,7 @@ func (s *ItemsService) SendMFA(ctx context.Context, id string, answers map[strin
 // (PATCH /items/{id}/disable-auto-sync); the item's NextAutoSyncAt becomes
 // nil.
 //
-// Errors: *ParamError for an empty id; *Error matching ErrNotFound.
+// Errors: *ArgumentError for an empty id; *Error matching ErrNotFound.
 func (s *ItemsService) DisableAutoSync(ctx context.Context, id string, opts ...RequestOption) (*Item, error) {
 	if err := requireID("id", id); err != nil {
 		return nil, err
@@ -762,7 +762,7 @@ func itemIDs(raw json.RawMessage) []string {
 // errors (or details), or else the single parameter named in data.parameter
 // (the 400 of PATCH /items/{id} when an MFA value must be renewed). It is
 // empty for other errors.
-func (e *Error) InvalidParameters() []ParameterValidationError {
+func (e *Error) InvalidParameters() []FieldViolation {
 	if e == nil {
 		return nil
 	}
@@ -773,7 +773,7 @@ func (e *Error) InvalidParameters() []ParameterValidationError {
 		Parameter string `json:"parameter"`
 	}
 	if len(e.Data) > 0 && json.Unmarshal(e.Data, &d) == nil && d.Parameter != "" {
-		return []ParameterValidationError{{Parameter: d.Parameter, Message: e.Message, Code: e.CodeDescription}}
+		return []FieldViolation{{Parameter: d.Parameter, Message: e.Message, Code: e.CodeDescription}}
 	}
 	return nil
 }

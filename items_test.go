@@ -189,7 +189,7 @@ func TestItemsGetVariants(t *testing.T) {
 
 	login := get("200-login-error")
 	assert.Equal(t, ItemStatusLoginError, login.Status)
-	assert.Equal(t, ItemErrorInvalidCredentials, login.Error.Code)
+	assert.Equal(t, ItemErrorCodeInvalidCredentials, login.Error.Code)
 	assert.Equal(t, 1, *login.ConsecutiveFailedLoginAttempts)
 
 	pending := get("200-authorization-pending")
@@ -205,7 +205,7 @@ func TestItemsGetVariants(t *testing.T) {
 
 	input := get("200-waiting-user-input")
 	assert.Equal(t, "token", input.Parameter.Name)
-	assert.Equal(t, ParameterNumber, input.Parameter.Type)
+	assert.Equal(t, ParameterTypeNumber, input.Parameter.Type)
 	assert.True(t, *input.Parameter.MFA)
 	assert.False(t, input.Parameter.IsOptional())
 	assert.Equal(t, "Digite o código que enviamos por SMS para o celular terminado em 4321", *input.Parameter.Instructions)
@@ -216,7 +216,7 @@ func TestItemsGetErrors(t *testing.T) {
 	c, mock := newTestClient(t)
 	mock.RegisterResponder(http.MethodGet, u("/items/"+fixtureItemID), fixtureResponder(t, 404, "items-retrieve", "404"))
 	_, err := c.Items.Get(context.Background(), fixtureItemID)
-	assert.True(t, IsNotFound(err))
+	assert.True(t, errors.Is(err, ErrNotFound))
 	var apiErr *Error
 	require.ErrorAs(t, err, &apiErr)
 	assert.Equal(t, CodeItemNotFound, apiErr.CodeDescription)
@@ -289,7 +289,7 @@ func TestItemsUpdateErrors(t *testing.T) {
 
 	mock.RegisterResponder(http.MethodPatch, u("/items/"+fixtureItemID), fixtureResponder(t, 404, "items-update", "404"))
 	_, err = c.Items.Update(context.Background(), fixtureItemID, nil)
-	assert.True(t, IsNotFound(err))
+	assert.True(t, errors.Is(err, ErrNotFound))
 }
 
 func TestItemsDelete(t *testing.T) {
@@ -305,7 +305,7 @@ func TestItemsDelete(t *testing.T) {
 
 	mock.RegisterResponder(http.MethodDelete, u("/items/"+fixtureItemID), fixtureResponder(t, 404, "items-delete", "404"))
 	n, err = c.Items.Delete(context.Background(), fixtureItemID)
-	assert.True(t, IsNotFound(err))
+	assert.True(t, errors.Is(err, ErrNotFound))
 	assert.Zero(t, n)
 }
 
@@ -322,7 +322,7 @@ func TestItemsSendMFA(t *testing.T) {
 
 	mock.RegisterResponder(http.MethodPost, u("/items/"+fixtureItemID+"/mfa"), fixtureResponder(t, 404, "items-send-mfa", "404"))
 	_, err = c.Items.SendMFA(context.Background(), fixtureItemID, map[string]string{"token": "123456"})
-	assert.True(t, IsNotFound(err))
+	assert.True(t, errors.Is(err, ErrNotFound))
 }
 
 func TestItemsDisableAutoSync(t *testing.T) {
@@ -339,7 +339,7 @@ func TestItemsDisableAutoSync(t *testing.T) {
 
 	mock.RegisterResponder(http.MethodPatch, u("/items/"+fixtureItemID+"/disable-auto-sync"), fixtureResponder(t, 404, "items-disable-autosync", "404"))
 	_, err = c.Items.DisableAutoSync(context.Background(), fixtureItemID)
-	assert.True(t, IsNotFound(err))
+	assert.True(t, errors.Is(err, ErrNotFound))
 }
 
 func TestItemsLocalValidation(t *testing.T) {
@@ -384,7 +384,7 @@ func TestItemsLocalValidation(t *testing.T) {
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
 			err := tc.call()
-			var pe *ParamError
+			var pe *ArgumentError
 			require.ErrorAs(t, err, &pe)
 			assert.Equal(t, tc.param, pe.Param)
 		})

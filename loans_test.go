@@ -111,12 +111,12 @@ func TestLoansValidation(t *testing.T) {
 	t.Parallel()
 	c, mock := newTestClient(t)
 	_, err := c.Loans.List(context.Background(), "")
-	requireParamErr(t, err, "itemId")
+	requireArgumentErr(t, err, "itemId")
 	_, err = c.Loans.Get(context.Background(), "")
-	requireParamErr(t, err, "id")
+	requireArgumentErr(t, err, "id")
 	_, errs := collect(c.Loans.All(context.Background(), ""))
 	require.Len(t, errs, 1)
-	requireParamErr(t, errs[0], "itemId")
+	requireArgumentErr(t, errs[0], "itemId")
 	assertNothingSent(t, mock)
 }
 

@@ -36,11 +36,11 @@ func TestMerchantsValidation(t *testing.T) {
 	t.Parallel()
 	c, mock := newTestClient(t)
 	_, err := c.Merchants.GetByCNPJ(context.Background())
-	requireParamErr(t, err, "cnpjs")
+	requireArgumentErr(t, err, "cnpjs")
 	_, err = c.Merchants.GetByCNPJ(context.Background(), "14380200000121", "")
-	requireParamErr(t, err, "cnpjs")
+	requireArgumentErr(t, err, "cnpjs")
 	_, err = c.Merchants.GetByCNPJ(context.Background(), "14380200000121,60701190000104")
-	requireParamErr(t, err, "cnpjs")
+	requireArgumentErr(t, err, "cnpjs")
 	assertNothingSent(t, mock)
 }
 

@@ -24,18 +24,18 @@ type ParameterType string
 
 // The parameter types.
 const (
-	// ParameterText is a line of text.
-	ParameterText ParameterType = "text"
-	// ParameterPassword is a secret line of text.
-	ParameterPassword ParameterType = "password"
-	// ParameterNumber is digits (a token, an account number).
-	ParameterNumber ParameterType = "number"
-	// ParameterImage shows an image (often a QR code) in Data; the answer is
+	// ParameterTypeText is a line of text.
+	ParameterTypeText ParameterType = "text"
+	// ParameterTypePassword is a secret line of text.
+	ParameterTypePassword ParameterType = "password"
+	// ParameterTypeNumber is digits (a token, an account number).
+	ParameterTypeNumber ParameterType = "number"
+	// ParameterTypeImage shows an image (often a QR code) in Data; the answer is
 	// what the user reads from it. See ImageBytes.
-	ParameterImage ParameterType = "image"
-	// ParameterSelect asks to pick one of Options; the answer is its Value.
-	ParameterSelect ParameterType = "select"
-	// ParameterOAuth sends the user to the URL in Data (see OAuthURL) to
+	ParameterTypeImage ParameterType = "image"
+	// ParameterTypeSelect asks to pick one of Options; the answer is its Value.
+	ParameterTypeSelect ParameterType = "select"
+	// ParameterTypeOAuth sends the user to the URL in Data (see OAuthURL) to
 	// consent at their institution. There is no answer to send: the
 	// institution calls Pluggy back, and Pluggy moves the item on. Under
 	// ItemsService.Connect, Wait or Refresh, OnParameter sends the user to
@@ -43,7 +43,7 @@ const (
 	// driver then keeps polling the item until Pluggy has the consent (or
 	// the parameter's expiresAt passes, USER_INPUT_TIMEOUT), and does not
 	// call OnParameter again for the same ask.
-	ParameterOAuth ParameterType = "oauth"
+	ParameterTypeOAuth ParameterType = "oauth"
 )
 
 // Parameter describes a value an item needs (ConnectorCredential): one of a
@@ -116,7 +116,7 @@ func (p *Parameter) Option(v string) (SelectOption, bool) {
 
 // Validate checks a value the user typed before it is sent: present unless
 // the parameter is optional, one of the options of a select, and matching
-// the validation regex. The error is a *ParamError naming the parameter
+// the validation regex. The error is a *ArgumentError naming the parameter
 // whose Problem is the parameter's validationMessage; it never repeats the
 // value. A regex Go cannot compile is not held against the value: the API
 // still checks it.
@@ -128,15 +128,15 @@ func (p *Parameter) Validate(value string) error {
 		if p.IsOptional() {
 			return nil
 		}
-		return &ParamError{Param: p.Name, Problem: "is required"}
+		return &ArgumentError{Param: p.Name, Problem: "is required"}
 	}
-	if p.Type == ParameterSelect && len(p.Options) > 0 {
+	if p.Type == ParameterTypeSelect && len(p.Options) > 0 {
 		if _, ok := p.Option(value); !ok {
 			vals := make([]string, len(p.Options))
 			for i, o := range p.Options {
 				vals[i] = strconv.Quote(o.Value)
 			}
-			return &ParamError{Param: p.Name, Problem: "must be one of " + strings.Join(vals, ", ")}
+			return &ArgumentError{Param: p.Name, Problem: "must be one of " + strings.Join(vals, ", ")}
 		}
 	}
 	if p.Validation != nil && *p.Validation != "" {
@@ -145,7 +145,7 @@ func (p *Parameter) Validate(value string) error {
 			if p.ValidationMessage != nil && strings.TrimSpace(*p.ValidationMessage) != "" {
 				msg = *p.ValidationMessage
 			}
-			return &ParamError{Param: p.Name, Problem: msg}
+			return &ArgumentError{Param: p.Name, Problem: msg}
 		}
 	}
 	return nil
@@ -429,7 +429,7 @@ func (t Timestamp) MarshalJSON() ([]byte, error) {
 // answer posted to another HTTP request of a web backend) should wait on a
 // channel or a function that honours ctx and gives up at the parameter's
 // ExpiresAt, as ExampleItemHandler_answerFromAnotherRequest shows; an
-// oauth parameter needs no waiting at all (see ParameterOAuth).
+// oauth parameter needs no waiting at all (see ParameterTypeOAuth).
 //
 // Every driver polls GET /items/{id}, and all the drivers of one Client
 // share that route's rate limit (360 requests a minute for every item
@@ -548,7 +548,7 @@ var ErrInputRequired = errors.New("pluggy: item waits for input and ItemHandler.
 // the item as last read with: *ItemError for LOGIN_ERROR, OUTDATED and
 // error execution statuses; *ParameterExpiredError when a parameter expired
 // before its answer could be sent (the item is then read once more);
-// *ParamError when an answer fails the parameter's checks (nothing sent);
+// *ArgumentError when an answer fails the parameter's checks (nothing sent);
 // ErrInputRequired; the error of a handler or of a request; or ctx's
 // error, wrapped, when ctx ends. errors.Is(err, ErrParameterExpired) tells
 // "the user took too long" in both its forms: an answer after expiresAt,
@@ -817,7 +817,7 @@ func checkAnswers(p *Parameter, answers map[string]string) error {
 		if p.IsOptional() {
 			return nil
 		}
-		return &ParamError{Param: p.Name, Problem: "the answers do not include it"}
+		return &ArgumentError{Param: p.Name, Problem: "the answers do not include it"}
 	}
 	return p.Validate(v)
 }
@@ -868,7 +868,7 @@ func authorizationPending(it *Item) bool {
 	if it.ExecutionStatus == ExecutionStatusUserAuthorizationPending {
 		return true
 	}
-	return it.Error != nil && it.Error.Code == ItemErrorUserAuthorizationPending &&
+	return it.Error != nil && it.Error.Code == ItemErrorCodeUserAuthorizationPending &&
 		it.Status != ItemStatusUpdating && it.Status != ItemStatusMerging
 }
 

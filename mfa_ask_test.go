@@ -203,10 +203,10 @@ func TestUserTookTooLongIsOneOutcome(t *testing.T) {
 	require.ErrorIs(t, err, ErrItemFailed)
 	var ie *ItemError
 	require.ErrorAs(t, err, &ie)
-	assert.Equal(t, ItemErrorUserInputTimeout, ie.Code)
+	assert.Equal(t, ItemErrorCodeUserInputTimeout, ie.Code)
 	assert.Same(t, item, ie.Item)
 
 	// Other failures are not the user taking too long.
-	other := newItemError(&Item{ID: "x", Status: ItemStatusLoginError, Error: &ItemErrorDetail{Code: ItemErrorInvalidCredentials}})
+	other := newItemError(&Item{ID: "x", Status: ItemStatusLoginError, Error: &ItemErrorDetail{Code: ItemErrorCodeInvalidCredentials}})
 	assert.False(t, errors.Is(other, ErrParameterExpired))
 }

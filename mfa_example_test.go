@@ -82,7 +82,7 @@ func ExampleItemHandler_answerFromAnotherRequest() {
 		Parameters:  map[string]string{"user": "user-ok", "password": "password-ok"},
 	}, &pluggy.ItemHandler{
 		OnParameter: func(ctx context.Context, item *pluggy.Item, p *pluggy.Parameter) (map[string]string, error) {
-			if p.Type == pluggy.ParameterOAuth {
+			if p.Type == pluggy.ParameterTypeOAuth {
 				u, err := p.OAuthURL()
 				fmt.Println("redirect the user to", u)
 				return nil, err

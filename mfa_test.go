@@ -416,7 +416,7 @@ func TestScenarios(t *testing.T) {
 				assert.Equal(t, sc.Expect.Retryable, ie.Retryable())
 				assert.Contains(t, err.Error(), sc.Expect.Code)
 				assert.Same(t, item, ie.Item)
-				assert.Equal(t, ie.Code == ItemErrorUserInputTimeout, errors.Is(err, ErrParameterExpired),
+				assert.Equal(t, ie.Code == ItemErrorCodeUserInputTimeout, errors.Is(err, ErrParameterExpired),
 					"USER_INPUT_TIMEOUT, and only it, is the user taking too long")
 			case "expired":
 				var pe *ParameterExpiredError
@@ -434,7 +434,7 @@ func TestScenarios(t *testing.T) {
 				require.Error(t, err)
 				assert.True(t, errors.Is(err, context.DeadlineExceeded), err)
 			case "paramError":
-				var pe *ParamError
+				var pe *ArgumentError
 				require.ErrorAs(t, err, &pe)
 				assert.Equal(t, sc.Expect.Param, pe.Param)
 				assert.NotContains(t, err.Error(), "7Kq2Z", "the refused value is not repeated")
@@ -553,7 +553,7 @@ func TestWaitRefusesBadAnswersLocally(t *testing.T) {
 				OnParameter: func(context.Context, *Item, *Parameter) (map[string]string, error) { return tc.answers, nil },
 				Poll:        PollOptions{Sleep: noSleep},
 			})
-			var pe *ParamError
+			var pe *ArgumentError
 			require.ErrorAs(t, err, &pe)
 			assert.Equal(t, tc.param["name"], pe.Param)
 			assert.Equal(t, tc.problem, pe.Problem)
@@ -599,7 +599,7 @@ func TestWaitAuthorizationPendingWithoutHandlerOrTooOften(t *testing.T) {
 	_, err := r.client.Items.Wait(context.Background(), fixtureItemID, nil)
 	var ie *ItemError
 	require.ErrorAs(t, err, &ie)
-	assert.Equal(t, ItemErrorUserAuthorizationPending, ie.Code)
+	assert.Equal(t, ItemErrorCodeUserAuthorizationPending, ie.Code)
 	assert.Empty(t, r.patches)
 
 	// The pending state read again after the PATCH (no timestamps to tell)
@@ -658,7 +658,7 @@ func TestWaitGetErrorStops(t *testing.T) {
 	c, mock := newTestClient(t)
 	mock.RegisterResponder(http.MethodGet, u("/items/"+fixtureItemID), fixtureResponder(t, 404, "items-retrieve", "404"))
 	item, err := c.Items.Wait(context.Background(), fixtureItemID, nil)
-	assert.True(t, IsNotFound(err))
+	assert.True(t, errors.Is(err, ErrNotFound))
 	assert.Nil(t, item)
 }
 
@@ -711,10 +711,10 @@ func TestPollDefaultsAndBackoff(t *testing.T) {
 
 func TestParameterValidate(t *testing.T) {
 	t.Parallel()
-	p := &Parameter{Name: "sms", Label: "Link", Type: ParameterText, Validation: Ptr(`^.{10,120}$`), ValidationMessage: Ptr("Cole o link completo")}
+	p := &Parameter{Name: "sms", Label: "Link", Type: ParameterTypeText, Validation: Ptr(`^.{10,120}$`), ValidationMessage: Ptr("Cole o link completo")}
 	assert.NoError(t, p.Validate("https://bb.com.br/a/7Kq2Zp9xW3"))
 	assert.EqualError(t, p.Validate("curto"), "pluggy: invalid sms: Cole o link completo")
-	assert.ErrorIs(t, p.Validate("curto"), ErrInvalidParam)
+	assert.ErrorIs(t, p.Validate("curto"), ErrInvalidArgument)
 	assert.EqualError(t, p.Validate(""), "pluggy: invalid sms: is required")
 	assert.EqualError(t, p.Validate(strings.Repeat("x", 121)), "pluggy: invalid sms: Cole o link completo")
 
@@ -761,7 +761,7 @@ func TestParameterImageBytes(t *testing.T) {
 		"data URL":         "data:image/png;base64," + std,
 		"data URL, spaced": "  DATA:image/png;BASE64," + std + "\n",
 	} {
-		p := &Parameter{Type: ParameterImage, Data: Ptr(data)}
+		p := &Parameter{Type: ParameterTypeImage, Data: Ptr(data)}
 		got, err := p.ImageBytes()
 		require.NoError(t, err, name)
 		assert.Equal(t, img, got, name)
@@ -780,12 +780,12 @@ func TestParameterImageBytes(t *testing.T) {
 
 func TestParameterOAuthURL(t *testing.T) {
 	t.Parallel()
-	p := &Parameter{Type: ParameterOAuth, Data: Ptr(" https://auth.nubank.com.br/oauth2/authorize?state=1 ")}
+	p := &Parameter{Type: ParameterTypeOAuth, Data: Ptr(" https://auth.nubank.com.br/oauth2/authorize?state=1 ")}
 	got, err := p.OAuthURL()
 	require.NoError(t, err)
 	assert.Equal(t, "https://auth.nubank.com.br/oauth2/authorize?state=1", got)
 	for _, bad := range []*string{nil, Ptr(""), Ptr("javascript:alert(1)"), Ptr("/relative"), Ptr("https://")} {
-		_, err := (&Parameter{Type: ParameterOAuth, Data: bad}).OAuthURL()
+		_, err := (&Parameter{Type: ParameterTypeOAuth, Data: bad}).OAuthURL()
 		assert.Error(t, err)
 	}
 }
@@ -921,7 +921,7 @@ func ExampleItemsService_Connect() {
 		Parameters:  map[string]string{"user": "user-ok", "password": "password-ok"},
 	}, &ItemHandler{
 		OnParameter: func(ctx context.Context, item *Item, p *Parameter) (map[string]string, error) {
-			if p.Type == ParameterOAuth {
+			if p.Type == ParameterTypeOAuth {
 				u, err := p.OAuthURL()
 				if err != nil {
 					return nil, err

@@ -11,12 +11,12 @@ import (
 
 // A path argument "." or ".." would be sent as a dot segment, which a proxy
 // or server resolves into another route: DELETE /items/.. is DELETE /. Every
-// operation refuses one with a *ParamError before sending anything (POST
+// operation refuses one with a *ArgumentError before sending anything (POST
 // /auth included).
 func TestItemsDeleteRefusesDotDot(t *testing.T) {
 	c, mock := newTestClient(t)
 	n, err := c.Items.Delete(context.Background(), "..")
-	var pe *ParamError
+	var pe *ArgumentError
 	require.ErrorAs(t, err, &pe)
 	assert.Equal(t, "id", pe.Param)
 	assert.Contains(t, pe.Problem, `".."`)
@@ -69,10 +69,10 @@ func TestDotPathArgumentsAreRefusedEverywhere(t *testing.T) {
 			t.Run(op.name+"/"+v, func(t *testing.T) {
 				c, mock := newTestClient(t)
 				err := op.call(c, v)
-				var pe *ParamError
+				var pe *ArgumentError
 				require.ErrorAs(t, err, &pe)
 				assert.Equal(t, op.param, pe.Param)
-				assert.ErrorIs(t, err, ErrInvalidParam)
+				assert.ErrorIs(t, err, ErrInvalidArgument)
 				assert.Zero(t, mock.GetTotalCallCount(), "nothing may be sent")
 			})
 		}
@@ -85,12 +85,12 @@ func TestPipelineRefusesDotAndEmptyPathArguments(t *testing.T) {
 	c, mock := newTestClient(t)
 	for _, args := range [][]string{{"."}, {".."}, {""}} {
 		err := c.call(context.Background(), "GET /items/{id}", args, nil, nil, nil)
-		var pe *ParamError
+		var pe *ArgumentError
 		require.ErrorAs(t, err, &pe, "%q", args)
 		assert.Equal(t, "id", pe.Param)
 	}
 	err := c.call(context.Background(), "POST /payments/requests/{id}/schedules/{scheduleId}/cancel", []string{"a", ".."}, nil, nil, nil)
-	var pe *ParamError
+	var pe *ArgumentError
 	require.ErrorAs(t, err, &pe)
 	assert.Equal(t, "scheduleId", pe.Param)
 	assert.Zero(t, mock.GetTotalCallCount())

@@ -40,9 +40,9 @@ func TestPaymentCustomersList(t *testing.T) {
 	assert.Equal(t, "**.987.654/0001-**", *page.Results[1].CNPJ)
 
 	_, err = c.Payments.Customers.List(context.Background(), &PaymentCustomerListParams{CNPJ: "123"})
-	requireParamErr(t, err, "cnpj")
+	requireArgumentErr(t, err, "cnpj")
 	_, err = c.Payments.Customers.List(context.Background(), &PaymentCustomerListParams{PageSize: 501})
-	requireParamErr(t, err, "pageSize")
+	requireArgumentErr(t, err, "pageSize")
 }
 
 func TestPaymentCustomersAll(t *testing.T) {
@@ -98,7 +98,7 @@ func TestPaymentCustomersCreateChecks(t *testing.T) {
 		{&CreatePaymentCustomerParams{Type: PaymentCustomerIndividual, Name: "João", CPF: "12345678909", ConnectorID: Ptr(-1)}, "connectorId"},
 	} {
 		_, err := c.Payments.Customers.Create(ctx, tc.p)
-		requireParamErr(t, err, tc.param)
+		requireArgumentErr(t, err, tc.param)
 	}
 	assert.Empty(t, mock.GetCallCountInfo()["POST "+u("/payments/customers")], "nothing sent")
 	// A business with a punctuated CNPJ is fine and sent as digits.
@@ -120,7 +120,7 @@ func TestPaymentCustomersGet(t *testing.T) {
 	assert.Equal(t, "joao.almeida@exemplo.com.br", *got.Email)
 	assert.Equal(t, "Nubank", *got.Connector.Name)
 	_, err = c.Payments.Customers.Get(context.Background(), " ")
-	requireParamErr(t, err, "id")
+	requireArgumentErr(t, err, "id")
 
 	onRoute(t, mock, http.MethodGet, "/payments/customers/missing", 404, fixture(t, "payment-customer-retrieve", "404"))
 	_, err = c.Payments.Customers.Get(context.Background(), "missing")
@@ -137,11 +137,11 @@ func TestPaymentCustomersUpdate(t *testing.T) {
 	assert.Equal(t, "joao.pedro@exemplo.com.br", *got.Email)
 
 	_, err = c.Payments.Customers.Update(context.Background(), customerID, &UpdatePaymentCustomerParams{})
-	requireParamErr(t, err, "params")
+	requireArgumentErr(t, err, "params")
 	_, err = c.Payments.Customers.Update(context.Background(), customerID, &UpdatePaymentCustomerParams{Type: "X"})
-	requireParamErr(t, err, "type")
+	requireArgumentErr(t, err, "type")
 	_, err = c.Payments.Customers.Update(context.Background(), "", &UpdatePaymentCustomerParams{Name: "X"})
-	requireParamErr(t, err, "id")
+	requireArgumentErr(t, err, "id")
 	assert.Equal(t, 1, cap.n())
 }
 
@@ -152,5 +152,5 @@ func TestPaymentCustomersDelete(t *testing.T) {
 	require.NoError(t, c.Payments.Customers.Delete(context.Background(), customerID))
 	r, _ := cap.one(t)
 	assert.Equal(t, http.MethodDelete, r.Method)
-	requireParamErr(t, c.Payments.Customers.Delete(context.Background(), ""), "id")
+	requireArgumentErr(t, c.Payments.Customers.Delete(context.Background(), ""), "id")
 }

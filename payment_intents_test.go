@@ -2,6 +2,7 @@ package pluggy
 
 import (
 	"context"
+	"errors"
 	"net/http"
 	"testing"
 	"time"
@@ -40,7 +41,7 @@ func TestPaymentIntentsCreate(t *testing.T) {
 	assert.Equal(t, []Product{ProductPaymentData}, got.Connector.Products)
 	cpf, ok := got.Connector.Credential("cpf")
 	require.True(t, ok)
-	assert.Equal(t, ParameterNumber, cpf.Type)
+	assert.Equal(t, ParameterTypeNumber, cpf.Type)
 	assert.Equal(t, "O CPF deve ter 11 dígitos", *cpf.ValidationMessage)
 }
 
@@ -63,7 +64,7 @@ func TestPaymentIntentsCreateChecks(t *testing.T) {
 		{&CreatePaymentIntentParams{PaymentRequestID: requestID, Parameters: &PaymentIntentParameters{CPF: "12345678909"}, IsDynamicPix: Ptr(true)}, "isDynamicPix"},
 	} {
 		_, err := c.Payments.Intents.Create(ctx, tc.p)
-		requireParamErr(t, err, tc.param)
+		requireArgumentErr(t, err, tc.param)
 	}
 	assertNothingSent(t, mock)
 
@@ -89,7 +90,7 @@ func TestPaymentIntentsList(t *testing.T) {
 	assert.True(t, page.Results[0].Status.IsFailure())
 	assert.Equal(t, PaymentIntentPaymentCompleted, page.Results[1].Status)
 	_, err = c.Payments.Intents.List(context.Background(), "")
-	requireParamErr(t, err, "paymentRequestId")
+	requireArgumentErr(t, err, "paymentRequestId")
 }
 
 func TestPaymentIntentsGet(t *testing.T) {
@@ -115,7 +116,7 @@ func TestPaymentIntentsGet(t *testing.T) {
 	assert.Equal(t, PaymentRequestError, got.PaymentRequest.Status)
 
 	_, err = c.Payments.Intents.Get(context.Background(), "")
-	requireParamErr(t, err, "id")
+	requireArgumentErr(t, err, "id")
 }
 
 func TestPaymentIntentStatuses(t *testing.T) {
@@ -163,9 +164,9 @@ func TestPaymentIntentsWait(t *testing.T) {
 	assert.Equal(t, 5, n)
 
 	_, err = c.Payments.Intents.Wait(context.Background(), intentID, -time.Second, nil)
-	requireParamErr(t, err, "interval")
+	requireArgumentErr(t, err, "interval")
 	_, err = c.Payments.Intents.Wait(context.Background(), "", 0, nil)
-	requireParamErr(t, err, "id")
+	requireArgumentErr(t, err, "id")
 }
 
 func TestPaymentIntentsWaitEndsWithContext(t *testing.T) {
@@ -190,5 +191,5 @@ func TestPaymentIntentsWaitEndsWithContext(t *testing.T) {
 	// A failed read ends the wait with that error.
 	onRoute(t, mock, http.MethodGet, "/payments/intents/missing", 404, fixture(t, "payment-intent-retrieve", "404"))
 	_, err = c.Payments.Intents.Wait(context.Background(), "missing", time.Millisecond, nil)
-	assert.True(t, IsNotFound(err))
+	assert.True(t, errors.Is(err, ErrNotFound))
 }

@@ -2,6 +2,7 @@ package pluggy
 
 import (
 	"context"
+	"errors"
 	"net/http"
 	"testing"
 
@@ -36,7 +37,7 @@ func TestPaymentRecipientsList(t *testing.T) {
 	assert.Nil(t, page.Results[1].PixKey)
 
 	_, err = c.Payments.Recipients.List(context.Background(), &PaymentRecipientListParams{TaxNumber: "123"})
-	requireParamErr(t, err, "taxNumber")
+	requireArgumentErr(t, err, "taxNumber")
 }
 
 func TestPaymentRecipientsAll(t *testing.T) {
@@ -108,7 +109,7 @@ func TestPaymentRecipientsCreateChecks(t *testing.T) {
 		{&CreatePaymentRecipientParams{TaxNumber: "12345678909", Name: "X", PaymentInstitutionID: institutionID, Account: &PaymentRecipientAccount{Branch: "1", Number: "2"}}, "account.type"},
 	} {
 		_, err := c.Payments.Recipients.Create(ctx, tc.p)
-		requireParamErr(t, err, tc.param)
+		requireArgumentErr(t, err, tc.param)
 	}
 	assert.Zero(t, mock.GetTotalCallCount(), "nothing sent")
 }
@@ -126,9 +127,9 @@ func TestPaymentRecipientsGet(t *testing.T) {
 
 	onRoute(t, mock, http.MethodGet, "/payments/recipients/gone", 404, fixture(t, "payment-recipient-retrieve", "404"))
 	_, err = c.Payments.Recipients.Get(context.Background(), "gone")
-	assert.True(t, IsNotFound(err))
+	assert.True(t, errors.Is(err, ErrNotFound))
 	_, err = c.Payments.Recipients.Get(context.Background(), "")
-	requireParamErr(t, err, "id")
+	requireArgumentErr(t, err, "id")
 }
 
 func TestPaymentRecipientsPathIsEscaped(t *testing.T) {
@@ -156,13 +157,13 @@ func TestPaymentRecipientsUpdate(t *testing.T) {
 	assert.Equal(t, "Mariana Costa Ribeiro Alves", got.Name)
 
 	_, err = c.Payments.Recipients.Update(context.Background(), id, &UpdatePaymentRecipientParams{})
-	requireParamErr(t, err, "params")
+	requireArgumentErr(t, err, "params")
 	_, err = c.Payments.Recipients.Update(context.Background(), id, &UpdatePaymentRecipientParams{TaxNumber: "1"})
-	requireParamErr(t, err, "taxNumber")
+	requireArgumentErr(t, err, "taxNumber")
 	_, err = c.Payments.Recipients.Update(context.Background(), id, &UpdatePaymentRecipientParams{Account: &PaymentRecipientAccount{}})
-	requireParamErr(t, err, "account.branch")
+	requireArgumentErr(t, err, "account.branch")
 	_, err = c.Payments.Recipients.Update(context.Background(), id, nil)
-	requireParamErr(t, err, "params")
+	requireArgumentErr(t, err, "params")
 }
 
 func TestPaymentRecipientsDelete(t *testing.T) {
@@ -172,7 +173,7 @@ func TestPaymentRecipientsDelete(t *testing.T) {
 	require.NoError(t, c.Payments.Recipients.Delete(context.Background(), recipientID))
 	r, _ := cap.one(t)
 	assert.Equal(t, http.MethodDelete, r.Method)
-	requireParamErr(t, c.Payments.Recipients.Delete(context.Background(), ""), "id")
+	requireArgumentErr(t, c.Payments.Recipients.Delete(context.Background(), ""), "id")
 }
 
 func TestPaymentInstitutionsListAndAll(t *testing.T) {
@@ -212,7 +213,7 @@ func TestPaymentInstitutionsListAndAll(t *testing.T) {
 	assert.Equal(t, []string{"1"}, pages)
 
 	_, err = c.Payments.Recipients.ListInstitutions(ctx, &PaymentInstitutionListParams{Page: -1})
-	requireParamErr(t, err, "page")
+	requireArgumentErr(t, err, "page")
 }
 
 func TestPaymentInstitutionsGet(t *testing.T) {
@@ -226,5 +227,5 @@ func TestPaymentInstitutionsGet(t *testing.T) {
 	assert.Equal(t, "37880206", got.ISPB)
 	assert.Nil(t, got.Compe)
 	_, err = c.Payments.Recipients.GetInstitution(context.Background(), "")
-	requireParamErr(t, err, "id")
+	requireArgumentErr(t, err, "id")
 }

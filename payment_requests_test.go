@@ -88,7 +88,7 @@ func TestPaymentRequestsCreateChecks(t *testing.T) {
 		{&CreatePaymentRequestParams{Amount: MustDecimal("10"), Schedule: &DailySchedule{StartDate: mustDate(t, "2026-12-01"), Occurrences: 100}}, "schedule.occurrences"},
 	} {
 		_, err := c.Payments.Requests.Create(ctx, tc.p)
-		requireParamErr(t, err, tc.param)
+		requireArgumentErr(t, err, tc.param)
 	}
 	assertNothingSent(t, mock)
 }
@@ -110,13 +110,13 @@ func TestPaymentRequestsCreatePixQR(t *testing.T) {
 
 	for _, p := range []*CreatePixQRPaymentRequestParams{nil, {}, {PixQRCode: " \t"}} {
 		_, err := c.Payments.Requests.CreatePixQR(context.Background(), p)
-		var pe *ParamError
+		var pe *ArgumentError
 		require.ErrorAs(t, err, &pe)
 	}
 	_, err = c.Payments.Requests.CreatePixQR(context.Background(), &CreatePixQRPaymentRequestParams{})
-	requireParamErr(t, err, "pixQrCode")
+	requireArgumentErr(t, err, "pixQrCode")
 	_, err = c.Payments.Requests.CreatePixQR(context.Background(), &CreatePixQRPaymentRequestParams{PixQRCode: samplePix, CallbackURLs: &PaymentCallbackURLs{Success: "nope"}})
-	requireParamErr(t, err, "callbackUrls.success")
+	requireArgumentErr(t, err, "callbackUrls.success")
 	assert.Equal(t, 1, cap.n())
 }
 
@@ -199,7 +199,7 @@ func TestPaymentRequestsListAndAll(t *testing.T) {
 		{&PaymentRequestListParams{PageSize: -1}, "pageSize"},
 	} {
 		_, err := c.Payments.Requests.List(ctx, tc.p)
-		requireParamErr(t, err, tc.param)
+		requireArgumentErr(t, err, tc.param)
 	}
 	assert.Len(t, queries, 3)
 }
@@ -217,11 +217,11 @@ func TestPaymentRequestsUpdate(t *testing.T) {
 	assert.Equal(t, "Pedido #4521 - com entrega", *got.Description)
 
 	_, err = c.Payments.Requests.Update(context.Background(), requestID, &UpdatePaymentRequestParams{})
-	requireParamErr(t, err, "params")
+	requireArgumentErr(t, err, "params")
 	_, err = c.Payments.Requests.Update(context.Background(), requestID, &UpdatePaymentRequestParams{Amount: MustDecimal("-1")})
-	requireParamErr(t, err, "amount")
+	requireArgumentErr(t, err, "amount")
 	_, err = c.Payments.Requests.Update(context.Background(), "", &UpdatePaymentRequestParams{Description: "x"})
-	requireParamErr(t, err, "id")
+	requireArgumentErr(t, err, "id")
 	assert.Equal(t, 1, cap.n())
 }
 
@@ -233,5 +233,5 @@ func TestPaymentRequestsDelete(t *testing.T) {
 	r, b := cap.one(t)
 	assert.Equal(t, http.MethodDelete, r.Method)
 	assert.Empty(t, b)
-	requireParamErr(t, c.Payments.Requests.Delete(context.Background(), ""), "id")
+	requireArgumentErr(t, c.Payments.Requests.Delete(context.Background(), ""), "id")
 }

@@ -26,7 +26,7 @@ func TestPaymentSchedulesList(t *testing.T) {
 	assert.Equal(t, "SALDO_INSUFICIENTE", *page.Results[1].ErrorDetail.Code)
 	assert.Equal(t, SchedulePaymentScheduled, page.Results[2].Status)
 	_, err = c.Payments.Schedules.List(context.Background(), "")
-	requireParamErr(t, err, "paymentRequestId")
+	requireArgumentErr(t, err, "paymentRequestId")
 }
 
 func TestPaymentSchedulesCancelAnswers204(t *testing.T) {
@@ -47,7 +47,7 @@ func TestPaymentSchedulesCancelAnswers204(t *testing.T) {
 	assert.Equal(t, "/api/payments/requests/"+requestID+"/schedules/"+sid+"/cancel", r.URL.Path)
 	assert.Empty(t, b)
 
-	requireParamErr(t, c.Payments.Schedules.CancelAll(ctx, ""), "paymentRequestId")
-	requireParamErr(t, c.Payments.Schedules.Cancel(ctx, requestID, ""), "scheduleId")
-	requireParamErr(t, c.Payments.Schedules.Cancel(ctx, "", sid), "paymentRequestId")
+	requireArgumentErr(t, c.Payments.Schedules.CancelAll(ctx, ""), "paymentRequestId")
+	requireArgumentErr(t, c.Payments.Schedules.Cancel(ctx, requestID, ""), "scheduleId")
+	requireArgumentErr(t, c.Payments.Schedules.Cancel(ctx, "", sid), "paymentRequestId")
 }

@@ -20,7 +20,7 @@ package pluggy
 //     schedules payments on; a date before today there is refused;
 //   - every identifier the call needs must be non-empty.
 //
-// Every failed check is a *ParamError naming the field as the API does
+// Every failed check is a *ArgumentError naming the field as the API does
 // ("amount", "schedule.occurrences", "parameters.cpf").
 //
 // None of the POST routes here is replayed once the server may have acted on

@@ -87,7 +87,7 @@ func TestAmountChecks(t *testing.T) {
 			assert.NoError(t, err, tc.d.String())
 			continue
 		}
-		requireParamErr(t, err, "amount")
+		requireArgumentErr(t, err, "amount")
 		assert.Contains(t, err.Error(), tc.want)
 	}
 }
@@ -117,29 +117,29 @@ func TestTaxDigits(t *testing.T) {
 			assert.Equal(t, tc.want, got)
 			continue
 		}
-		requireParamErr(t, err, "cpf")
+		requireArgumentErr(t, err, "cpf")
 		assert.Contains(t, err.Error(), tc.errPart, tc.in)
 	}
 }
 
 func TestDateChecks(t *testing.T) {
 	t.Parallel()
-	requireParamErr(t, checkFutureDate("date", Date{}, testToday), "date")
+	requireArgumentErr(t, checkFutureDate("date", Date{}, testToday), "date")
 	err := checkFutureDate("date", Date{2027, time.February, 30}, testToday)
-	requireParamErr(t, err, "date")
+	requireArgumentErr(t, err, "date")
 	assert.Contains(t, err.Error(), "not a calendar date")
 	err = checkFutureDate("date", Date{2026, time.November, 22}, testToday)
-	requireParamErr(t, err, "date")
+	requireArgumentErr(t, err, "date")
 	assert.Contains(t, err.Error(), "in the past")
 	assert.NoError(t, checkFutureDate("date", testToday, testToday))
 	assert.NoError(t, checkDateRange(Date{}, Date{}))
-	requireParamErr(t, checkDateRange(mustDate(t, "2026-11-10"), mustDate(t, "2026-11-01")), "from")
-	requireParamErr(t, checkDateRange(Date{2026, 13, 1}, Date{}), "from")
-	requireParamErr(t, checkDateRange(Date{}, Date{2026, 4, 31}), "to")
-	requireParamErr(t, checkHTTPURL("callbackUrls.success", "/relative"), "callbackUrls.success")
-	requireParamErr(t, checkHTTPURL("callbackUrls.success", "ftp://x.com"), "callbackUrls.success")
+	requireArgumentErr(t, checkDateRange(mustDate(t, "2026-11-10"), mustDate(t, "2026-11-01")), "from")
+	requireArgumentErr(t, checkDateRange(Date{2026, 13, 1}, Date{}), "from")
+	requireArgumentErr(t, checkDateRange(Date{}, Date{2026, 4, 31}), "to")
+	requireArgumentErr(t, checkHTTPURL("callbackUrls.success", "/relative"), "callbackUrls.success")
+	requireArgumentErr(t, checkHTTPURL("callbackUrls.success", "ftp://x.com"), "callbackUrls.success")
 	assert.NoError(t, checkHTTPURL("callbackUrls.success", "https://loja.com.br/ok"))
-	requireParamErr(t, checkHTTPURL("callbackUrls.error", "https://"), "callbackUrls.error")
+	requireArgumentErr(t, checkHTTPURL("callbackUrls.error", "https://"), "callbackUrls.error")
 	assert.NoError(t, checkHTTPURL("callbackUrls.pending", ""), "an unset callback is fine")
 }
 
@@ -241,7 +241,7 @@ func TestScheduleChecks(t *testing.T) {
 		{(*SingleSchedule)(nil), "schedule"},
 		{&UnknownSchedule{}, "schedule.type"},
 	} {
-		requireParamErr(t, checkSchedule("schedule", tc.s, testToday), tc.param)
+		requireArgumentErr(t, checkSchedule("schedule", tc.s, testToday), tc.param)
 	}
 	for _, s := range []Schedule{
 		&SingleSchedule{Date: testToday},
@@ -503,7 +503,7 @@ func TestPaymentErrorsDecode(t *testing.T) {
 	c, mock := newTestClient(t)
 	onRoute(t, mock, http.MethodGet, "/payments/intents/nope", 404, fixture(t, "payment-intent-retrieve", "404"))
 	_, err := c.Payments.Intents.Get(ctx, "nope")
-	assert.True(t, IsNotFound(err))
+	assert.True(t, errors.Is(err, ErrNotFound))
 	var apiErr *Error
 	require.ErrorAs(t, err, &apiErr)
 	assert.Equal(t, "PAYMENT_INTENT_NOT_FOUND", apiErr.CodeDescription)

@@ -92,8 +92,8 @@ func secretCases(t *testing.T) []secretCase {
 	updateHook := pluggy.UpdateWebhookParams{URL: hookURL, Headers: map[string]string{"X-Hook-Secret": hook}, Enabled: pluggy.Ptr(true)}
 	boletoConn := pluggy.CreateBoletoConnectionParams{ConnectorID: 2, Credentials: map[string]string{"clientId": "inter-id", "clientSecret": password, "privateKey": boleto}}
 	token := pluggy.ConnectToken{AccessToken: access}
-	validation := pluggy.ParameterValidation{
-		Errors:     []pluggy.ParameterValidationError{{Code: "INVALID", Message: "bad agency", Parameter: "agency"}},
+	validation := pluggy.ConnectorValidation{
+		Errors:     []pluggy.FieldViolation{{Code: "INVALID", Message: "bad agency", Parameter: "agency"}},
 		Parameters: map[string]string{"agency": "0001", "password": password},
 	}
 	handler, err := pluggy.NewWebhookHandler(func(context.Context, pluggy.Event) error { return nil },
@@ -154,7 +154,7 @@ func secretCases(t *testing.T) []secretCase {
 		{name: "CreateBoletoConnectionParams", value: boletoConn, ptr: &boletoConn, wire: true,
 			secrets: []string{password, boleto}, keep: []string{"ConnectorID: 2", "clientSecret", "privateKey"}},
 		{name: "ConnectToken", value: token, ptr: &token, wire: true, secrets: []string{access}, keep: []string{"[redacted]"}},
-		{name: "ParameterValidation", value: validation, ptr: &validation, wire: true,
+		{name: "ConnectorValidation", value: validation, ptr: &validation, wire: true,
 			secrets: []string{password}, keep: []string{"agency:[redacted]", "bad agency"}},
 		// A handler keeps SHA-256 digests of its secrets, which must not show
 		// either; it exists only as a pointer.
@@ -274,7 +274,7 @@ func TestSecretHoldingTypesNeverPrintTheirSecrets(t *testing.T) {
 func TestNilSecretHoldingPointersFormat(t *testing.T) {
 	for _, v := range []any{(*pluggy.CreateItemParams)(nil), (*pluggy.UpdateItemParams)(nil), (*pluggy.CreateWebhookParams)(nil),
 		(*pluggy.UpdateWebhookParams)(nil), (*pluggy.CreateBoletoConnectionParams)(nil), (*pluggy.ConnectToken)(nil),
-		(*pluggy.ParameterValidation)(nil), (*pluggytest.Server)(nil), (*pluggytest.Request)(nil)} {
+		(*pluggy.ConnectorValidation)(nil), (*pluggytest.Server)(nil), (*pluggytest.Request)(nil)} {
 		for _, verb := range fmtVerbs {
 			assert.Equal(t, "<nil>", fmt.Sprintf(verb, v), "%s of %T", verb, v)
 		}

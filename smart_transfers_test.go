@@ -2,6 +2,7 @@ package pluggy
 
 import (
 	"context"
+	"errors"
 	"net/http"
 	"testing"
 
@@ -44,7 +45,7 @@ func TestSmartTransferPreauthorizationsListAndAll(t *testing.T) {
 	}
 	assert.Equal(t, 2, n)
 	_, err = c.Payments.SmartTransfers.ListPreauthorizations(context.Background(), &SmartTransferListParams{PageSize: 600})
-	requireParamErr(t, err, "pageSize")
+	requireArgumentErr(t, err, "pageSize")
 }
 
 func TestSmartTransferCreatePreauthorization(t *testing.T) {
@@ -103,10 +104,10 @@ func TestSmartTransferCreatePreauthorizationChecks(t *testing.T) {
 		p := valid()
 		tc.edit(p)
 		_, err := c.Payments.SmartTransfers.CreatePreauthorization(context.Background(), p)
-		requireParamErr(t, err, tc.param)
+		requireArgumentErr(t, err, tc.param)
 	}
 	_, err := c.Payments.SmartTransfers.CreatePreauthorization(context.Background(), nil)
-	requireParamErr(t, err, "params")
+	requireArgumentErr(t, err, "params")
 	assertNothingSent(t, mock)
 }
 
@@ -122,9 +123,9 @@ func TestSmartTransferGetPreauthorization(t *testing.T) {
 
 	onRoute(t, mock, http.MethodGet, "/smart-transfers/preauthorizations/none", 404, fixture(t, "smart-transfer-preauthorization-retrieve", "404"))
 	_, err = c.Payments.SmartTransfers.GetPreauthorization(context.Background(), "none")
-	assert.True(t, IsNotFound(err))
+	assert.True(t, errors.Is(err, ErrNotFound))
 	_, err = c.Payments.SmartTransfers.GetPreauthorization(context.Background(), "")
-	requireParamErr(t, err, "id")
+	requireArgumentErr(t, err, "id")
 }
 
 func TestSmartTransferPaymentsListAndAll(t *testing.T) {
@@ -157,11 +158,11 @@ func TestSmartTransferPaymentsListAndAll(t *testing.T) {
 	assert.Equal(t, "from=2026-11-01&page=1&pageSize=50&to=2026-11-30", queries[1])
 
 	_, err = c.Payments.SmartTransfers.ListPayments(ctx, "", nil)
-	requireParamErr(t, err, "preauthorizationId")
+	requireArgumentErr(t, err, "preauthorizationId")
 	_, err = c.Payments.SmartTransfers.ListPayments(ctx, preauthID, &SmartTransferPaymentListParams{From: mustDate(t, "2026-12-01"), To: mustDate(t, "2026-11-01")})
-	requireParamErr(t, err, "from")
+	requireArgumentErr(t, err, "from")
 	for _, err := range c.Payments.SmartTransfers.AllPayments(ctx, "", nil) {
-		requireParamErr(t, err, "preauthorizationId")
+		requireArgumentErr(t, err, "preauthorizationId")
 	}
 }
 
@@ -190,7 +191,7 @@ func TestSmartTransferCreatePayment(t *testing.T) {
 		{&CreateSmartTransferPaymentParams{PreauthorizationID: "p", RecipientID: "r", Amount: MustDecimal("0.001")}, "amount"},
 	} {
 		_, err := c.Payments.SmartTransfers.CreatePayment(context.Background(), tc.p)
-		requireParamErr(t, err, tc.param)
+		requireArgumentErr(t, err, tc.param)
 	}
 	assert.Equal(t, 1, cap.n())
 
@@ -212,5 +213,5 @@ func TestSmartTransferGetPayment(t *testing.T) {
 	assert.Equal(t, SmartTransferPaymentCompleted, got.Status)
 	assert.Equal(t, "Mariana Costa Ribeiro", got.Recipient.Name)
 	_, err = c.Payments.SmartTransfers.GetPayment(context.Background(), "")
-	requireParamErr(t, err, "id")
+	requireArgumentErr(t, err, "id")
 }

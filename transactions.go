@@ -292,7 +292,7 @@ const routeTransactionsV2 = "GET /v2/transactions"
 // (GET /v2/transactions, cursor-paged). Follow page.Next with ListNext, or
 // use All to walk every page.
 //
-// It returns a *ParamError without sending anything when accountID is
+// It returns a *ArgumentError without sending anything when accountID is
 // empty, when there are more than 500 ids or an empty one, when DateFrom is
 // combined with CreatedAtFrom, or when DateFrom is after DateTo.
 func (s *TransactionsService) List(ctx context.Context, accountID string, params *TransactionListParams, opts ...RequestOption) (*CursorPage[Transaction], error) {
@@ -327,11 +327,11 @@ func (s *TransactionsService) List(ctx context.Context, accountID string, params
 // ListNext returns the page a CursorPage's Next points to
 // (GET /v2/transactions). next is sent exactly as the server wrote it,
 // without decoding or re-encoding, so that its cursor reaches the server
-// intact. A *ParamError says next is empty or not a query string.
+// intact. A *ArgumentError says next is empty or not a query string.
 func (s *TransactionsService) ListNext(ctx context.Context, next string, opts ...RequestOption) (*CursorPage[Transaction], error) {
 	raw, err := nextQuery(next)
 	if err != nil {
-		return nil, &ParamError{Param: "next", Problem: err.Error()}
+		return nil, &ArgumentError{Param: "next", Problem: err.Error()}
 	}
 	var out CursorPage[Transaction]
 	if err := s.client.callRaw(ctx, routeTransactionsV2, nil, raw, nil, &out, opts...); err != nil {
@@ -350,7 +350,7 @@ func (s *TransactionsService) ListNext(ctx context.Context, next string, opts ..
 // every request inside the rate limiter. Breaking out, or the end of ctx,
 // cancels the request ahead and waits for it, leaving nothing running.
 //
-// An error (a *ParamError from the parameters, an *Error from the API, ...)
+// An error (a *ArgumentError from the parameters, an *Error from the API, ...)
 // is yielded once, after every transaction before it, and ends the loop.
 // So does a broken cursor: a next already followed in this sweep (A→B→A),
 // or a page with no transactions that still points to a next page, each a

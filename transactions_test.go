@@ -3,6 +3,7 @@ package pluggy
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -327,7 +328,7 @@ func TestTransactionsRefusesAnUnusableNext(t *testing.T) {
 
 	for _, next := range []string{"", "?", "https://pluggy.test/v2/transactions?", "?a=b#frag", "?a=\x00", "?a=é"} {
 		_, err := c.Transactions.ListNext(context.Background(), next)
-		requireParamErr(t, err, "next")
+		requireArgumentErr(t, err, "next")
 	}
 	assert.Equal(t, 1, mock.GetCallCountInfo()["GET "+u("/v2/transactions")])
 }
@@ -379,7 +380,7 @@ func TestTransactionsListPagedGone(t *testing.T) {
 	apiErr := requireAPIErr(t, err, 410, "ENDPOINT_DEPRECATED")
 	assert.Equal(t, "GET /transactions", apiErr.Route)
 	assert.ErrorIs(t, err, ErrDeprecated)
-	assert.True(t, IsDeprecated(err))
+	assert.True(t, errors.Is(err, ErrDeprecated))
 	assert.NotErrorIs(t, err, ErrNotFound)
 	assert.Equal(t, 1, rec.n(), "a 410 is not retried")
 
@@ -418,7 +419,7 @@ func TestTransactionsGet(t *testing.T) {
 
 	_, err = c.Transactions.Get(context.Background(), cursorWalkIDs[0])
 	requireAPIErr(t, err, 404, "TRANSACTION_NOT_FOUND")
-	assert.True(t, IsNotFound(err))
+	assert.True(t, errors.Is(err, ErrNotFound))
 }
 
 func TestTransactionsUpdateCategory(t *testing.T) {
@@ -477,17 +478,17 @@ func TestTransactionsValidation(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := c.Transactions.List(ctx, testAccountID, tc.params)
-			requireParamErr(t, err, tc.param)
+			requireArgumentErr(t, err, tc.param)
 			_, errs := collect(c.Transactions.All(ctx, testAccountID, tc.params))
 			require.Len(t, errs, 1)
-			requireParamErr(t, errs[0], tc.param)
+			requireArgumentErr(t, errs[0], tc.param)
 		})
 	}
 	_, err := c.Transactions.List(ctx, "", nil)
-	requireParamErr(t, err, "accountId")
+	requireArgumentErr(t, err, "accountId")
 	_, errs := collect(c.Transactions.All(ctx, " ", nil))
 	require.Len(t, errs, 1)
-	requireParamErr(t, errs[0], "accountId")
+	requireArgumentErr(t, errs[0], "accountId")
 
 	for _, tc := range []struct {
 		name   string
@@ -502,17 +503,17 @@ func TestTransactionsValidation(t *testing.T) {
 	} {
 		t.Run("v1 "+tc.name, func(t *testing.T) {
 			_, err := c.Transactions.ListPaged(ctx, testAccountID, tc.params)
-			requireParamErr(t, err, tc.param)
+			requireArgumentErr(t, err, tc.param)
 		})
 	}
 	_, err = c.Transactions.ListPaged(ctx, "", nil)
-	requireParamErr(t, err, "accountId")
+	requireArgumentErr(t, err, "accountId")
 	_, err = c.Transactions.Get(ctx, "")
-	requireParamErr(t, err, "id")
+	requireArgumentErr(t, err, "id")
 	_, err = c.Transactions.UpdateCategory(ctx, "", "11010000")
-	requireParamErr(t, err, "id")
+	requireArgumentErr(t, err, "id")
 	_, err = c.Transactions.UpdateCategory(ctx, cursorWalkIDs[0], "")
-	requireParamErr(t, err, "categoryId")
+	requireArgumentErr(t, err, "categoryId")
 	assertNothingSent(t, mock)
 }
 

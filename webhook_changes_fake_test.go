@@ -81,7 +81,7 @@ func fakeWithReceiver(t *testing.T, opts ...pluggytest.Option) (*pluggytest.Serv
 	return srv, client, ct, events
 }
 
-func eventsOf(evs []pluggy.Event, typ pluggy.WebhookEvent) []pluggy.Event {
+func eventsOf(evs []pluggy.Event, typ pluggy.WebhookEventType) []pluggy.Event {
 	var out []pluggy.Event
 	for _, ev := range evs {
 		if ev.Type == typ {

@@ -82,7 +82,7 @@ func TestEventPaymentReadsTheEntity(t *testing.T) {
 		`{"event":"new/thing","eventId":"x"}`,
 	} {
 		_, err := c.Webhooks.EventPayment(ctx, mustEvent(t, body))
-		var pe *ParamError
+		var pe *ArgumentError
 		assert.True(t, errors.As(err, &pe), "%s: %v", body, err)
 	}
 	assert.Equal(t, before, mock.GetTotalCallCount(), "refused before any request")
@@ -97,7 +97,7 @@ func TestWhatChangedRefusesTheWrongEvent(t *testing.T) {
 	deletedEmptyID := mustEvent(t, `{"event":"transactions/deleted","eventId":"x","itemId":"i","accountId":"a","transactionIds":["a",""]}`)
 	badLink := mustEvent(t, `{"event":"transactions/created","eventId":"x","accountId":"a","createdTransactionsLink":"https://api.pluggy.ai/transactions?createdAtFrom=yesterday"}`)
 	isParam := func(err error) bool {
-		var pe *ParamError
+		var pe *ArgumentError
 		return errors.As(err, &pe)
 	}
 	first := func(seq func(func(Transaction, error) bool)) error {

@@ -15,104 +15,104 @@ import (
 	"time"
 )
 
-// WebhookEvent is the type of a webhook notification, and the event a
+// WebhookEventType is the type of a webhook notification, and the event a
 // webhook registration listens to (the spec's WebhookEventType). Register
 // WebhookEventAll to receive every event. An event this version does not know
 // still decodes: it is just a string.
-type WebhookEvent string
+type WebhookEventType string
 
 // The webhook event types of the Pluggy API.
 const (
 	// WebhookEventAll subscribes to every event (registrations only; no
 	// notification carries it).
-	WebhookEventAll WebhookEvent = "all"
+	WebhookEventAll WebhookEventType = "all"
 
 	// WebhookEventItemCreated: an item was created and connected.
-	WebhookEventItemCreated WebhookEvent = "item/created"
+	WebhookEventItemCreated WebhookEventType = "item/created"
 	// WebhookEventItemUpdated: an item finished an execution with new data.
-	WebhookEventItemUpdated WebhookEvent = "item/updated"
+	WebhookEventItemUpdated WebhookEventType = "item/updated"
 	// WebhookEventItemError: an execution ended in error (see ItemEvent.Error).
-	WebhookEventItemError WebhookEvent = "item/error"
+	WebhookEventItemError WebhookEventType = "item/error"
 	// WebhookEventItemDeleted: an item was deleted.
-	WebhookEventItemDeleted WebhookEvent = "item/deleted"
+	WebhookEventItemDeleted WebhookEventType = "item/deleted"
 	// WebhookEventItemWaitingUserInput: an item waits for an MFA answer.
-	WebhookEventItemWaitingUserInput WebhookEvent = "item/waiting_user_input"
+	WebhookEventItemWaitingUserInput WebhookEventType = "item/waiting_user_input"
 	// WebhookEventItemWaitingUserAction: an item waits for the user to act
 	// at the institution.
-	WebhookEventItemWaitingUserAction WebhookEvent = "item/waiting_user_action"
+	WebhookEventItemWaitingUserAction WebhookEventType = "item/waiting_user_action"
 	// WebhookEventItemLoginSucceeded: the institution accepted the
 	// credentials; data is still being collected.
-	WebhookEventItemLoginSucceeded WebhookEvent = "item/login_succeeded"
+	WebhookEventItemLoginSucceeded WebhookEventType = "item/login_succeeded"
 
 	// WebhookEventConnectorStatusUpdated: a connector's health changed
 	// (ONLINE, OFFLINE, UNSTABLE).
-	WebhookEventConnectorStatusUpdated WebhookEvent = "connector/status_updated"
+	WebhookEventConnectorStatusUpdated WebhookEventType = "connector/status_updated"
 
 	// WebhookEventTransactionsCreated: an execution added transactions.
-	WebhookEventTransactionsCreated WebhookEvent = "transactions/created"
+	WebhookEventTransactionsCreated WebhookEventType = "transactions/created"
 	// WebhookEventTransactionsUpdated: an execution changed transactions.
-	WebhookEventTransactionsUpdated WebhookEvent = "transactions/updated"
+	WebhookEventTransactionsUpdated WebhookEventType = "transactions/updated"
 	// WebhookEventTransactionsDeleted: an execution removed transactions.
-	WebhookEventTransactionsDeleted WebhookEvent = "transactions/deleted"
+	WebhookEventTransactionsDeleted WebhookEventType = "transactions/deleted"
 
 	// WebhookEventPaymentIntentCreated: a payment intent was created.
-	WebhookEventPaymentIntentCreated WebhookEvent = "payment_intent/created"
+	WebhookEventPaymentIntentCreated WebhookEventType = "payment_intent/created"
 	// WebhookEventPaymentIntentCompleted: the institution confirmed the payment.
-	WebhookEventPaymentIntentCompleted WebhookEvent = "payment_intent/completed"
+	WebhookEventPaymentIntentCompleted WebhookEventType = "payment_intent/completed"
 	// WebhookEventPaymentIntentWaitingPayerAuthorization: the payer still has
 	// to authorise the payment.
-	WebhookEventPaymentIntentWaitingPayerAuthorization WebhookEvent = "payment_intent/waiting_payer_authorization"
+	WebhookEventPaymentIntentWaitingPayerAuthorization WebhookEventType = "payment_intent/waiting_payer_authorization"
 	// WebhookEventPaymentIntentError: the payment was rejected or failed.
-	WebhookEventPaymentIntentError WebhookEvent = "payment_intent/error"
+	WebhookEventPaymentIntentError WebhookEventType = "payment_intent/error"
 
 	// WebhookEventPaymentRequestUpdated: a payment request's status changed.
-	WebhookEventPaymentRequestUpdated WebhookEvent = "payment_request/updated"
+	WebhookEventPaymentRequestUpdated WebhookEventType = "payment_request/updated"
 
 	// WebhookEventScheduledPaymentCreated: a scheduled payment was created.
-	WebhookEventScheduledPaymentCreated WebhookEvent = "scheduled_payment/created"
+	WebhookEventScheduledPaymentCreated WebhookEventType = "scheduled_payment/created"
 	// WebhookEventScheduledPaymentCompleted: a scheduled payment was paid.
-	WebhookEventScheduledPaymentCompleted WebhookEvent = "scheduled_payment/completed"
+	WebhookEventScheduledPaymentCompleted WebhookEventType = "scheduled_payment/completed"
 	// WebhookEventScheduledPaymentError: a scheduled payment failed.
-	WebhookEventScheduledPaymentError WebhookEvent = "scheduled_payment/error"
+	WebhookEventScheduledPaymentError WebhookEventType = "scheduled_payment/error"
 	// WebhookEventScheduledPaymentCanceled: a scheduled payment was canceled.
-	WebhookEventScheduledPaymentCanceled WebhookEvent = "scheduled_payment/canceled"
+	WebhookEventScheduledPaymentCanceled WebhookEventType = "scheduled_payment/canceled"
 	// WebhookEventScheduledPaymentAllCompleted: every payment of a schedule
 	// was paid.
-	WebhookEventScheduledPaymentAllCompleted WebhookEvent = "scheduled_payment/all_completed"
+	WebhookEventScheduledPaymentAllCompleted WebhookEventType = "scheduled_payment/all_completed"
 	// WebhookEventScheduledPaymentAllCreated: every payment of a schedule was
 	// created.
-	WebhookEventScheduledPaymentAllCreated WebhookEvent = "scheduled_payment/all_created"
+	WebhookEventScheduledPaymentAllCreated WebhookEventType = "scheduled_payment/all_created"
 
 	// WebhookEventBoletoUpdated: an issued boleto changed (paid, expired, ...).
-	WebhookEventBoletoUpdated WebhookEvent = "boleto/updated"
+	WebhookEventBoletoUpdated WebhookEventType = "boleto/updated"
 
 	// WebhookEventAutomaticPixPaymentCreated: an automatic PIX payment was
 	// scheduled.
-	WebhookEventAutomaticPixPaymentCreated WebhookEvent = "automatic_pix_payment/created"
+	WebhookEventAutomaticPixPaymentCreated WebhookEventType = "automatic_pix_payment/created"
 	// WebhookEventAutomaticPixPaymentCompleted: an automatic PIX payment was
 	// confirmed.
-	WebhookEventAutomaticPixPaymentCompleted WebhookEvent = "automatic_pix_payment/completed"
+	WebhookEventAutomaticPixPaymentCompleted WebhookEventType = "automatic_pix_payment/completed"
 	// WebhookEventAutomaticPixPaymentError: an automatic PIX payment failed.
-	WebhookEventAutomaticPixPaymentError WebhookEvent = "automatic_pix_payment/error"
+	WebhookEventAutomaticPixPaymentError WebhookEventType = "automatic_pix_payment/error"
 	// WebhookEventAutomaticPixPaymentCanceled: an automatic PIX payment was
 	// canceled.
-	WebhookEventAutomaticPixPaymentCanceled WebhookEvent = "automatic_pix_payment/canceled"
+	WebhookEventAutomaticPixPaymentCanceled WebhookEventType = "automatic_pix_payment/canceled"
 
 	// WebhookEventSmartTransferPreauthorizationCompleted: the payer accepted
 	// a smart transfer preauthorization.
-	WebhookEventSmartTransferPreauthorizationCompleted WebhookEvent = "smart_transfer_preauthorization/completed"
+	WebhookEventSmartTransferPreauthorizationCompleted WebhookEventType = "smart_transfer_preauthorization/completed"
 	// WebhookEventSmartTransferPreauthorizationError: a smart transfer
 	// preauthorization failed.
-	WebhookEventSmartTransferPreauthorizationError WebhookEvent = "smart_transfer_preauthorization/error"
+	WebhookEventSmartTransferPreauthorizationError WebhookEventType = "smart_transfer_preauthorization/error"
 	// WebhookEventSmartTransferPaymentCompleted: a smart transfer payment
 	// succeeded.
-	WebhookEventSmartTransferPaymentCompleted WebhookEvent = "smart_transfer_payment/completed"
+	WebhookEventSmartTransferPaymentCompleted WebhookEventType = "smart_transfer_payment/completed"
 	// WebhookEventSmartTransferPaymentError: a smart transfer payment failed.
-	WebhookEventSmartTransferPaymentError WebhookEvent = "smart_transfer_payment/error"
+	WebhookEventSmartTransferPaymentError WebhookEventType = "smart_transfer_payment/error"
 )
 
-// webhookEvents lists every WebhookEvent the spec defines, in its order.
-var webhookEvents = []WebhookEvent{
+// webhookEvents lists every WebhookEventType the spec defines, in its order.
+var webhookEvents = []WebhookEventType{
 	WebhookEventAll,
 	WebhookEventItemCreated, WebhookEventItemUpdated, WebhookEventItemError, WebhookEventItemDeleted,
 	WebhookEventItemWaitingUserInput, WebhookEventItemWaitingUserAction, WebhookEventItemLoginSucceeded,
@@ -132,10 +132,10 @@ var webhookEvents = []WebhookEvent{
 
 // WebhookEvents returns every event type this version knows, WebhookEventAll
 // first. The slice is a copy.
-func WebhookEvents() []WebhookEvent { return append([]WebhookEvent(nil), webhookEvents...) }
+func WebhookEvents() []WebhookEventType { return append([]WebhookEventType(nil), webhookEvents...) }
 
 // Known reports whether e is one of the event types this version knows.
-func (e WebhookEvent) Known() bool {
+func (e WebhookEventType) Known() bool {
 	for _, k := range webhookEvents {
 		if e == k {
 			return true
@@ -146,7 +146,7 @@ func (e WebhookEvent) Known() bool {
 
 // Topic returns the part before the slash ("item" for "item/updated"), or
 // the whole value when it has none.
-func (e WebhookEvent) Topic() string {
+func (e WebhookEventType) Topic() string {
 	topic, _, _ := strings.Cut(string(e), "/")
 	return topic
 }
@@ -158,7 +158,7 @@ type Webhook struct {
 	// URL receives the notifications (url).
 	URL string `json:"url"`
 	// Event is the event type it listens to, or WebhookEventAll (event).
-	Event WebhookEvent `json:"event"`
+	Event WebhookEventType `json:"event"`
 	// DisabledAt is when Pluggy disabled it (after repeated failures) or you
 	// did; nil while it is enabled (disabledAt).
 	DisabledAt *time.Time `json:"disabledAt,omitempty"`
@@ -179,7 +179,7 @@ func (w *Webhook) Enabled() bool { return w != nil && w.DisabledAt == nil }
 type CreateWebhookParams struct {
 	// Event is the event type to listen to, or WebhookEventAll (required;
 	// event).
-	Event WebhookEvent `json:"event"`
+	Event WebhookEventType `json:"event"`
 	// URL receives the notifications (required; url). It must be an
 	// absolute https URL; plain http is accepted only for a loopback host
 	// (localhost, 127.0.0.0/8, ::1), which only a local fake such as
@@ -236,7 +236,7 @@ type UpdateWebhookParams struct {
 	// CreateWebhookParams.URL.
 	URL string `json:"url,omitempty"`
 	// Event changes the event type listened to (event).
-	Event WebhookEvent `json:"event,omitempty"`
+	Event WebhookEventType `json:"event,omitempty"`
 	// Headers replaces the headers sent with every notification (headers);
 	// nil leaves them as they are.
 	Headers map[string]string `json:"-"`
@@ -328,7 +328,7 @@ func (p UpdateWebhookParams) Format(f fmt.State, _ rune) { _, _ = io.WriteString
 // are let through, so that a new Pluggy event can be registered before the
 // SDK learns it; Pluggy answers 400 ("Invalid event type") to a type it does
 // not have.
-func checkWebhookEvent(param string, e WebhookEvent, required bool) error {
+func checkWebhookEvent(param string, e WebhookEventType, required bool) error {
 	if e == "" {
 		if required {
 			return paramErr(param, "must not be empty")
@@ -461,7 +461,7 @@ func (s *WebhooksService) List(ctx context.Context, opts ...RequestOption) (*Pag
 // The POST is not retried after it may have reached Pluggy (a retry could
 // register the webhook twice).
 //
-// Errors: *ParamError before any request (nil params, empty or malformed
+// Errors: *ArgumentError before any request (nil params, empty or malformed
 // event, a URL that is not absolute https, credentials in the URL, a bad
 // header name or value); *Error for 400 (invalid event, a URL Pluggy
 // refuses — localhost, an IP literal, a private address —, the same event
@@ -475,7 +475,7 @@ func (s *WebhooksService) Create(ctx context.Context, params *CreateWebhookParam
 
 // Get returns the webhook with the given id (GET /webhooks/{id}).
 //
-// Errors: *ParamError for an empty id; *Error matching ErrNotFound
+// Errors: *ArgumentError for an empty id; *Error matching ErrNotFound
 // (WEBHOOK_NOT_FOUND).
 func (s *WebhooksService) Get(ctx context.Context, id string, opts ...RequestOption) (*Webhook, error) {
 	if err := requireID("id", id); err != nil {
@@ -487,7 +487,7 @@ func (s *WebhooksService) Get(ctx context.Context, id string, opts ...RequestOpt
 // Update changes a webhook's URL, event or headers, or enables or disables
 // it (PATCH /webhooks/{id}). Fields left zero are not changed.
 //
-// Errors: *ParamError before any request (empty id, nothing to update,
+// Errors: *ArgumentError before any request (empty id, nothing to update,
 // Headers with ClearHeaders, the checks of Create); *Error for 400 (as
 // Create) or 404 WEBHOOK_NOT_FOUND.
 func (s *WebhooksService) Update(ctx context.Context, id string, params *UpdateWebhookParams, opts ...RequestOption) (*Webhook, error) {
@@ -503,7 +503,7 @@ func (s *WebhooksService) Update(ctx context.Context, id string, params *UpdateW
 // Delete removes a webhook (DELETE /webhooks/{id}) and returns the number
 // of webhooks deleted (1).
 //
-// Errors: *ParamError for an empty id; *Error matching ErrNotFound.
+// Errors: *ArgumentError for an empty id; *Error matching ErrNotFound.
 func (s *WebhooksService) Delete(ctx context.Context, id string, opts ...RequestOption) (int, error) {
 	if err := requireID("id", id); err != nil {
 		return 0, err
@@ -531,7 +531,7 @@ var ErrInvalidEvent = errors.New("pluggy: invalid webhook event")
 // the client (by ItemID, PaymentRequestID, ...) rather than trusting them.
 type Event struct {
 	// Type is the event type (event).
-	Type WebhookEvent
+	Type WebhookEventType
 	// EventID identifies this event; a redelivery carries the same one
 	// (eventId). The handler drops duplicates by it.
 	EventID string
@@ -797,7 +797,7 @@ func (*UnknownEvent) eventPayload()                       {}
 
 // newEventPayload returns an empty payload of the type for t, or nil when t
 // is not a known event type.
-func newEventPayload(t WebhookEvent) EventPayload {
+func newEventPayload(t WebhookEventType) EventPayload {
 	switch t {
 	case WebhookEventItemCreated, WebhookEventItemUpdated, WebhookEventItemError, WebhookEventItemDeleted,
 		WebhookEventItemWaitingUserInput, WebhookEventItemWaitingUserAction, WebhookEventItemLoginSucceeded:
@@ -857,7 +857,7 @@ func ParseWebhookEvent(body []byte) (*Event, error) {
 		return nil, fmt.Errorf("%w: no \"event\"", ErrInvalidEvent)
 	}
 	ev := &Event{
-		Type: WebhookEvent(*env.Event),
+		Type: WebhookEventType(*env.Event),
 		Raw:  append(json.RawMessage(nil), trimmed...),
 	}
 	if env.EventID != nil {
@@ -887,7 +887,7 @@ func ParseWebhookEvent(body []byte) (*Event, error) {
 
 // safe returns the event type for an error message: quoted and cut short,
 // since it comes from outside.
-func (e WebhookEvent) safe() string {
+func (e WebhookEventType) safe() string {
 	if e.Known() {
 		return string(e)
 	}

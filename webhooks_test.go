@@ -119,10 +119,10 @@ func TestWebhooksCreateValidation(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := c.Webhooks.Create(context.Background(), tc.params)
-			var pe *ParamError
+			var pe *ArgumentError
 			require.ErrorAs(t, err, &pe)
 			assert.Equal(t, tc.param, pe.Param)
-			assert.ErrorIs(t, err, ErrInvalidParam)
+			assert.ErrorIs(t, err, ErrInvalidArgument)
 			assert.NotContains(t, err.Error(), webhookTestSecret, "no secret in errors")
 		})
 	}
@@ -155,7 +155,7 @@ func TestWebhookEventRules(t *testing.T) {
 	}
 	// A well-formed type this version does not know is let through.
 	assert.NoError(t, checkWebhookEvent("event", "payment_refund/completed", true))
-	for _, e := range []WebhookEvent{"ALL", "item", "item/Updated", "/updated", "item/updated/x", "item/up-dated", "item/ updated"} {
+	for _, e := range []WebhookEventType{"ALL", "item", "item/Updated", "/updated", "item/updated/x", "item/up-dated", "item/ updated"} {
 		assert.Error(t, checkWebhookEvent("event", e, true), e)
 	}
 	assert.NoError(t, checkWebhookEvent("event", "", false))
@@ -211,7 +211,7 @@ func TestWebhooksGet(t *testing.T) {
 	assert.Equal(t, "WEBHOOK_NOT_FOUND", apiErr.CodeDescription)
 
 	_, err = c.Webhooks.Get(context.Background(), " ")
-	assert.ErrorIs(t, err, ErrInvalidParam)
+	assert.ErrorIs(t, err, ErrInvalidArgument)
 }
 
 func TestWebhooksUpdate(t *testing.T) {
@@ -261,7 +261,7 @@ func TestWebhooksUpdateErrors(t *testing.T) {
 		{id, &UpdateWebhookParams{Event: "nope"}, "event"},
 	} {
 		_, err := c.Webhooks.Update(context.Background(), tc.id, tc.params)
-		var pe *ParamError
+		var pe *ArgumentError
 		require.ErrorAs(t, err, &pe, "%v", tc.params)
 		assert.Equal(t, tc.param, pe.Param)
 	}
@@ -289,7 +289,7 @@ func TestWebhooksDelete(t *testing.T) {
 	_, err = c.Webhooks.Delete(context.Background(), "gone")
 	assert.ErrorIs(t, err, ErrNotFound)
 	_, err = c.Webhooks.Delete(context.Background(), "")
-	assert.ErrorIs(t, err, ErrInvalidParam)
+	assert.ErrorIs(t, err, ErrInvalidArgument)
 	assert.Equal(t, 2, mock.GetTotalCallCount()-mock.GetCallCountInfo()["POST "+u("/auth")])
 }
 
@@ -312,14 +312,14 @@ func TestWebhookEventsMatchTheSpec(t *testing.T) {
 	t.Parallel()
 	all := WebhookEvents()
 	require.Len(t, all, 32)
-	seen := map[WebhookEvent]bool{}
+	seen := map[WebhookEventType]bool{}
 	for _, e := range all {
 		assert.False(t, seen[e], "duplicate %s", e)
 		seen[e] = true
 		assert.True(t, e.Known())
 	}
 	assert.Equal(t, WebhookEventAll, all[0])
-	assert.False(t, WebhookEvent("payment_refund/completed").Known())
+	assert.False(t, WebhookEventType("payment_refund/completed").Known())
 	assert.Equal(t, "smart_transfer_payment", WebhookEventSmartTransferPaymentError.Topic())
 	all[0] = "changed"
 	assert.Equal(t, WebhookEventAll, WebhookEvents()[0], "WebhookEvents returns a copy")
@@ -358,7 +358,7 @@ func TestParseWebhookEventFixtures(t *testing.T) {
 	pixEv := func(t *testing.T, p EventPayload) {
 		assert.Equal(t, &AutomaticPixPaymentEvent{AutomaticPixPaymentID: autoPix, PaymentRequestID: request}, p)
 	}
-	checks := map[WebhookEvent]func(*testing.T, EventPayload){
+	checks := map[WebhookEventType]func(*testing.T, EventPayload){
 		WebhookEventItemCreated: item(TriggeredByUser),
 		WebhookEventItemUpdated: item(TriggeredBySync),
 		WebhookEventItemError: func(t *testing.T, p EventPayload) {
@@ -479,7 +479,7 @@ func TestParseWebhookEventUnknownType(t *testing.T) {
 	raw := webhookFixture(t, "unknown_type")
 	ev, err := ParseWebhookEvent(raw)
 	require.NoError(t, err)
-	assert.Equal(t, WebhookEvent("payment_refund/completed"), ev.Type)
+	assert.Equal(t, WebhookEventType("payment_refund/completed"), ev.Type)
 	assert.False(t, ev.Type.Known())
 	assert.Equal(t, "4d0a6c2e-8f3b-4b71-9e5d-a1c7e3f9b608", ev.EventID)
 	assert.Equal(t, "e7b3d9f5-2a8c-4e14-b6f0-3c9e5a1d7b42", ev.ID)

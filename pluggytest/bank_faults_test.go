@@ -161,7 +161,7 @@ func TestDataRouteRateLimit(t *testing.T) {
 		require.NoError(t, c.Do(h.ctx, "GET /transactions", nil, q, nil, &p))
 	}
 	err = c.Do(h.ctx, "GET /transactions", nil, q, nil, &p)
-	assert.True(t, pluggy.IsRateLimited(err), "%v", err)
+	assert.True(t, errors.Is(err, pluggy.ErrRateLimited), "%v", err)
 
 	// Turned off, there is no limit.
 	h2 := newBankHarness(t, WithoutRateLimit())

@@ -340,7 +340,7 @@ func (c *connectorDef) checkParams(params map[string]string, requireMFA bool) []
 	return errs
 }
 
-// paramErrorJSON is a ParameterValidationError.
+// paramErrorJSON is a FieldViolation.
 type paramErrorJSON struct {
 	Code      string `json:"code"`
 	Message   string `json:"message"`

@@ -11,6 +11,7 @@ import (
 	"context"
 	"encoding/base64"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -219,13 +220,13 @@ type countAnswer struct {
 // (GlobalErrorResponse, ItemCreationErrorResponse): errorId and details are
 // read too when Pluggy sends them.
 type errorAnswer struct {
-	Code            int                               `json:"code"`
-	CodeDescription string                            `json:"codeDescription"`
-	Message         string                            `json:"message"`
-	Data            json.RawMessage                   `json:"data"`
-	ErrorID         string                            `json:"errorId"`
-	Errors          []pluggy.ParameterValidationError `json:"errors"`
-	Details         []pluggy.ParameterValidationError `json:"details"`
+	Code            int                     `json:"code"`
+	CodeDescription string                  `json:"codeDescription"`
+	Message         string                  `json:"message"`
+	Data            json.RawMessage         `json:"data"`
+	ErrorID         string                  `json:"errorId"`
+	Errors          []pluggy.FieldViolation `json:"errors"`
+	Details         []pluggy.FieldViolation `json:"details"`
 }
 
 // answerTypes maps each route to the client type its 2xx answer decodes
@@ -237,7 +238,7 @@ var answerTypes = map[string]reflect.Type{
 	"POST /connect_token":            reflect.TypeFor[pluggy.ConnectToken](),
 	"GET /connectors":                reflect.TypeFor[pluggy.Page[pluggy.Connector]](),
 	"GET /connectors/{id}":           reflect.TypeFor[pluggy.Connector](),
-	"POST /connectors/{id}/validate": reflect.TypeFor[pluggy.ParameterValidation](),
+	"POST /connectors/{id}/validate": reflect.TypeFor[pluggy.ConnectorValidation](),
 
 	"POST /items":                         reflect.TypeFor[pluggy.Item](),
 	"GET /items/{id}":                     reflect.TypeFor[pluggy.Item](),
@@ -573,7 +574,7 @@ func (k *contract) connectors(t *testing.T) {
 	assert.Equal(t, pluggy.ConnectorHealthStatus("ONLINE"), *bank.Health.Status)
 	require.Len(t, bank.Credentials, 2)
 	assert.Equal(t, "user", bank.Credentials[0].Name)
-	assert.Equal(t, pluggy.ParameterPassword, bank.Credentials[1].Type)
+	assert.Equal(t, pluggy.ParameterTypePassword, bank.Credentials[1].Type)
 	assert.Contains(t, bank.Products, pluggy.ProductTransactions)
 
 	oneStep, err := c.Connectors.Get(k.ctx, ConnectorMFAOneStep, nil)
@@ -593,7 +594,7 @@ func (k *contract) connectors(t *testing.T) {
 	assert.Equal(t, "account", v.Errors[1].Parameter)
 
 	_, err = c.Connectors.Get(k.ctx, 999, nil)
-	assert.True(t, pluggy.IsNotFound(err), "%v", err)
+	assert.True(t, errors.Is(err, pluggy.ErrNotFound), "%v", err)
 }
 
 // player plays the user of the fake's connectors for Items.Connect: it
@@ -619,7 +620,7 @@ func (p *player) handler() *pluggy.ItemHandler {
 				return map[string]string{prm.Name: v}, nil
 			}
 			switch prm.Type {
-			case pluggy.ParameterOAuth:
+			case pluggy.ParameterTypeOAuth:
 				u, err := prm.OAuthURL()
 				if err != nil {
 					return nil, err
@@ -631,10 +632,10 @@ func (p *player) handler() *pluggy.ItemHandler {
 				_, _ = io.Copy(io.Discard, resp.Body)
 				resp.Body.Close()
 				return nil, nil
-			case pluggy.ParameterSelect:
+			case pluggy.ParameterTypeSelect:
 				require.NotEmpty(p.t, prm.Options)
 				return map[string]string{prm.Name: prm.Options[0].Value}, nil
-			case pluggy.ParameterImage:
+			case pluggy.ParameterTypeImage:
 				img, err := prm.ImageBytes()
 				require.NoError(p.t, err)
 				assert.Equal(p.t, "image/png", http.DetectContentType(img))
@@ -663,13 +664,13 @@ func (k *contract) itemFlows(t *testing.T) {
 		types     []pluggy.ParameterType
 		midway    []string
 	}{
-		{ConnectorPluggyBank, nil, []pluggy.ParameterType{pluggy.ParameterNumber}, []string{"WAITING_USER_INPUT/WAITING_USER_INPUT"}},
+		{ConnectorPluggyBank, nil, []pluggy.ParameterType{pluggy.ParameterTypeNumber}, []string{"WAITING_USER_INPUT/WAITING_USER_INPUT"}},
 		{ConnectorMFAOneStep, nil, nil, []string{"UPDATING/LOGIN_IN_PROGRESS"}},
-		{ConnectorBusiness, nil, []pluggy.ParameterType{pluggy.ParameterSelect}, []string{"WAITING_USER_INPUT/WAITING_USER_INPUT"}},
-		{ConnectorJointAccount, nil, []pluggy.ParameterType{pluggy.ParameterSelect, pluggy.ParameterNumber}, []string{"WAITING_USER_INPUT/WAITING_USER_INPUT"}},
-		{ConnectorQRToken, nil, []pluggy.ParameterType{pluggy.ParameterImage}, []string{"WAITING_USER_INPUT/WAITING_USER_INPUT"}},
+		{ConnectorBusiness, nil, []pluggy.ParameterType{pluggy.ParameterTypeSelect}, []string{"WAITING_USER_INPUT/WAITING_USER_INPUT"}},
+		{ConnectorJointAccount, nil, []pluggy.ParameterType{pluggy.ParameterTypeSelect, pluggy.ParameterTypeNumber}, []string{"WAITING_USER_INPUT/WAITING_USER_INPUT"}},
+		{ConnectorQRToken, nil, []pluggy.ParameterType{pluggy.ParameterTypeImage}, []string{"WAITING_USER_INPUT/WAITING_USER_INPUT"}},
 		{ConnectorAppApproval, nil, nil, []string{"WAITING_USER_ACTION/WAITING_USER_ACTION"}},
-		{ConnectorOpenFinance, nil, []pluggy.ParameterType{pluggy.ParameterOAuth}, []string{"WAITING_USER_INPUT/WAITING_USER_INPUT"}},
+		{ConnectorOpenFinance, nil, []pluggy.ParameterType{pluggy.ParameterTypeOAuth}, []string{"WAITING_USER_INPUT/WAITING_USER_INPUT"}},
 		{ConnectorItau, nil, nil, []string{"UPDATING/LOGIN_IN_PROGRESS"}},
 		{ConnectorCaixa, nil, nil, []string{"OUTDATED/USER_AUTHORIZATION_PENDING"}},
 	}
@@ -802,14 +803,14 @@ func (k *contract) itemFailures(t *testing.T) {
 	assert.Equal(t, "CONNECTOR_VALIDATION_ERROR", apiErr.CodeDescription)
 	assert.Equal(t, []string{"agency", "account"}, paramNames(apiErr.InvalidParameters()))
 	_, err = c.Items.Create(k.ctx, &pluggy.CreateItemParams{ConnectorID: 999, Parameters: map[string]string{"user": "x"}})
-	assert.True(t, pluggy.IsNotFound(err), "%v", err)
+	assert.True(t, errors.Is(err, pluggy.ErrNotFound), "%v", err)
 	_, err = c.Items.Create(k.ctx, &pluggy.CreateItemParams{ConnectorID: ConnectorItau, Parameters: bad, AvoidDuplicates: pluggy.Ptr(true)})
 	require.ErrorAs(t, err, &apiErr)
 	assert.ErrorIs(t, err, pluggy.ErrConflict)
 	assert.Equal(t, []string{it.ID}, apiErr.DuplicateItemIDs())
 }
 
-func paramNames(errs []pluggy.ParameterValidationError) []string {
+func paramNames(errs []pluggy.FieldViolation) []string {
 	var out []string
 	for _, e := range errs {
 		out = append(out, e.Parameter)
@@ -847,7 +848,7 @@ func (k *contract) itemWrites(t *testing.T) {
 	var apiErr *pluggy.Error
 	require.ErrorAs(t, err, &apiErr, "nothing asked yet")
 	it = k.readUntil(t, c, it.ID, pluggy.ExecutionStatusWaitingUserInput)
-	assert.Equal(t, pluggy.ParameterNumber, it.Parameter.Type)
+	assert.Equal(t, pluggy.ParameterTypeNumber, it.Parameter.Type)
 	assert.Equal(t, `^\d{6}$`, *it.Parameter.Validation)
 	_, err = c.Items.SendMFA(ctx, it.ID, map[string]string{"codigo": SandboxToken})
 	require.ErrorAs(t, err, &apiErr)
@@ -865,7 +866,7 @@ func (k *contract) itemWrites(t *testing.T) {
 	p := &player{t: t, srv: srv}
 	it, err = c.Items.Refresh(ctx, it.ID, &pluggy.UpdateItemParams{WebhookURL: "https://api.loja.com.br/hooks/pluggy", ClientUserID: "cliente-42"}, p.handler())
 	require.NoError(t, err)
-	assert.Equal(t, []pluggy.ParameterType{pluggy.ParameterNumber}, p.params)
+	assert.Equal(t, []pluggy.ParameterType{pluggy.ParameterTypeNumber}, p.params)
 	assert.Equal(t, "https://api.loja.com.br/hooks/pluggy", *it.WebhookURL)
 	assert.Equal(t, "cliente-42", *it.ClientUserID)
 	assert.Equal(t, contractStart.Add(time.Hour), *it.LastUpdatedAt)
@@ -901,13 +902,13 @@ func (k *contract) itemWrites(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, 1, n)
 	_, err = c.Items.Get(ctx, it.ID)
-	assert.True(t, pluggy.IsNotFound(err))
+	assert.True(t, errors.Is(err, pluggy.ErrNotFound))
 	_, err = c.Items.Delete(ctx, it.ID)
-	assert.True(t, pluggy.IsNotFound(err))
+	assert.True(t, errors.Is(err, pluggy.ErrNotFound))
 	_, err = c.Items.DisableAutoSync(ctx, it.ID)
-	assert.True(t, pluggy.IsNotFound(err))
+	assert.True(t, errors.Is(err, pluggy.ErrNotFound))
 	_, err = c.Items.SendMFA(ctx, it.ID, map[string]string{"token": SandboxToken})
-	assert.True(t, pluggy.IsNotFound(err))
+	assert.True(t, errors.Is(err, pluggy.ErrNotFound))
 }
 
 // noSuchID is a well-formed id the fake does not know.
@@ -952,9 +953,9 @@ func (k *contract) bankData(t *testing.T) {
 	assert.Equal(t, "10-2026", sts.Results[2].MonthYear)
 	assert.True(t, strings.HasPrefix(sts.Results[0].URL, srv.URL))
 	_, err = c.Accounts.Get(ctx, noSuchID)
-	assert.True(t, pluggy.IsNotFound(err))
+	assert.True(t, errors.Is(err, pluggy.ErrNotFound))
 	_, err = c.Accounts.GetBalance(ctx, noSuchID)
-	assert.True(t, pluggy.IsNotFound(err))
+	assert.True(t, errors.Is(err, pluggy.ErrNotFound))
 
 	// Transactions: the cursor sweep, its pages, the deprecated page list.
 	var sweep []pluggy.Transaction
@@ -997,7 +998,7 @@ func (k *contract) bankData(t *testing.T) {
 	var apiErr *pluggy.Error
 	require.ErrorAs(t, err, &apiErr)
 	_, err = c.Transactions.Get(ctx, noSuchID)
-	assert.True(t, pluggy.IsNotFound(err))
+	assert.True(t, errors.Is(err, pluggy.ErrNotFound))
 	//lint:ignore SA1019 as above
 	cardTx, err := c.Transactions.ListPaged(ctx, card.ID, &pluggy.TransactionPageParams{PageSize: 500})
 	require.NoError(t, err)
@@ -1017,7 +1018,7 @@ func (k *contract) bankData(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, latest.DueDate, bill.DueDate)
 	_, err = c.Bills.Get(ctx, noSuchID)
-	assert.True(t, pluggy.IsNotFound(err))
+	assert.True(t, errors.Is(err, pluggy.ErrNotFound))
 
 	// Investments and their transactions.
 	invs, err := c.Investments.List(ctx, itemID, nil)
@@ -1044,7 +1045,7 @@ func (k *contract) bankData(t *testing.T) {
 		}
 	}
 	_, err = c.Investments.Get(ctx, noSuchID)
-	assert.True(t, pluggy.IsNotFound(err))
+	assert.True(t, errors.Is(err, pluggy.ErrNotFound))
 
 	// Identity, loans, consents.
 	idn, err := c.Identity.GetByItem(ctx, itemID)
@@ -1060,7 +1061,7 @@ func (k *contract) bankData(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, "Padaria Pão Dourado LTDA", *bidn.CompanyName)
 	_, err = c.Identity.Get(ctx, noSuchID)
-	assert.True(t, pluggy.IsNotFound(err))
+	assert.True(t, errors.Is(err, pluggy.ErrNotFound))
 
 	loans, err := c.Loans.List(ctx, itemID)
 	require.NoError(t, err)
@@ -1072,7 +1073,7 @@ func (k *contract) bankData(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, loan.ContractAmount.String(), got2.ContractAmount.String())
 	_, err = c.Loans.Get(ctx, noSuchID)
-	assert.True(t, pluggy.IsNotFound(err))
+	assert.True(t, errors.Is(err, pluggy.ErrNotFound))
 
 	cons, err := c.Consents.List(ctx, itemID, nil)
 	require.NoError(t, err)
@@ -1085,7 +1086,7 @@ func (k *contract) bankData(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, cons1.Products, gotCons.Products)
 	_, err = c.Consents.Get(ctx, noSuchID)
-	assert.True(t, pluggy.IsNotFound(err))
+	assert.True(t, errors.Is(err, pluggy.ErrNotFound))
 }
 
 func (k *contract) categoriesAndMerchants(t *testing.T) {
@@ -1104,11 +1105,11 @@ func (k *contract) categoriesAndMerchants(t *testing.T) {
 	assert.Equal(t, "Transfers", cat.Description)
 	assert.Nil(t, cat.ParentID)
 	_, err = c.Categories.Get(ctx, "99000000")
-	assert.True(t, pluggy.IsNotFound(err))
+	assert.True(t, errors.Is(err, pluggy.ErrNotFound))
 
 	itemID, err := srv.AddConnectedItem(ConnectorItau)
 	require.NoError(t, err)
-	rule, err := c.Categories.CreateRule(ctx, pluggy.CategoryRuleCreateParams{Description: "uber", CategoryID: "19000000",
+	rule, err := c.Categories.CreateRule(ctx, pluggy.CreateCategoryRuleParams{Description: "uber", CategoryID: "19000000",
 		TransactionType: pluggy.TransactionTypeDebit, AccountType: pluggy.AccountSubtypeChecking, MatchType: pluggy.CategoryRuleMatchStartsWith})
 	require.NoError(t, err)
 	require.NotNil(t, rule.ID)
@@ -1133,9 +1134,9 @@ func (k *contract) categoriesAndMerchants(t *testing.T) {
 	rules, err = c.Categories.ListRules(ctx)
 	require.NoError(t, err)
 	assert.Empty(t, rules)
-	assert.True(t, pluggy.IsNotFound(c.Categories.DeleteRule(ctx, *rule.ID)))
-	_, err = c.Categories.CreateRule(ctx, pluggy.CategoryRuleCreateParams{Description: "x", CategoryID: "99000000"})
-	assert.True(t, pluggy.IsNotFound(err))
+	assert.True(t, errors.Is(c.Categories.DeleteRule(ctx, *rule.ID), pluggy.ErrNotFound))
+	_, err = c.Categories.CreateRule(ctx, pluggy.CreateCategoryRuleParams{Description: "x", CategoryID: "99000000"})
+	assert.True(t, errors.Is(err, pluggy.ErrNotFound))
 
 	uberCo := merchantTable[0]
 	found, err := c.Merchants.GetByCNPJ(ctx, formatCNPJ(uberCo.cnpj), "11222333000181", "12345678000100")
@@ -1182,7 +1183,7 @@ func (k *contract) webhooks(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, 1, n)
 	_, err = c.Webhooks.Get(ctx, wh.ID)
-	assert.True(t, pluggy.IsNotFound(err))
+	assert.True(t, errors.Is(err, pluggy.ErrNotFound))
 }
 
 // contractRecipient registers the payee of the payment tests, which becomes
@@ -1211,7 +1212,7 @@ func (k *contract) paymentRequests(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, "341", *inst.Compe)
 	_, err = c.Payments.Recipients.GetInstitution(ctx, noSuchID)
-	assert.True(t, pluggy.IsNotFound(err))
+	assert.True(t, errors.Is(err, pluggy.ErrNotFound))
 	_, err = c.Payments.Requests.Create(ctx, &pluggy.CreatePaymentRequestParams{Amount: pluggy.MustDecimal("10")})
 	require.ErrorAs(t, err, &apiErr)
 	assert.Equal(t, "PAYMENT_RECIPIENT_REQUIRED", apiErr.CodeDescription)
@@ -1236,7 +1237,7 @@ func (k *contract) paymentRequests(t *testing.T) {
 	assert.Equal(t, "Mariana Ribeiro", upRc.Name)
 	require.NoError(t, c.Payments.Recipients.Delete(ctx, byKey.ID))
 	_, err = c.Payments.Recipients.Get(ctx, byKey.ID)
-	assert.True(t, pluggy.IsNotFound(err))
+	assert.True(t, errors.Is(err, pluggy.ErrNotFound))
 
 	// Customers.
 	cu, err := c.Payments.Customers.Create(ctx, &pluggy.CreatePaymentCustomerParams{Type: pluggy.PaymentCustomerIndividual,
@@ -1259,7 +1260,7 @@ func (k *contract) paymentRequests(t *testing.T) {
 	assert.Equal(t, "joao.pedro@exemplo.com.br", *upCu.Email)
 	require.NoError(t, c.Payments.Customers.Delete(ctx, biz.ID))
 	_, err = c.Payments.Customers.Get(ctx, biz.ID)
-	assert.True(t, pluggy.IsNotFound(err))
+	assert.True(t, errors.Is(err, pluggy.ErrNotFound))
 
 	// A request paid through an intent that completes step by step.
 	pr, err := c.Payments.Requests.Create(ctx, &pluggy.CreatePaymentRequestParams{Amount: pluggy.MustDecimal("150.25"),
@@ -1289,7 +1290,7 @@ func (k *contract) paymentRequests(t *testing.T) {
 	require.Len(t, intents.Results, 1)
 	assert.Equal(t, pi.ID, intents.Results[0].ID)
 	_, err = c.Payments.Intents.Get(ctx, noSuchID)
-	assert.True(t, pluggy.IsNotFound(err))
+	assert.True(t, errors.Is(err, pluggy.ErrNotFound))
 
 	// Payers whose bank refuses: at the consent, and at the payment.
 	srv.RejectPayments("98765432100", "REJEITADO_USUARIO")
@@ -1362,7 +1363,7 @@ func (k *contract) paymentRequests(t *testing.T) {
 	assert.Equal(t, "Com entrega", *up.Description)
 	require.NoError(t, c.Payments.Requests.Delete(ctx, open.ID))
 	_, err = c.Payments.Requests.Get(ctx, open.ID)
-	assert.True(t, pluggy.IsNotFound(err))
+	assert.True(t, errors.Is(err, pluggy.ErrNotFound))
 }
 
 func (k *contract) scheduledPayments(t *testing.T) {
@@ -1580,7 +1581,7 @@ func (k *contract) smartTransfers(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, 1, pas.Total)
 	_, err = c.Payments.SmartTransfers.GetPayment(ctx, noSuchID)
-	assert.True(t, pluggy.IsNotFound(err))
+	assert.True(t, errors.Is(err, pluggy.ErrNotFound))
 
 	// A payer who refuses the preauthorisation.
 	srv.RejectPayments("98765432100", "REJEITADO_USUARIO")

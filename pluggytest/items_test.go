@@ -425,7 +425,7 @@ func TestItemUpdate(t *testing.T) {
 	e := h.fail("PATCH /items/{id}", []string{id}, nil, map[string]any{})
 	assert.Equal(t, http.StatusBadRequest, e.StatusCode)
 	assert.Equal(t, "CONNECTOR_REQUIRED_PARAMETER_VALIDATION_ERROR", e.CodeDescription)
-	assert.Equal(t, []pluggy.ParameterValidationError{{Code: "001", Message: "Parameter 'token' is required", Parameter: "token"}}, e.Errors)
+	assert.Equal(t, []pluggy.FieldViolation{{Code: "001", Message: "Parameter 'token' is required", Parameter: "token"}}, e.Errors)
 	it = h.do("PATCH /items/{id}", []string{id}, nil, map[string]any{"parameters": map[string]string{"token": SandboxToken}})
 	assert.Equal(t, "UPDATING/LOGIN_IN_PROGRESS", state(it))
 
@@ -462,13 +462,13 @@ func TestCreateItemValidation(t *testing.T) {
 	e := h.fail("POST /items", nil, nil, map[string]any{"connectorId": ConnectorItau, "parameters": map[string]string{"agency": "1", "password": "x"}})
 	assert.Equal(t, http.StatusBadRequest, e.StatusCode)
 	assert.Equal(t, "CONNECTOR_VALIDATION_ERROR", e.CodeDescription)
-	assert.Equal(t, []pluggy.ParameterValidationError{
+	assert.Equal(t, []pluggy.FieldViolation{
 		{Code: "002", Message: "A agência deve ter 4 números", Parameter: "agency"},
 		{Code: "001", Message: "account parameter is required", Parameter: "account"},
 	}, e.Errors)
 
 	e = h.fail("POST /items", nil, nil, map[string]any{"connectorId": ConnectorMFAOneStep, "parameters": map[string]string{"user": SandboxUser, "password": SandboxPassword}})
-	assert.Equal(t, []pluggy.ParameterValidationError{{Code: "001", Message: "token parameter is required", Parameter: "token"}}, e.Errors,
+	assert.Equal(t, []pluggy.FieldViolation{{Code: "001", Message: "token parameter is required", Parameter: "token"}}, e.Errors,
 		"the first-step token is required")
 
 	e = h.fail("POST /items", nil, nil, map[string]any{"connectorId": 999, "parameters": map[string]string{}})
@@ -532,7 +532,7 @@ func TestSendMFAErrors(t *testing.T) {
 	h.item(id)
 	e = h.fail("POST /items/{id}/mfa", []string{id}, nil, map[string]string{"code": SandboxToken})
 	assert.Equal(t, http.StatusBadRequest, e.StatusCode)
-	assert.Equal(t, []pluggy.ParameterValidationError{{Code: "001", Message: "token parameter is required", Parameter: "token"}}, e.Errors)
+	assert.Equal(t, []pluggy.FieldViolation{{Code: "001", Message: "token parameter is required", Parameter: "token"}}, e.Errors)
 	e = h.fail("POST /items/{id}/mfa", []string{"0b7d4c2e-9a1f-4e6b-8c3d-5f2a7e9b1c40"}, nil, map[string]string{"token": SandboxToken})
 	assert.Equal(t, http.StatusNotFound, e.StatusCode)
 	e = h.fail("POST /items/{id}/mfa", []string{id}, nil, []int{1})

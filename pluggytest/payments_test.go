@@ -3,6 +3,7 @@ package pluggytest
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"net/http"
 	"sync"
 	"testing"
@@ -102,7 +103,7 @@ func TestFakeInstitutionsAndRecipients(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, "341", *in.Compe)
 	_, err = c.Payments.Recipients.GetInstitution(ctx, "00000000-0000-4000-8000-000000000000")
-	assert.True(t, pluggy.IsNotFound(err))
+	assert.True(t, errors.Is(err, pluggy.ErrNotFound))
 
 	first := newRecipient(t, c)
 	assert.Equal(t, "12345678000195", first.TaxNumber)
@@ -140,8 +141,8 @@ func TestFakeInstitutionsAndRecipients(t *testing.T) {
 
 	require.NoError(t, c.Payments.Recipients.Delete(ctx, first.ID))
 	_, err = c.Payments.Recipients.Get(ctx, first.ID)
-	assert.True(t, pluggy.IsNotFound(err))
-	assert.True(t, pluggy.IsNotFound(c.Payments.Recipients.Delete(ctx, first.ID)))
+	assert.True(t, errors.Is(err, pluggy.ErrNotFound))
+	assert.True(t, errors.Is(c.Payments.Recipients.Delete(ctx, first.ID), pluggy.ErrNotFound))
 }
 
 func TestFakeCustomers(t *testing.T) {
@@ -179,7 +180,7 @@ func TestFakeCustomers(t *testing.T) {
 	assert.Equal(t, "João Pedro Almeida", up.Name)
 	require.NoError(t, c.Payments.Customers.Delete(ctx, biz.ID))
 	_, err = c.Payments.Customers.Get(ctx, biz.ID)
-	assert.True(t, pluggy.IsNotFound(err))
+	assert.True(t, errors.Is(err, pluggy.ErrNotFound))
 }
 
 func TestFakePaymentIntentCompletesPerPoll(t *testing.T) {
@@ -361,7 +362,7 @@ func TestFakeRequestsListUpdateDelete(t *testing.T) {
 
 	require.NoError(t, c.Payments.Requests.Delete(ctx, ids[0]))
 	_, err = c.Payments.Requests.Get(ctx, ids[0])
-	assert.True(t, pluggy.IsNotFound(err))
+	assert.True(t, errors.Is(err, pluggy.ErrNotFound))
 }
 
 func TestFakeScheduledPayments(t *testing.T) {
@@ -697,10 +698,10 @@ func TestFakePaymentValidation(t *testing.T) {
 	_, err = c.Payments.Intents.Create(ctx, &pluggy.CreatePaymentIntentParams{PaymentRequestID: "00000000-0000-4000-8000-000000000000", Parameters: &pluggy.PaymentIntentParameters{CPF: payerCPF}})
 	require.ErrorAs(t, err, &apiErr)
 	_, err = c.Payments.Intents.Get(ctx, "00000000-0000-4000-8000-000000000000")
-	assert.True(t, pluggy.IsNotFound(err))
+	assert.True(t, errors.Is(err, pluggy.ErrNotFound))
 	// What the client refuses never reaches the server.
 	_, err = c.Payments.Requests.Create(ctx, &pluggy.CreatePaymentRequestParams{Amount: pluggy.MustDecimal("-1")})
-	assert.ErrorIs(t, err, pluggy.ErrInvalidParam)
+	assert.ErrorIs(t, err, pluggy.ErrInvalidArgument)
 	assert.Len(t, srv.RequestsTo("POST /payments/requests"), 1)
 }
 

@@ -268,7 +268,7 @@ func setupWebhooks(s *Server) {
 // checkLocked validates a webhook about to be stored (self is the id of the
 // one it replaces, "" for a new one) and returns Pluggy's message, or "".
 func (st *webhookState) checkLocked(h *fakeWebhook, self string) string {
-	if !pluggy.WebhookEvent(h.event).Known() {
+	if !pluggy.WebhookEventType(h.event).Known() {
 		return fmt.Sprintf("Invalid event type '%s' for webhook", h.event)
 	}
 	u, err := url.Parse(h.url)
@@ -452,7 +452,7 @@ func retryableDelivery(status int) bool {
 	return status == http.StatusRequestTimeout || status == http.StatusTooManyRequests || status >= 500
 }
 
-// SendWebhookEvent emits an event of type eventType (a pluggy.WebhookEvent
+// SendWebhookEvent emits an event of type eventType (a pluggy.WebhookEventType
 // value such as "item/updated") with payload's fields, as if something in
 // the server had changed, and returns its eventId. The server adds "event",
 // "clientId" (except to connector/status_updated, as Pluggy) and "id" (the

@@ -122,7 +122,7 @@ func TestFakeWebhooksRefuse(t *testing.T) {
 	t.Parallel()
 	_, c := newFake(t)
 	ctx := context.Background()
-	create := func(event pluggy.WebhookEvent, url string) error {
+	create := func(event pluggy.WebhookEventType, url string) error {
 		_, err := c.Webhooks.Create(ctx, &pluggy.CreateWebhookParams{Event: event, URL: url})
 		return err
 	}

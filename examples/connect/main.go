@@ -195,10 +195,10 @@ func (u *user) handler() *pluggy.ItemHandler {
 			u.printf("  … %s / %s\n", it.Status, it.ExecutionStatus)
 		},
 		OnParameter: func(ctx context.Context, it *pluggy.Item, p *pluggy.Parameter) (map[string]string, error) {
-			if p.Type == pluggy.ParameterOAuth {
+			if p.Type == pluggy.ParameterTypeOAuth {
 				return nil, u.oauth(ctx, p)
 			}
-			if p.Type == pluggy.ParameterImage {
+			if p.Type == pluggy.ParameterTypeImage {
 				if err := u.saveImage(it.ID+"-"+p.Name, p.ImageBytes); err != nil {
 					return nil, err
 				}
@@ -288,7 +288,7 @@ func (u *user) value(p *pluggy.Parameter) (string, error) {
 	if !u.cfg.interactive {
 		v := scripted(p)
 		shown := v
-		if p.Type == pluggy.ParameterPassword {
+		if p.Type == pluggy.ParameterTypePassword {
 			shown = "********"
 		}
 		u.printf("%s: %s (scripted)\n", p.Label, shown)
@@ -325,7 +325,7 @@ func (u *user) value(p *pluggy.Parameter) (string, error) {
 				}
 			}
 		}
-		var pe *pluggy.ParamError
+		var pe *pluggy.ArgumentError
 		if err := p.Validate(v); errors.As(err, &pe) {
 			u.printf("  %s\n", pe.Problem)
 			continue
@@ -345,7 +345,7 @@ func scripted(p *pluggy.Parameter) string {
 		"agency": {"0001"}, "account": {"12345-6"}, "cpf": {"123.456.789-09"},
 	}[p.Name]
 	candidates = append(candidates, "123456", "user-ok", "password-ok", "123.456.789-09", "0001", "12345-6")
-	if p.Type == pluggy.ParameterPassword {
+	if p.Type == pluggy.ParameterTypePassword {
 		candidates = append([]string{"password-ok"}, candidates...)
 	}
 	for _, v := range candidates {
