@@ -280,7 +280,7 @@ type AccountListParams struct {
 // List returns the accounts of an item (GET /accounts). The API does not
 // page this list: every account comes in the one answer.
 //
-// It returns a *ArgumentError without sending anything when itemID is empty.
+// It returns an *ArgumentError without sending anything when itemID is empty.
 func (s *AccountsService) List(ctx context.Context, itemID string, params *AccountListParams, opts ...RequestOption) (*Page[Account], error) {
 	if err := requireID("itemId", itemID); err != nil {
 		return nil, err

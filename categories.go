@@ -133,10 +133,13 @@ func (s *CategoriesService) AllRules(ctx context.Context, opts ...RequestOption)
 
 // CreateRule adds a categorisation rule (POST /categories/rules) and returns
 // it. An unknown category is an *Error matching ErrNotFound; an invalid
-// description a 400 *Error. It returns a *ArgumentError without sending anything
-// when the description or categoryId is empty. Like every creating POST it
+// description a 400 *Error. It returns an *ArgumentError without sending anything
+// when params is nil or the description or categoryId is empty. Like every creating POST it
 // is retried only when the server surely did not act on it.
-func (s *CategoriesService) CreateRule(ctx context.Context, params CreateCategoryRuleParams, opts ...RequestOption) (*ClientCategoryRule, error) {
+func (s *CategoriesService) CreateRule(ctx context.Context, params *CreateCategoryRuleParams, opts ...RequestOption) (*ClientCategoryRule, error) {
+	if params == nil {
+		return nil, paramErr("params", "is required")
+	}
 	if err := requireID("description", params.Description); err != nil {
 		return nil, err
 	}

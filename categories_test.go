@@ -137,7 +137,7 @@ func TestCategoriesCreateRule(t *testing.T) {
 	c, mock := newTestClient(t)
 	rec := on(mock, http.MethodPost, "/categories/rules", fixtureResponder(t, 200, "client-category-rules-create", "200"))
 
-	rule, err := c.Categories.CreateRule(context.Background(), CreateCategoryRuleParams{
+	rule, err := c.Categories.CreateRule(context.Background(), &CreateCategoryRuleParams{
 		Description:     "UBER *TRIP",
 		CategoryID:      "12010000",
 		TransactionType: TransactionTypeDebit,
@@ -151,7 +151,7 @@ func TestCategoriesCreateRule(t *testing.T) {
 	assert.Equal(t, "Taxi and ride-hailing", rule.Category)
 	assert.Equal(t, "6f1c2a9e-3b7d-4c8e-9a15-2d4f6b8c0e13", *rule.ClientID)
 
-	_, err = c.Categories.CreateRule(context.Background(), CreateCategoryRuleParams{Description: "PADARIA", CategoryID: "11010000"})
+	_, err = c.Categories.CreateRule(context.Background(), &CreateCategoryRuleParams{Description: "PADARIA", CategoryID: "11010000"})
 	require.NoError(t, err)
 	assert.JSONEq(t, `{"description":"PADARIA","categoryId":"11010000"}`, string(rec.bodyAt(t, 1)), "optional fields are left out")
 }
@@ -165,14 +165,14 @@ func TestCategoriesCreateRuleErrors(t *testing.T) {
 	}{{400, "400", ""}, {404, "404", "CATEGORY_NOT_FOUND"}} {
 		c, mock := newTestClient(t)
 		on(mock, http.MethodPost, "/categories/rules", fixtureResponder(t, tc.status, "client-category-rules-create", tc.name))
-		_, err := c.Categories.CreateRule(context.Background(), CreateCategoryRuleParams{Description: "X", CategoryID: "99990000"})
+		_, err := c.Categories.CreateRule(context.Background(), &CreateCategoryRuleParams{Description: "X", CategoryID: "99990000"})
 		requireAPIErr(t, err, tc.status, tc.desc)
 	}
 
 	// A creating POST is not replayed after a 5xx: the rule may exist.
 	c, mock := newTestClient(t)
 	rec := on(mock, http.MethodPost, "/categories/rules", fixtureResponder(t, 500, "errors", "500-internal"))
-	_, err := c.Categories.CreateRule(context.Background(), CreateCategoryRuleParams{Description: "X", CategoryID: "11010000"})
+	_, err := c.Categories.CreateRule(context.Background(), &CreateCategoryRuleParams{Description: "X", CategoryID: "11010000"})
 	requireAPIErr(t, err, 500, "INTERNAL_SERVER_ERROR")
 	assert.Equal(t, 1, rec.n())
 }
@@ -215,10 +215,12 @@ func TestCategoriesValidation(t *testing.T) {
 	requireArgumentErr(t, err, "id")
 	require.Error(t, c.Categories.DeleteRule(ctx, " "))
 	requireArgumentErr(t, c.Categories.DeleteRule(ctx, ""), "id")
-	_, err = c.Categories.CreateRule(ctx, CreateCategoryRuleParams{CategoryID: "11010000"})
+	_, err = c.Categories.CreateRule(ctx, &CreateCategoryRuleParams{CategoryID: "11010000"})
 	requireArgumentErr(t, err, "description")
-	_, err = c.Categories.CreateRule(ctx, CreateCategoryRuleParams{Description: "PADARIA"})
+	_, err = c.Categories.CreateRule(ctx, &CreateCategoryRuleParams{Description: "PADARIA"})
 	requireArgumentErr(t, err, "categoryId")
+	_, err = c.Categories.CreateRule(ctx, nil)
+	requireArgumentErr(t, err, "params")
 	assertNothingSent(t, mock)
 }
 

@@ -36,7 +36,7 @@ const minCredentialsKeyBits = 2048
 //
 // One RSA-OAEP block holds the whole object, so its JSON must fit in the
 // key's size less 42 bytes (214 bytes for a 2048-bit key); longer
-// parameters are a *ArgumentError before any request. EncryptedParameters set
+// parameters are an *ArgumentError before any request. EncryptedParameters set
 // by hand are sent as they are. Answers to POST /items/{id}/mfa (SendMFA,
 // the item driver's OnParameter) are one-time values and are not
 // encrypted.

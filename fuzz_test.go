@@ -367,7 +367,7 @@ func exerciseParameter(t *testing.T, p *Parameter) {
 		err := p.Validate(v)
 		var pe *ArgumentError
 		if err != nil && (!errors.As(err, &pe) || pe.Param != p.Name) {
-			t.Fatalf("Validate(%q) = %v, want a *ArgumentError naming %q", v, err, p.Name)
+			t.Fatalf("Validate(%q) = %v, want an *ArgumentError naming %q", v, err, p.Name)
 		}
 		if err != nil && v == typed && strings.Contains(err.Error(), v) && !strings.Contains(p.Name, v) &&
 			(p.ValidationMessage == nil || !strings.Contains(*p.ValidationMessage, v)) && !optionsMention(p, v) {

@@ -620,12 +620,12 @@ func TestReplayNeverTurnsASuccessIntoAnError(t *testing.T) {
 		w.WriteHeader(404)
 		io.WriteString(w, `{"code":404,"codeDescription":"ITEM_NOT_FOUND","message":"Item not found"}`)
 	}))
-	_, err := c.Items.Delete(context.Background(), "it-1")
+	err := c.Items.Delete(context.Background(), "it-1")
 	require.NoError(t, err)
 	assert.Equal(t, int32(2), requests.Load())
 
 	// A DELETE of something that never existed is still a 404.
-	_, err = c.Items.Delete(context.Background(), "it-2")
+	err = c.Items.Delete(context.Background(), "it-2")
 	require.ErrorIs(t, err, ErrNotFound)
 }
 

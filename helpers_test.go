@@ -264,7 +264,7 @@ func assertNothingSent(t *testing.T, mock *httpmock.MockTransport) {
 
 // ----- Errors -----
 
-// requireArgumentErr requires err to be a *ArgumentError naming param.
+// requireArgumentErr requires err to be an *ArgumentError naming param.
 func requireArgumentErr(t *testing.T, err error, param string) {
 	t.Helper()
 	var pe *ArgumentError

@@ -345,7 +345,7 @@ type InvestmentTransactionListParams struct {
 }
 
 // List returns one page of an item's investments (GET /investments).
-// It returns a *ArgumentError without sending anything when itemID is empty or
+// It returns an *ArgumentError without sending anything when itemID is empty or
 // the page or pageSize is out of range.
 func (s *InvestmentsService) List(ctx context.Context, itemID string, params *InvestmentListParams, opts ...RequestOption) (*Page[Investment], error) {
 	if err := requireID("itemId", itemID); err != nil {
@@ -394,7 +394,7 @@ func (s *InvestmentsService) Get(ctx context.Context, id string, opts ...Request
 }
 
 // ListTransactions returns one page of an investment's movements
-// (GET /investments/{id}/transactions). It returns a *ArgumentError without
+// (GET /investments/{id}/transactions). It returns an *ArgumentError without
 // sending anything when id is empty or the page or pageSize is out of range.
 func (s *InvestmentsService) ListTransactions(ctx context.Context, id string, params *InvestmentTransactionListParams, opts ...RequestOption) (*Page[InvestmentTransaction], error) {
 	if err := requireID("id", id); err != nil {

@@ -47,6 +47,13 @@ func (s ItemStatus) Waiting() bool {
 // executionStatus; the spec leaves it a bare string, the values are Pluggy's
 // documented ones). The finished ones are SUCCESS, PARTIAL_SUCCESS, ERROR,
 // MERGE_ERROR, CREATE_ERROR and every item error code.
+//
+// An execution that failed for a reason Pluggy names ends in a status whose
+// value is that reason's ItemErrorCode (INVALID_CREDENTIALS,
+// USER_INPUT_TIMEOUT, ...): both types list those values, each under its own
+// prefix, and ErrorCode converts from one to the other. Compare an
+// ExecutionStatus with ExecutionStatus constants and an ItemError's Code with
+// ItemErrorCode constants.
 type ExecutionStatus string
 
 // The execution statuses Pluggy documents.
@@ -96,6 +103,16 @@ func (s ExecutionStatus) Finished() bool {
 		return true
 	}
 	return ItemErrorCode(s).known()
+}
+
+// ErrorCode returns the item error code an execution status stands for, and
+// whether it stands for one: ExecutionStatusUserInputTimeout gives
+// ItemErrorCodeUserInputTimeout, true; ExecutionStatusSuccess gives "", false.
+func (s ExecutionStatus) ErrorCode() (ItemErrorCode, bool) {
+	if c := ItemErrorCode(s); c.known() {
+		return c, true
+	}
+	return "", false
 }
 
 // Succeeded reports SUCCESS or PARTIAL_SUCCESS.
@@ -632,21 +649,19 @@ func (s *ItemsService) Update(ctx context.Context, id string, params *UpdateItem
 	return callFor[Item](ctx, s.client, "PATCH /items/{id}", []string{id}, nil, params, opts...)
 }
 
-// Delete deletes an item and its data (DELETE /items/{id}). It returns the
-// number of items deleted (1).
+// Delete deletes an item and its data (DELETE /items/{id}).
 //
 // Errors: *ArgumentError for an empty id; *Error matching ErrNotFound.
-func (s *ItemsService) Delete(ctx context.Context, id string, opts ...RequestOption) (int, error) {
+func (s *ItemsService) Delete(ctx context.Context, id string, opts ...RequestOption) error {
 	if err := requireID("id", id); err != nil {
-		return 0, err
+		return err
 	}
+	// The answer is {"count": 1}; it is read (an empty 2xx is a
+	// *DecodeError) but carries nothing a caller needs.
 	var out struct {
 		Count int `json:"count"`
 	}
-	if err := s.client.call(ctx, "DELETE /items/{id}", []string{id}, nil, nil, &out, opts...); err != nil {
-		return 0, err
-	}
-	return out.Count, nil
+	return s.client.call(ctx, "DELETE /items/{id}", []string{id}, nil, nil, &out, opts...)
 }
 
 // SendMFA answers the parameter an item waits for (POST /items/{id}/mfa):

@@ -299,14 +299,12 @@ func TestItemsDelete(t *testing.T) {
 		assert.Nil(t, requestBody(t, r))
 		return fixtureResponder(t, 200, "items-delete", "200")(r)
 	})
-	n, err := c.Items.Delete(context.Background(), fixtureItemID)
+	err := c.Items.Delete(context.Background(), fixtureItemID)
 	require.NoError(t, err)
-	assert.Equal(t, 1, n)
 
 	mock.RegisterResponder(http.MethodDelete, u("/items/"+fixtureItemID), fixtureResponder(t, 404, "items-delete", "404"))
-	n, err = c.Items.Delete(context.Background(), fixtureItemID)
+	err = c.Items.Delete(context.Background(), fixtureItemID)
 	assert.True(t, errors.Is(err, ErrNotFound))
-	assert.Zero(t, n)
 }
 
 func TestItemsSendMFA(t *testing.T) {
@@ -371,7 +369,7 @@ func TestItemsLocalValidation(t *testing.T) {
 			_, err := c.Items.Update(ctx, fixtureItemID, &UpdateItemParams{WebhookURL: "ftp://x"})
 			return err
 		}, "webhookUrl"},
-		"delete empty":      {func() error { _, err := c.Items.Delete(ctx, ""); return err }, "id"},
+		"delete empty":      {func() error { err := c.Items.Delete(ctx, ""); return err }, "id"},
 		"mfa empty id":      {func() error { _, err := c.Items.SendMFA(ctx, "", map[string]string{"a": "b"}); return err }, "id"},
 		"mfa no answers":    {func() error { _, err := c.Items.SendMFA(ctx, fixtureItemID, nil); return err }, "answers"},
 		"mfa empty name":    {func() error { _, err := c.Items.SendMFA(ctx, fixtureItemID, map[string]string{"": "1"}); return err }, "answers"},
@@ -463,5 +461,20 @@ func TestItemFixturesRoundTrip(t *testing.T) {
 		assert.False(t, e.NotJSON, f)
 		assert.NotEmpty(t, e.Message, f)
 		assert.NotEmpty(t, e.CodeDescription, f)
+	}
+}
+
+func TestExecutionStatusErrorCode(t *testing.T) {
+	t.Parallel()
+	c, ok := ExecutionStatusUserInputTimeout.ErrorCode()
+	assert.True(t, ok)
+	assert.Equal(t, ItemErrorCodeUserInputTimeout, c)
+	c, ok = ExecutionStatusInvalidCredentials.ErrorCode()
+	assert.True(t, ok)
+	assert.Equal(t, ItemErrorCodeInvalidCredentials, c)
+	for _, s := range []ExecutionStatus{ExecutionStatusSuccess, ExecutionStatusLoginInProgress, ExecutionStatusError, "SOMETHING_NEW"} {
+		c, ok = s.ErrorCode()
+		assert.False(t, ok, s)
+		assert.Empty(t, c, s)
 	}
 }

@@ -350,7 +350,7 @@ type LoanOverParcelCharge struct {
 }
 
 // List returns the loans of an item (GET /loans). The API does not page this
-// list: every loan comes in the one answer. It returns a *ArgumentError without
+// list: every loan comes in the one answer. It returns an *ArgumentError without
 // sending anything when itemID is empty.
 func (s *LoansService) List(ctx context.Context, itemID string, opts ...RequestOption) (*Page[Loan], error) {
 	if err := requireID("itemId", itemID); err != nil {

@@ -34,7 +34,7 @@ type MerchantLookup struct {
 
 // GetByCNPJ looks merchants up by CNPJ (GET /merchants?cnpjs=…). CNPJs may be
 // given with or without their mask; the answer sorts them into found, not
-// found and invalid. It returns a *ArgumentError without sending anything when
+// found and invalid. It returns an *ArgumentError without sending anything when
 // no CNPJ is given or one is empty or holds a comma.
 func (s *MerchantsService) GetByCNPJ(ctx context.Context, cnpjs ...string) (*MerchantLookup, error) {
 	if len(cnpjs) == 0 {

@@ -116,7 +116,7 @@ func (p *Parameter) Option(v string) (SelectOption, bool) {
 
 // Validate checks a value the user typed before it is sent: present unless
 // the parameter is optional, one of the options of a select, and matching
-// the validation regex. The error is a *ArgumentError naming the parameter
+// the validation regex. The error is an *ArgumentError naming the parameter
 // whose Problem is the parameter's validationMessage; it never repeats the
 // value. A regex Go cannot compile is not held against the value: the API
 // still checks it.
@@ -282,9 +282,6 @@ type Timestamp struct {
 	raw    []byte
 	parsed time.Time
 }
-
-// NewTimestamp returns t as a Timestamp.
-func NewTimestamp(t time.Time) Timestamp { return Timestamp{Time: t} }
 
 // UnmarshalJSON reads a date-time string, a number (seconds or
 // milliseconds), a number in a string, or null. A string or number it

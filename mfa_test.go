@@ -845,7 +845,7 @@ func TestTimestamp(t *testing.T) {
 		assert.Equal(t, raw, string(out), "encodes back the way it came")
 	}
 	for _, raw := range []string{`null`} {
-		ts := NewTimestamp(want)
+		ts := Timestamp{Time: want}
 		require.NoError(t, json.Unmarshal([]byte(raw), &ts))
 		assert.True(t, ts.IsZero())
 		out, _ := json.Marshal(ts)
@@ -867,7 +867,7 @@ func TestTimestamp(t *testing.T) {
 	var odd Item
 	require.NoError(t, json.Unmarshal([]byte(`{"id":"x","status":"WAITING_USER_ACTION","executionStatus":"WAITING_USER_ACTION","userAction":{"instructions":"i","expiresAt":"em 5 minutos"}}`), &odd))
 	assert.False(t, odd.UserAction.Expired(time.Now()))
-	out, err := json.Marshal(NewTimestamp(want))
+	out, err := json.Marshal(Timestamp{Time: want})
 	require.NoError(t, err)
 	assert.Equal(t, `"2026-11-23T12:05:00.123Z"`, string(out))
 

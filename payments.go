@@ -20,7 +20,7 @@ package pluggy
 //     schedules payments on; a date before today there is refused;
 //   - every identifier the call needs must be non-empty.
 //
-// Every failed check is a *ArgumentError naming the field as the API does
+// Every failed check is an *ArgumentError naming the field as the API does
 // ("amount", "schedule.occurrences", "parameters.cpf").
 //
 // None of the POST routes here is replayed once the server may have acted on
@@ -547,20 +547,10 @@ func (s UnknownSchedule) MarshalJSON() ([]byte, error) {
 	return json.Marshal(map[string]ScheduleType{"type": s.Type})
 }
 
-// MarshalSchedule encodes s with its "type" (null for a nil schedule).
-func MarshalSchedule(s Schedule) ([]byte, error) {
-	if s == nil {
-		return []byte("null"), nil
-	}
-	return json.Marshal(s)
-}
-
-// UnmarshalSchedule decodes a schedule object, choosing its Go type by its
+// decodeSchedule decodes a schedule object, choosing its Go type by its
 // "type": *SingleSchedule, *DailySchedule, *WeeklySchedule, *MonthlySchedule,
 // *CustomSchedule, or *UnknownSchedule for any other type. null decodes as a
 // nil Schedule.
-func UnmarshalSchedule(b []byte) (Schedule, error) { return decodeSchedule(b) }
-
 func decodeSchedule(raw json.RawMessage) (Schedule, error) {
 	trimmed := strings.TrimSpace(string(raw))
 	if trimmed == "" || trimmed == "null" {

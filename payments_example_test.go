@@ -2,6 +2,7 @@ package pluggy_test
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"log"
 	"time"
@@ -68,11 +69,13 @@ func ExamplePaymentIntentsService_Wait() {
 func ExampleMonthlySchedule() {
 	start, _ := pluggy.ParseDate("2027-01-31")
 	s := &pluggy.MonthlySchedule{StartDate: start, DayOfMonth: 30, Occurrences: 3}
-	b, _ := pluggy.MarshalSchedule(s)
+	b, _ := json.Marshal(s)
 	fmt.Println(string(b))
 	fmt.Println(s.Dates())
-	back, _ := pluggy.UnmarshalSchedule(b)
-	fmt.Printf("%T\n", back)
+	// A payment request decodes its schedule into the matching Go type.
+	var req pluggy.PaymentRequest
+	_ = json.Unmarshal([]byte(`{"schedule":`+string(b)+`}`), &req)
+	fmt.Printf("%T\n", req.Schedule)
 	// Output:
 	// {"type":"MONTHLY","startDate":"2027-01-31","dayOfMonth":30,"occurrences":3}
 	// [2027-02-28 2027-03-30 2027-04-30]

@@ -292,7 +292,7 @@ const routeTransactionsV2 = "GET /v2/transactions"
 // (GET /v2/transactions, cursor-paged). Follow page.Next with ListNext, or
 // use All to walk every page.
 //
-// It returns a *ArgumentError without sending anything when accountID is
+// It returns an *ArgumentError without sending anything when accountID is
 // empty, when there are more than 500 ids or an empty one, when DateFrom is
 // combined with CreatedAtFrom, or when DateFrom is after DateTo.
 func (s *TransactionsService) List(ctx context.Context, accountID string, params *TransactionListParams, opts ...RequestOption) (*CursorPage[Transaction], error) {
@@ -350,7 +350,7 @@ func (s *TransactionsService) ListNext(ctx context.Context, next string, opts ..
 // every request inside the rate limiter. Breaking out, or the end of ctx,
 // cancels the request ahead and waits for it, leaving nothing running.
 //
-// An error (a *ArgumentError from the parameters, an *Error from the API, ...)
+// An error (an *ArgumentError from the parameters, an *Error from the API, ...)
 // is yielded once, after every transaction before it, and ends the loop.
 // So does a broken cursor: a next already followed in this sweep (A→B→A),
 // or a page with no transactions that still points to a next page, each a

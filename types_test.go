@@ -410,7 +410,7 @@ func TestTimestampTextAndSQL(t *testing.T) {
 	txt, _ = ts.MarshalText()
 	assert.Empty(t, txt)
 
-	v, err := NewTimestamp(want).Value()
+	v, err := Timestamp{Time: want}.Value()
 	require.NoError(t, err)
 	assert.Equal(t, want, v)
 	v, err = Timestamp{}.Value()
@@ -421,12 +421,12 @@ func TestTimestampTextAndSQL(t *testing.T) {
 		require.NoError(t, got.Scan(src), "%v", src)
 		assert.True(t, want.Equal(got.Time), "%v: %s", src, got.Time)
 	}
-	got := NewTimestamp(want)
+	got := Timestamp{Time: want}
 	require.NoError(t, got.Scan(nil))
 	assert.True(t, got.IsZero())
 	assert.Error(t, got.Scan(true))
 	assert.Error(t, got.Scan("soon"))
-	assert.Equal(t, -1, NewTimestamp(want).Compare(want.Add(time.Second)), "time.Time's comparisons come with it")
+	assert.Equal(t, -1, Timestamp{Time: want}.Compare(want.Add(time.Second)), "time.Time's comparisons come with it")
 }
 
 func TestDeref(t *testing.T) {

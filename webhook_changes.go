@@ -14,7 +14,7 @@ import (
 // Each takes an Event as the handler delivers it and returns exactly the
 // data the event announces, through the client's one request pipeline
 // (rate limits, retries, key renewal); opts apply to every request made. Each checks the event's type and
-// fields first and returns a *ArgumentError, before any request, for an event
+// fields first and returns an *ArgumentError, before any request, for an event
 // it does not apply to.
 
 // ErrItemDeleted is returned by EventItem for an item/deleted event: the
@@ -36,7 +36,7 @@ const maxIDsPerRequest = 500
 // link may name the deprecated GET /transactions), so that the API key
 // never goes to a host named by a payload.
 //
-// Errors, yielded once: a *ArgumentError for an event of another type, or one
+// Errors, yielded once: an *ArgumentError for an event of another type, or one
 // whose account or start cannot be found; then what Transactions.All
 // yields.
 func (s *WebhooksService) CreatedTransactions(ctx context.Context, ev Event, opts ...RequestOption) iter.Seq2[Transaction, error] {
@@ -90,7 +90,7 @@ func createdQuery(ev Event) (string, time.Time, error) {
 // twice is asked for once; an id the API no longer returns (deleted since)
 // is not yielded. Requests are made lazily, as the loop asks.
 //
-// Errors, yielded once: a *ArgumentError for an event of another type, without
+// Errors, yielded once: an *ArgumentError for an event of another type, without
 // an accountId, or with an empty id; then what Transactions.All yields.
 func (s *WebhooksService) UpdatedTransactions(ctx context.Context, ev Event, opts ...RequestOption) iter.Seq2[Transaction, error] {
 	p, err := changedPayload(ev, WebhookEventTransactionsUpdated)
@@ -114,7 +114,7 @@ func (s *WebhooksService) UpdatedTransactions(ctx context.Context, ev Event, opt
 // transactions/deleted event says were removed (each once, in the event's
 // order): drop them from your copy. It makes no request.
 //
-// Errors: a *ArgumentError for an event of another type, or with an empty id.
+// Errors: an *ArgumentError for an event of another type, or with an empty id.
 func DeletedTransactionIDs(ev Event) ([]string, error) {
 	p, err := changedPayload(ev, WebhookEventTransactionsDeleted)
 	if err != nil {
@@ -158,7 +158,7 @@ func uniqueIDs(ids []string) []string {
 // Pluggy advises rather than trusting the payload. For item/deleted it
 // sends nothing and returns ErrItemDeleted.
 //
-// Errors: a *ArgumentError for an event that is not item/* or names no item;
+// Errors: an *ArgumentError for an event that is not item/* or names no item;
 // ErrItemDeleted; then what Items.Get returns.
 func (s *WebhooksService) EventItem(ctx context.Context, ev Event, opts ...RequestOption) (*Item, error) {
 	p, ok := ev.Payload.(*ItemEvent)
@@ -206,7 +206,7 @@ type EventPayment struct {
 // request, scheduled payment, boleto, automatic PIX payment, smart transfer
 // preauthorization or payment it names (see EventPayment's fields).
 //
-// Errors: a *ArgumentError for an event that is not about a payment or lacks
+// Errors: an *ArgumentError for an event that is not about a payment or lacks
 // the entity's id; an error matching ErrNotFound for a scheduled payment
 // its schedule does not list; then what the service's Get returns.
 func (s *WebhooksService) EventPayment(ctx context.Context, ev Event, opts ...RequestOption) (*EventPayment, error) {

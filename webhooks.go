@@ -500,21 +500,19 @@ func (s *WebhooksService) Update(ctx context.Context, id string, params *UpdateW
 	return callFor[Webhook](ctx, s.client, "PATCH /webhooks/{id}", []string{id}, nil, params, opts...)
 }
 
-// Delete removes a webhook (DELETE /webhooks/{id}) and returns the number
-// of webhooks deleted (1).
+// Delete removes a webhook (DELETE /webhooks/{id}).
 //
 // Errors: *ArgumentError for an empty id; *Error matching ErrNotFound.
-func (s *WebhooksService) Delete(ctx context.Context, id string, opts ...RequestOption) (int, error) {
+func (s *WebhooksService) Delete(ctx context.Context, id string, opts ...RequestOption) error {
 	if err := requireID("id", id); err != nil {
-		return 0, err
+		return err
 	}
+	// The answer is {"count": 1}; it is read (an empty 2xx is a
+	// *DecodeError) but carries nothing a caller needs.
 	var out struct {
 		Count int `json:"count"`
 	}
-	if err := s.client.call(ctx, "DELETE /webhooks/{id}", []string{id}, nil, nil, &out, opts...); err != nil {
-		return 0, err
-	}
-	return out.Count, nil
+	return s.client.call(ctx, "DELETE /webhooks/{id}", []string{id}, nil, nil, &out, opts...)
 }
 
 // ----- Events -----

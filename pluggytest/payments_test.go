@@ -714,7 +714,7 @@ func TestPayScheduleDatesMatchTheClient(t *testing.T) {
 		&pluggy.MonthlySchedule{StartDate: payDate(t, "2027-01-31"), DayOfMonth: 30, Occurrences: 4},
 		&pluggy.CustomSchedule{PaymentDates: []pluggy.Date{payDate(t, "2026-12-05"), payDate(t, "2027-01-05")}},
 	} {
-		raw, err := pluggy.MarshalSchedule(s)
+		raw, err := json.Marshal(s)
 		require.NoError(t, err)
 		got, err := payScheduleDates(raw)
 		require.NoError(t, err)

@@ -102,7 +102,7 @@ func run(ctx context.Context, client *pluggy.Client, poll pluggy.PollOptions) er
 	}
 	defer func() {
 		// Leave no item behind on the sandbox.
-		if _, err := client.Items.Delete(context.WithoutCancel(ctx), item.ID); err != nil {
+		if err := client.Items.Delete(context.WithoutCancel(ctx), item.ID); err != nil {
 			fmt.Fprintln(os.Stderr, "quickstart: deleting the item:", err)
 		}
 	}()

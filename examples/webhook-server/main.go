@@ -270,7 +270,7 @@ func runWithFake(ctx context.Context, out io.Writer, poll time.Duration) error {
 		return err
 	}
 
-	if _, err := client.Webhooks.Delete(ctx, wh.ID); err != nil {
+	if err := client.Webhooks.Delete(ctx, wh.ID); err != nil {
 		return err
 	}
 	fmt.Fprintln(out, "webhook deleted; done")
