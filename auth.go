@@ -204,19 +204,6 @@ func (a *authenticator) invalidate(key string) {
 	a.mu.Unlock()
 }
 
-// AuthError is a refused POST /auth: the client id or secret is wrong
-// (401 CLIENT_KEYS_UNAUTHORIZED). Retrying will not help until the
-// credentials change. It wraps the *Error of the answer.
-type AuthError struct{ Err *Error }
-
-// Error says the credentials were refused and why; it never shows them.
-func (e *AuthError) Error() string {
-	return "pluggy: authentication failed, check the client id and secret: " + e.Err.Error()
-}
-
-// Unwrap returns the *Error of POST /auth.
-func (e *AuthError) Unwrap() error { return e.Err }
-
 // AuthService creates connect tokens.
 type AuthService service
 

@@ -746,49 +746,6 @@ func stripURL(err error) error {
 	return err
 }
 
-// RequestError is a call that got no answer: the connection failed, the
-// context ended, or the attempts ran out without a response.
-type RequestError struct {
-	// Route is the route literal of the call.
-	Route string
-	// Attempts is how many attempts were sent; 0 when nothing was sent
-	// (the rate limiter's wait would have outlasted the context).
-	Attempts int
-	// Err is the underlying error (context.Canceled, a net error, ...).
-	Err error
-}
-
-// Error names the route, the attempts made and the cause.
-func (e *RequestError) Error() string {
-	s := "pluggy: " + e.Route + ": "
-	if e.Attempts > 1 {
-		s += fmt.Sprintf("after %d attempts: ", e.Attempts)
-	}
-	return s + sanitize(e.Err.Error())
-}
-
-// Unwrap returns the cause, so that errors.Is(err, context.Canceled) works.
-func (e *RequestError) Unwrap() error { return e.Err }
-
-// DecodeError is a 2xx answer whose body could not be decoded (empty,
-// null, truncated, not JSON, too large, or not the shape the API documents).
-type DecodeError struct {
-	// Route is the route literal of the call.
-	Route string
-	// StatusCode is the status of the answer.
-	StatusCode int
-	// Err is the decoding error.
-	Err error
-}
-
-// Error names the route, the status and what could not be decoded.
-func (e *DecodeError) Error() string {
-	return fmt.Sprintf("pluggy: %s: decoding %d answer: %s", e.Route, e.StatusCode, sanitize(e.Err.Error()))
-}
-
-// Unwrap returns the decoding error.
-func (e *DecodeError) Unwrap() error { return e.Err }
-
 // notSentError is an attempt that never left the client: the rate
 // limiter's wait would have outlasted the context. It is not retried.
 type notSentError struct{ err error }

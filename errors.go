@@ -1,5 +1,16 @@
 package pluggy
 
+// Every error type of the package lives here:
+//
+//   - *Error: Pluggy answered outside 2xx (with FieldViolation for a 400's
+//     findings); *AuthError when that answer refused POST /auth.
+//   - *RequestError: no answer came (connection, timeout, ctx, or nothing was
+//     sent at all); *DecodeError: a 2xx answer that could not be read.
+//   - *ArgumentError: the client refused an argument before any request.
+//   - *ItemError and *ParameterExpiredError: the item driver's outcomes.
+//
+// The webhook handler's *WebhookShutdownError is beside the handler.
+
 import (
 	"bytes"
 	"encoding/json"
@@ -394,3 +405,59 @@ func (e *ParameterExpiredError) Error() string {
 
 // Is makes errors.Is(err, ErrParameterExpired) match.
 func (e *ParameterExpiredError) Is(target error) bool { return target == ErrParameterExpired }
+
+// RequestError is a call that got no answer: the connection failed, the
+// context ended, or the attempts ran out without a response.
+type RequestError struct {
+	// Route is the route literal of the call.
+	Route string
+	// Attempts is how many attempts were sent; 0 when nothing was sent
+	// (the rate limiter's wait would have outlasted the context).
+	Attempts int
+	// Err is the underlying error (context.Canceled, a net error, ...).
+	Err error
+}
+
+// Error names the route, the attempts made and the cause.
+func (e *RequestError) Error() string {
+	s := "pluggy: " + e.Route + ": "
+	if e.Attempts > 1 {
+		s += fmt.Sprintf("after %d attempts: ", e.Attempts)
+	}
+	return s + sanitize(e.Err.Error())
+}
+
+// Unwrap returns the cause, so that errors.Is(err, context.Canceled) works.
+func (e *RequestError) Unwrap() error { return e.Err }
+
+// DecodeError is a 2xx answer whose body could not be decoded (empty,
+// null, truncated, not JSON, too large, or not the shape the API documents).
+type DecodeError struct {
+	// Route is the route literal of the call.
+	Route string
+	// StatusCode is the status of the answer.
+	StatusCode int
+	// Err is the decoding error.
+	Err error
+}
+
+// Error names the route, the status and what could not be decoded.
+func (e *DecodeError) Error() string {
+	return fmt.Sprintf("pluggy: %s: decoding %d answer: %s", e.Route, e.StatusCode, sanitize(e.Err.Error()))
+}
+
+// Unwrap returns the decoding error.
+func (e *DecodeError) Unwrap() error { return e.Err }
+
+// AuthError is a refused POST /auth: the client id or secret is wrong
+// (401 CLIENT_KEYS_UNAUTHORIZED). Retrying will not help until the
+// credentials change. It wraps the *Error of the answer.
+type AuthError struct{ Err *Error }
+
+// Error says the credentials were refused and why; it never shows them.
+func (e *AuthError) Error() string {
+	return "pluggy: authentication failed, check the client id and secret: " + e.Err.Error()
+}
+
+// Unwrap returns the *Error of POST /auth.
+func (e *AuthError) Unwrap() error { return e.Err }
