@@ -57,7 +57,7 @@ func randomTimestamp(r *rand.Rand) pluggy.Timestamp {
 	from := time.Date(1900, 1, 1, 0, 0, 0, 0, time.UTC).UnixMicro()
 	to := time.Date(2200, 1, 1, 0, 0, 0, 0, time.UTC).UnixMicro()
 	zone := time.FixedZone("", (r.IntN(27)-12)*3600)
-	return pluggy.NewTimestamp(time.UnixMicro(from + r.Int64N(to-from)).In(zone))
+	return pluggy.Timestamp{Time: time.UnixMicro(from + r.Int64N(to-from)).In(zone)}
 }
 
 func TestRoundTripThroughPostgreSQL(t *testing.T) {
@@ -101,7 +101,7 @@ func TestRoundTripThroughPostgreSQL(t *testing.T) {
 			at       pluggy.Timestamp
 			noAmount = pluggy.MustDecimal("1")
 			noDay    = pluggy.Date{Year: 2000, Month: 1, Day: 1}
-			noAt     = pluggy.NewTimestamp(time.Unix(1, 0))
+			noAt     = pluggy.Timestamp{Time: time.Unix(1, 0)}
 			nulls    bool
 		)
 		if err := rows.Scan(&id, &amount, &day, &at, &noAmount, &noDay, &noAt, &nulls); err != nil {
