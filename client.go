@@ -77,6 +77,7 @@ type Client struct {
 	userHTTP       *http.Client
 	hc             *http.Client // the client's own copy, which never follows a redirect
 	hooks          Hooks
+	checkRetryFn   retryablehttp.CheckRetry // see newCheckRetry
 	auth           *authenticator
 	credentialsKey *rsa.PublicKey // WithCredentialsPublicKey; see credentials.go
 
@@ -324,6 +325,7 @@ func NewClient(clientID, clientSecret string, opts ...Option) (*Client, error) {
 		c.limiter = l
 	}
 	c.hc = c.newHTTPClient()
+	c.checkRetryFn = c.newCheckRetry()
 	c.common.client = c
 	c.initServices()
 	return c, nil
@@ -452,10 +454,11 @@ func (c *Client) sendRaw(ctx context.Context, routeLiteral string, pathArgs []st
 	if ctx == nil {
 		return errors.New("pluggy: nil context")
 	}
-	cfg, err := newRequestConfig(ctx, c, authed, opts)
-	if err != nil {
+	st := &callState{authed: authed}
+	if err := st.cfg.init(ctx, c, authed, opts); err != nil {
 		return err
 	}
+	cfg := &st.cfg
 	method, tmpl, err := route.Split(routeLiteral)
 	if err != nil {
 		return fmt.Errorf("pluggy: %w", err)
@@ -487,12 +490,18 @@ func (c *Client) sendRaw(ctx context.Context, routeLiteral string, pathArgs []st
 		ctx, cancel = context.WithTimeout(ctx, c.timeout)
 		defer cancel()
 	}
-	st := &callState{
-		policy: retry.Attempt{Route: routeLiteral, Replayable: replayable(method, routeLiteral)},
-		method: method,
-		authed: authed,
-		cfg:    cfg,
-		start:  time.Now(),
+	st.policy.Route, st.policy.Replayable = routeLiteral, replayable(method, routeLiteral)
+	st.method, st.start = method, time.Now()
+	st.rc = retryablehttp.Client{
+		HTTPClient:   c.hc,
+		RetryWaitMin: c.retryWaitMin,
+		RetryWaitMax: c.retryWaitMax,
+		RetryMax:     cfg.retries,
+		CheckRetry:   c.checkRetryFn,
+		Backoff: func(min, max time.Duration, attemptNum int, resp *http.Response) time.Duration {
+			return c.retryWait(st, min, max, attemptNum, resp)
+		},
+		ErrorHandler: retryablehttp.PassthroughErrorHandler,
 	}
 	ctx = context.WithValue(retry.WithAttempt(ctx, &st.policy), callStateKey{}, st)
 	ctx = context.WithValue(ctx, routeKey{}, routeLiteral)
@@ -502,6 +511,9 @@ func (c *Client) sendRaw(ctx context.Context, routeLiteral string, pathArgs []st
 
 	for try := 0; ; try++ {
 		err = c.attempt(ctx, st, routeLiteral, method, u.String(), payload, out)
+		if err == nil {
+			return nil
+		}
 		var apiErr *Error
 		if authed && try == 0 && errors.As(err, &apiErr) && c.auth.canRefresh() &&
 			(apiErr.StatusCode == http.StatusUnauthorized || apiErr.expiredKey()) {
@@ -523,8 +535,9 @@ type callState struct {
 	policy retry.Attempt
 	method string
 	authed bool
-	cfg    *requestConfig
+	cfg    requestConfig
 	start  time.Time
+	rc     retryablehttp.Client // the call's retrying client, over the shared *http.Client
 
 	mu           sync.Mutex
 	key          string        // the API key sent with the latest attempt
@@ -562,21 +575,15 @@ func (st *callState) fill(m *ResponseMeta, routeLiteral string) {
 	*m = ResponseMeta{Route: routeLiteral, StatusCode: st.status, Header: st.header, Attempts: st.sent, Duration: time.Since(st.start)}
 }
 
-// retryClient returns the retrying client of one call: the shared
-// *http.Client underneath, the call's own retry count and policy closures.
-func (c *Client) retryClient(st *callState) *retryablehttp.Client {
-	return &retryablehttp.Client{
-		HTTPClient:   c.hc,
-		RetryWaitMin: c.retryWaitMin,
-		RetryWaitMax: c.retryWaitMax,
-		RetryMax:     st.cfg.retries,
-		CheckRetry: func(ctx context.Context, resp *http.Response, err error) (bool, error) {
-			return c.checkRetry(ctx, st, resp, err)
-		},
-		Backoff: func(min, max time.Duration, attemptNum int, resp *http.Response) time.Duration {
-			return c.retryWait(st, min, max, attemptNum, resp)
-		},
-		ErrorHandler: retryablehttp.PassthroughErrorHandler,
+// newCheckRetry returns the CheckRetry of every call's retrying client, made
+// once per Client: the call's state comes from the request's context.
+func (c *Client) newCheckRetry() retryablehttp.CheckRetry {
+	return func(ctx context.Context, resp *http.Response, err error) (bool, error) {
+		st := callStateFrom(ctx)
+		if st == nil {
+			return false, nil // never: every request of the pipeline carries its state
+		}
+		return c.checkRetry(ctx, st, resp, err)
 	}
 }
 
@@ -597,7 +604,7 @@ func (c *Client) attempt(ctx context.Context, st *callState, routeLiteral, metho
 	if payload != nil {
 		req.Header.Set("Content-Type", "application/json")
 	}
-	resp, err := c.retryClient(st).Do(req)
+	resp, err := st.rc.Do(req)
 	if err != nil {
 		var ke *keyError
 		if errors.As(err, &ke) {
@@ -866,11 +873,16 @@ func (t *attemptTransport) RoundTrip(req *http.Request) (*http.Response, error) 
 		}
 	}
 	elapsed := time.Since(start)
-	attrs := []slog.Attr{slog.String("route", routeLiteral), slog.Int("attempt", n), slog.Duration("elapsed", elapsed)}
+	// The attributes are built only for a logger that takes debug lines:
+	// at a disabled level they would be allocated for nothing.
+	debug := c.logger.Enabled(ctx, slog.LevelDebug)
 	if err != nil {
 		cancel()
 		err = stripURL(err)
-		c.logger.LogAttrs(ctx, slog.LevelDebug, "pluggy: request failed", append(attrs, slog.String("error", sanitize(err.Error())))...)
+		if debug {
+			c.logger.LogAttrs(ctx, slog.LevelDebug, "pluggy: request failed", slog.String("route", routeLiteral),
+				slog.Int("attempt", n), slog.Duration("elapsed", elapsed), slog.String("error", sanitize(err.Error())))
+		}
 		if h := c.hooks.Attempt; h != nil {
 			h(AttemptEvent{Route: routeLiteral, Attempt: n, Duration: elapsed, Err: err})
 		}
@@ -884,7 +896,10 @@ func (t *attemptTransport) RoundTrip(req *http.Request) (*http.Response, error) 
 	st.mu.Lock()
 	st.status, st.header = resp.StatusCode, resp.Header
 	st.mu.Unlock()
-	c.logger.LogAttrs(ctx, slog.LevelDebug, "pluggy: request", append(attrs, slog.Int("status", resp.StatusCode))...)
+	if debug {
+		c.logger.LogAttrs(ctx, slog.LevelDebug, "pluggy: request", slog.String("route", routeLiteral),
+			slog.Int("attempt", n), slog.Duration("elapsed", elapsed), slog.Int("status", resp.StatusCode))
+	}
 	if h := c.hooks.Attempt; h != nil {
 		h(AttemptEvent{Route: routeLiteral, Attempt: n, StatusCode: resp.StatusCode, Duration: elapsed})
 	}

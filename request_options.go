@@ -46,7 +46,17 @@ func withCallOptions(ctx context.Context, opts []RequestOption) context.Context 
 // newRequestConfig applies the options carried by ctx (authenticated calls
 // only: a login made on a call's behalf is not that call), then opts.
 func newRequestConfig(ctx context.Context, c *Client, authed bool, opts []RequestOption) (*requestConfig, error) {
-	cfg := &requestConfig{attemptTimeout: c.attemptTimeout, retries: c.retries}
+	cfg := &requestConfig{}
+	if err := cfg.init(ctx, c, authed, opts); err != nil {
+		return nil, err
+	}
+	return cfg, nil
+}
+
+// init is newRequestConfig into a config the caller holds (the pipeline's
+// per-call state), sparing an allocation per call.
+func (cfg *requestConfig) init(ctx context.Context, c *Client, authed bool, opts []RequestOption) error {
+	*cfg = requestConfig{attemptTimeout: c.attemptTimeout, retries: c.retries}
 	if carried, _ := ctx.Value(callOptionsKey{}).([]RequestOption); authed && len(carried) > 0 {
 		opts = append(carried[:len(carried):len(carried)], opts...)
 	}
@@ -55,10 +65,10 @@ func newRequestConfig(ctx context.Context, c *Client, authed bool, opts []Reques
 			continue
 		}
 		if err := opt(cfg); err != nil {
-			return nil, err
+			return err
 		}
 	}
-	return cfg, nil
+	return nil
 }
 
 // reservedHeaders are set by the pipeline itself and cannot be overridden.
