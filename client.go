@@ -492,6 +492,12 @@ func (c *Client) sendRaw(ctx context.Context, routeLiteral string, pathArgs []st
 	}
 	st.policy.Route, st.policy.Replayable = routeLiteral, replayable(method, routeLiteral)
 	st.method, st.start = method, time.Now()
+	if st.traced = !st.policy.Replayable || method == http.MethodDelete; st.traced {
+		st.trace = httptrace.ClientTrace{
+			GotConn:      func(httptrace.GotConnInfo) { st.policy.GotConn() },
+			WroteRequest: func(i httptrace.WroteRequestInfo) { st.policy.WroteRequest(i.Err) },
+		}
+	}
 	st.rc = retryablehttp.Client{
 		HTTPClient:   c.hc,
 		RetryWaitMin: c.retryWaitMin,
@@ -538,6 +544,14 @@ type callState struct {
 	cfg    requestConfig
 	start  time.Time
 	rc     retryablehttp.Client // the call's retrying client, over the shared *http.Client
+
+	// traced says whether the attempts carry trace, which records in
+	// policy whether a request reached the wire. Only checkRetry's
+	// NeverReachedServer reads that, and its answer changes nothing for a
+	// replayable call other than a DELETE (retried either way, and only a
+	// DELETE looks at mayHaveActed): those calls go without a trace.
+	traced bool
+	trace  httptrace.ClientTrace
 
 	mu           sync.Mutex
 	key          string        // the API key sent with the latest attempt
@@ -596,13 +610,28 @@ func (c *Client) attempt(ctx context.Context, st *callState, routeLiteral, metho
 	if err != nil {
 		return fmt.Errorf("pluggy: %s: %w", routeLiteral, err)
 	}
-	for k, vs := range st.cfg.header {
-		req.Header[k] = append([]string(nil), vs...)
+	// The values share one backing array (each slice capped at its own
+	// length, as http.Header.Clone does), rather than one per header.
+	n := 2
+	for _, vs := range st.cfg.header {
+		n += len(vs)
 	}
-	req.Header.Set("Accept", "application/json")
-	req.Header.Set("User-Agent", c.userAgent)
 	if payload != nil {
-		req.Header.Set("Content-Type", "application/json")
+		n++
+	}
+	vals := make([]string, 0, n)
+	put := func(k string, vs ...string) {
+		i := len(vals)
+		vals = append(vals, vs...)
+		req.Header[k] = vals[i:len(vals):len(vals)]
+	}
+	for k, vs := range st.cfg.header {
+		put(k, vs...)
+	}
+	put("Accept", "application/json")
+	put("User-Agent", c.userAgent)
+	if payload != nil {
+		put("Content-Type", "application/json")
 	}
 	resp, err := st.rc.Do(req)
 	if err != nil {
@@ -826,28 +855,26 @@ func (t *attemptTransport) RoundTrip(req *http.Request) (*http.Response, error) 
 	}
 	// The key is taken now, after the limiter (and the backoff before it),
 	// so that a long wait never sends a key that expired meanwhile.
-	req = req.Clone(ctx)
+	var key string
 	if st.authed {
-		key, err := c.auth.apiKey(ctx)
+		key, err = c.auth.apiKey(ctx)
 		if err != nil {
 			closeBody()
 			return nil, &keyError{err: err}
 		}
-		req.Header.Set("X-API-KEY", key)
 		st.mu.Lock()
 		st.key = key
 		st.mu.Unlock()
 	}
-	trace := &httptrace.ClientTrace{
-		GotConn:      func(httptrace.GotConnInfo) { st.policy.GotConn() },
-		WroteRequest: func(i httptrace.WroteRequestInfo) { st.policy.WroteRequest(i.Err) },
+	actx := ctx
+	if st.traced {
+		actx = httptrace.WithClientTrace(ctx, &st.trace)
 	}
-	actx := httptrace.WithClientTrace(ctx, trace)
 	cancel := context.CancelFunc(func() {})
 	if d := st.cfg.attemptTimeout; d > 0 {
 		actx, cancel = context.WithTimeout(actx, d)
 	}
-	req = req.WithContext(actx)
+	req = attemptRequest(actx, req, st.authed, key)
 	st.mu.Lock()
 	st.sent++
 	st.mu.Unlock()
@@ -918,6 +945,43 @@ func (t *attemptTransport) RoundTrip(req *http.Request) (*http.Response, error) 
 		}
 	}
 	return resp, nil
+}
+
+// attemptRequest is the request of one attempt: req on the attempt's
+// context, with a header of its own carrying the API key when authed (the
+// retry loop's request is never modified, so that no attempt sees
+// another's header). It is a shallow copy, like Request.WithContext: the
+// URL and body are the loop's, which the transport only reads. The header
+// is copied into one map and one backing array for all its values.
+func attemptRequest(ctx context.Context, req *http.Request, authed bool, key string) *http.Request {
+	r := req.WithContext(ctx)
+	n, m := 0, len(req.Header)
+	for _, vs := range req.Header {
+		n += len(vs)
+	}
+	if authed {
+		n, m = n+1, m+1
+	}
+	h := make(http.Header, m)
+	vals := make([]string, 0, n)
+	for k, vs := range req.Header {
+		if authed && k == "X-Api-Key" {
+			continue // replaced below, as Header.Set would
+		}
+		if vs == nil {
+			h[k] = nil // kept as Header.Clone keeps it
+			continue
+		}
+		i := len(vals)
+		vals = append(vals, vs...)
+		h[k] = vals[i:len(vals):len(vals)]
+	}
+	if authed {
+		vals = append(vals, key)
+		h["X-Api-Key"] = vals[len(vals)-1 : len(vals) : len(vals)]
+	}
+	r.Header = h
+	return r
 }
 
 // cancelOnClose ends an attempt's timeout once its body is closed.
