@@ -509,8 +509,8 @@ func (c *Client) sendRaw(ctx context.Context, routeLiteral string, pathArgs []st
 		},
 		ErrorHandler: retryablehttp.PassthroughErrorHandler,
 	}
-	ctx = context.WithValue(retry.WithAttempt(ctx, &st.policy), callStateKey{}, st)
-	ctx = context.WithValue(ctx, routeKey{}, routeLiteral)
+	st.ctx = callCtx{Context: ctx, st: st}
+	ctx = &st.ctx
 	if cfg.meta != nil {
 		defer st.fill(cfg.meta, routeLiteral)
 	}
@@ -536,6 +536,25 @@ func (c *Client) sendRaw(ctx context.Context, routeLiteral string, pathArgs []st
 // callStateKey carries a call's *callState in its context.
 type callStateKey struct{}
 
+// callCtx is the context of a call's attempts: the caller's, carrying the
+// call's state (callStateKey) and route literal (routeKey, for
+// RouteFromContext). It lives inside callState, so that the two values
+// cost no context.WithValue each.
+type callCtx struct {
+	context.Context
+	st *callState
+}
+
+func (c *callCtx) Value(key any) any {
+	switch key.(type) {
+	case callStateKey:
+		return c.st
+	case routeKey:
+		return c.st.policy.Route
+	}
+	return c.Context.Value(key)
+}
+
 // callState is what the pipeline knows of one call across its attempts.
 type callState struct {
 	policy retry.Attempt
@@ -544,6 +563,7 @@ type callState struct {
 	cfg    requestConfig
 	start  time.Time
 	rc     retryablehttp.Client // the call's retrying client, over the shared *http.Client
+	ctx    callCtx              // the context of the call's attempts
 
 	// traced says whether the attempts carry trace, which records in
 	// policy whether a request reached the wire. Only checkRetry's
