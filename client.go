@@ -78,6 +78,7 @@ type Client struct {
 	hc             *http.Client // the client's own copy, which never follows a redirect
 	hooks          Hooks
 	checkRetryFn   retryablehttp.CheckRetry // see newCheckRetry
+	urlPrefix      string                   // baseURLPrefix(baseURL), set once by NewClient; see requestURL
 	auth           *authenticator
 	credentialsKey *rsa.PublicKey // WithCredentialsPublicKey; see credentials.go
 
@@ -326,9 +327,34 @@ func NewClient(clientID, clientSecret string, opts ...Option) (*Client, error) {
 	}
 	c.hc = c.newHTTPClient()
 	c.checkRetryFn = c.newCheckRetry()
+	c.urlPrefix = baseURLPrefix(c.baseURL)
 	c.common.client = c
 	c.initServices()
 	return c, nil
+}
+
+// requestURL is the URL of a request: the base URL, its path without a
+// trailing slash, then path (already escaped by route.Expand) and the query.
+// It is what url.URL.String gives for the base URL with RawPath set to the
+// joined paths, Path to their unescaping and RawQuery to rawQuery, built as
+// one string from a prefix computed once (urlPrefix).
+func (c *Client) requestURL(path, rawQuery string) (string, error) {
+	// The base path is valid by construction (EscapedPath); path is
+	// checked as the whole was before: an escape cannot span the two.
+	if _, err := url.PathUnescape(path); err != nil {
+		return "", err
+	}
+	if rawQuery == "" {
+		return c.urlPrefix + path, nil
+	}
+	return c.urlPrefix + path + "?" + rawQuery, nil
+}
+
+// baseURLPrefix is the scheme, host and path (without trailing slash) of
+// base, written as url.URL.String writes them.
+func baseURLPrefix(base *url.URL) string {
+	hostOnly := url.URL{Scheme: base.Scheme, Host: base.Host}
+	return hostOnly.String() + strings.TrimRight(base.EscapedPath(), "/")
 }
 
 // newHTTPClient returns the client's own copy of the user's *http.Client
@@ -471,12 +497,10 @@ func (c *Client) sendRaw(ctx context.Context, routeLiteral string, pathArgs []st
 		}
 		return fmt.Errorf("pluggy: %s: %w", routeLiteral, err)
 	}
-	u := *c.baseURL
-	u.RawPath = strings.TrimRight(c.baseURL.EscapedPath(), "/") + path
-	if u.Path, err = url.PathUnescape(u.RawPath); err != nil {
+	rawURL, err := c.requestURL(path, rawQuery)
+	if err != nil {
 		return fmt.Errorf("pluggy: %s: %w", routeLiteral, err)
 	}
-	u.RawQuery = rawQuery
 
 	var payload []byte
 	if body != nil {
@@ -516,7 +540,7 @@ func (c *Client) sendRaw(ctx context.Context, routeLiteral string, pathArgs []st
 	}
 
 	for try := 0; ; try++ {
-		err = c.attempt(ctx, st, routeLiteral, method, u.String(), payload, out)
+		err = c.attempt(ctx, st, routeLiteral, method, rawURL, payload, out)
 		if err == nil {
 			return nil
 		}
@@ -1054,7 +1078,12 @@ func (c *Client) checkRetry(ctx context.Context, st *callState, resp *http.Respo
 		}
 		return false, nil
 	}
-	asked := retry.ServerWait(resp.Header, c.clock.Now())
+	// What the server asked for weighs only on a 429 or a 503: a success
+	// answer's headers are not searched for it.
+	var asked time.Duration
+	if resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode == http.StatusServiceUnavailable {
+		asked = retry.ServerWait(resp.Header, c.clock.Now())
+	}
 	if resp.StatusCode >= 500 {
 		st.mu.Lock()
 		st.mayHaveActed = true
