@@ -82,9 +82,10 @@ type Error struct {
 	body []byte
 }
 
-// FieldViolation is one parameter problem reported by the API in
-// a 400 answer (FieldViolation). It is the server's finding; a
-// *ArgumentError is the client's own refusal before sending anything.
+// FieldViolation is one parameter problem reported by the API in a 400
+// answer (the spec's ParameterValidationError), found in Error.Errors. It is
+// the server's finding; an *ArgumentError is the client's own refusal before
+// sending anything.
 type FieldViolation struct {
 	// Code names the problem.
 	Code string `json:"code"`
