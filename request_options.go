@@ -43,18 +43,10 @@ func withCallOptions(ctx context.Context, opts []RequestOption) context.Context 
 	return context.WithValue(ctx, callOptionsKey{}, opts)
 }
 
-// newRequestConfig applies the options carried by ctx (authenticated calls
-// only: a login made on a call's behalf is not that call), then opts.
-func newRequestConfig(ctx context.Context, c *Client, authed bool, opts []RequestOption) (*requestConfig, error) {
-	cfg := &requestConfig{}
-	if err := cfg.init(ctx, c, authed, opts); err != nil {
-		return nil, err
-	}
-	return cfg, nil
-}
-
-// init is newRequestConfig into a config the caller holds (the pipeline's
-// per-call state), sparing an allocation per call.
+// init sets cfg to the client's defaults, then applies the options carried
+// by ctx (authenticated calls only: a login made on a call's behalf is not
+// that call), then opts. cfg lives in the call's state (no allocation of
+// its own).
 func (cfg *requestConfig) init(ctx context.Context, c *Client, authed bool, opts []RequestOption) error {
 	*cfg = requestConfig{attemptTimeout: c.attemptTimeout, retries: c.retries}
 	if carried, _ := ctx.Value(callOptionsKey{}).([]RequestOption); authed && len(carried) > 0 {
