@@ -595,7 +595,7 @@ type callState struct {
 	// replayable call other than a DELETE (retried either way, and only a
 	// DELETE looks at mayHaveActed): those calls go without a trace.
 	traced bool
-	trace  httptrace.ClientTrace
+	trace  httptrace.ClientTrace // the template of each attempt's trace, made once per call
 
 	mu           sync.Mutex
 	key          string        // the API key sent with the latest attempt
@@ -912,7 +912,12 @@ func (t *attemptTransport) RoundTrip(req *http.Request) (*http.Response, error) 
 	}
 	actx := ctx
 	if st.traced {
-		actx = httptrace.WithClientTrace(ctx, &st.trace)
+		// A fresh copy per attempt: WithClientTrace composes the trace it
+		// is given with the caller's in place, so a shared one would call
+		// the caller's hooks once more with every attempt.
+		tr := new(httptrace.ClientTrace)
+		*tr = st.trace
+		actx = httptrace.WithClientTrace(ctx, tr)
 	}
 	cancel := context.CancelFunc(func() {})
 	if d := st.cfg.attemptTimeout; d > 0 {
