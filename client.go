@@ -999,11 +999,19 @@ func (t *attemptTransport) RoundTrip(req *http.Request) (*http.Response, error) 
 // attemptRequest is the request of one attempt: req on the attempt's
 // context, with a header of its own carrying the API key when authed (the
 // retry loop's request is never modified, so that no attempt sees
-// another's header). It is a shallow copy, like Request.WithContext: the
-// URL and body are the loop's, which the transport only reads. The header
-// is copied into one map and one backing array for all its values.
+// another's header or URL). Unlike Request.Clone it copies the header into
+// one map and one backing array for all its values, and leaves the body
+// (the loop's, rewound by it for each attempt) and the fields the pipeline
+// never sets (Trailer, Form, TransferEncoding) shared.
 func attemptRequest(ctx context.Context, req *http.Request, authed bool, key string) *http.Request {
 	r := req.WithContext(ctx)
+	if req.URL != nil {
+		// Copied as Request.Clone copies it, so that a transport that
+		// rewrites the URL in place (against the RoundTripper contract)
+		// cannot change the next attempt's.
+		u := *req.URL
+		r.URL = &u
+	}
 	n, m := 0, len(req.Header)
 	for _, vs := range req.Header {
 		n += len(vs)

@@ -61,3 +61,49 @@ func TestCallerTraceSeesEachAttemptOnce(t *testing.T) {
 		})
 	}
 }
+
+// TestAttemptRequestIsItsOwn checks that an attempt's request carries the
+// key and the attempt's context, and that changing its header or URL (as a
+// transport breaking the RoundTripper contract might) leaves the retry
+// loop's request, which the next attempt copies, as it was.
+func TestAttemptRequestIsItsOwn(t *testing.T) {
+	req, err := http.NewRequest(http.MethodGet, "https://api.example/items/x?a=1", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header["Accept"] = []string{"application/json"}
+	req.Header["X-Trace"] = []string{"a", "b"}
+	req.Header["X-Api-Key"] = []string{"stale"}
+	req.Header["X-Nil"] = nil
+	type k struct{}
+	ctx := context.WithValue(context.Background(), k{}, 1)
+	r := attemptRequest(ctx, req, true, "fresh")
+	if r.Context().Value(k{}) != 1 {
+		t.Error("the attempt's request does not carry the attempt's context")
+	}
+	if got := r.Header.Values("X-Api-Key"); len(got) != 1 || got[0] != "fresh" {
+		t.Errorf("X-Api-Key = %q, want [fresh]", got)
+	}
+	if got := r.Header.Values("X-Trace"); len(got) != 2 || got[0] != "a" || got[1] != "b" {
+		t.Errorf("X-Trace = %q, want [a b]", got)
+	}
+	if vs, ok := r.Header["X-Nil"]; !ok || vs != nil {
+		t.Errorf("X-Nil = %q (present %v), want a nil entry kept", vs, ok)
+	}
+	r.Header.Add("Accept", "text/plain")
+	r.Header["X-Trace"][0] = "changed"
+	r.Header.Set("X-New", "1")
+	r.URL.Path = "/elsewhere"
+	if got := req.Header.Values("Accept"); len(got) != 1 {
+		t.Errorf("loop request's Accept became %q", got)
+	}
+	if req.Header["X-Trace"][0] != "a" || req.Header.Get("X-New") != "" || req.Header.Get("X-Api-Key") != "stale" {
+		t.Errorf("loop request's header changed: %v", req.Header)
+	}
+	if req.URL.Path != "/items/x" {
+		t.Errorf("loop request's URL path became %q", req.URL.Path)
+	}
+	if u := attemptRequest(ctx, req, false, ""); u.Header.Get("X-Api-Key") != "stale" {
+		t.Errorf("unauthenticated attempt changed X-Api-Key to %q", u.Header.Get("X-Api-Key"))
+	}
+}
