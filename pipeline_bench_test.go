@@ -56,6 +56,45 @@ func benchServer(b *testing.B) (*httptest.Server, *atomic.Int32) {
 	return srv, &logins
 }
 
+// benchHTTPClient is the HTTP client both sides of the GET benchmarks use.
+func benchHTTPClient() *http.Client {
+	return &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 4}}
+}
+
+// plainGet is one GET of url by hand with net/http and encoding/json into
+// a benchItem, the baseline of the GET benchmarks.
+func plainGet(b *testing.B, ctx context.Context, hc *http.Client, url string) {
+	req, _ := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
+	req.Header.Set("X-API-KEY", "key")
+	resp, err := hc.Do(req)
+	if err != nil {
+		b.Fatal(err)
+	}
+	var out benchItem
+	err = json.NewDecoder(resp.Body).Decode(&out)
+	resp.Body.Close()
+	if err != nil || out.ID == "" {
+		b.Fatal(err)
+	}
+}
+
+// pipelineCases are the limiters the GET benchmarks run the pipeline with,
+// named prefix+"pipeline" and prefix+"pipeline+limiter".
+func pipelineCases(prefix string) []struct {
+	name    string
+	limiter Limiter
+} {
+	return []struct {
+		name    string
+		limiter Limiter
+	}{
+		{prefix + "pipeline", NoLimit},
+		// A limiter whose buckets never run dry shows the cost of the
+		// per-attempt token bookkeeping itself.
+		{prefix + "pipeline+limiter", NewRouteLimiter(time.Second, nil, 1<<30)},
+	}
+}
+
 // BenchmarkGet compares one GET through the client's whole pipeline (route
 // expansion, cached key, limiter, retrying transport, error check, decode)
 // with the same GET done by hand with net/http and encoding/json, against
@@ -63,41 +102,19 @@ func benchServer(b *testing.B) (*httptest.Server, *atomic.Int32) {
 func BenchmarkGet(b *testing.B) {
 	srv, logins := benchServer(b)
 	ctx := context.Background()
-	transport := func() *http.Client {
-		return &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 4}}
-	}
 
 	b.Run("plain-net-http", func(b *testing.B) {
-		hc := transport()
+		hc := benchHTTPClient()
 		b.ReportAllocs()
 		for i := 0; i < b.N; i++ {
-			req, _ := http.NewRequestWithContext(ctx, http.MethodGet, srv.URL+"/items/6c1d3f5e-8a2b-4c7d-9e0f-1a2b3c4d5e6f", nil)
-			req.Header.Set("X-API-KEY", "key")
-			resp, err := hc.Do(req)
-			if err != nil {
-				b.Fatal(err)
-			}
-			var out benchItem
-			err = json.NewDecoder(resp.Body).Decode(&out)
-			resp.Body.Close()
-			if err != nil || out.ID == "" {
-				b.Fatal(err)
-			}
+			plainGet(b, ctx, hc, srv.URL+"/items/6c1d3f5e-8a2b-4c7d-9e0f-1a2b3c4d5e6f")
 		}
 	})
 
-	for _, tc := range []struct {
-		name    string
-		limiter Limiter
-	}{
-		{"pluggy-pipeline", NoLimit},
-		// A limiter whose buckets never run dry shows the cost of the
-		// per-attempt token bookkeeping itself.
-		{"pluggy-pipeline+limiter", NewRouteLimiter(time.Second, nil, 1<<30)},
-	} {
+	for _, tc := range pipelineCases("pluggy-") {
 		b.Run(tc.name, func(b *testing.B) {
 			logins.Store(0)
-			c, err := NewClient("id", "secret", WithBaseURL(srv.URL), WithHTTPClient(transport()), WithLimiter(tc.limiter))
+			c, err := NewClient("id", "secret", WithBaseURL(srv.URL), WithHTTPClient(benchHTTPClient()), WithLimiter(tc.limiter))
 			if err != nil {
 				b.Fatal(err)
 			}

@@ -6,10 +6,8 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"net/http/httptest"
 	"strings"
 	"testing"
-	"time"
 )
 
 // BenchmarkDecodeTransactionsPage decodes one 500-transaction page of
@@ -40,31 +38,12 @@ func BenchmarkGetVsPlain(b *testing.B) {
 	srv, _ := benchServer(b)
 	ctx := context.Background()
 	const id = "6c1d3f5e-8a2b-4c7d-9e0f-1a2b3c4d5e6f"
-	hc := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 4}}
-	plain := func() {
-		req, _ := http.NewRequestWithContext(ctx, http.MethodGet, srv.URL+"/items/"+id, nil)
-		req.Header.Set("X-API-KEY", "key")
-		resp, err := hc.Do(req)
-		if err != nil {
-			b.Fatal(err)
-		}
-		var out benchItem
-		err = json.NewDecoder(resp.Body).Decode(&out)
-		resp.Body.Close()
-		if err != nil || out.ID == "" {
-			b.Fatal(err)
-		}
-	}
-	for _, tc := range []struct {
-		name    string
-		limiter Limiter
-	}{
-		{"pipeline", NoLimit},
-		{"pipeline+limiter", NewRouteLimiter(time.Second, nil, 1<<30)},
-	} {
+	hc := benchHTTPClient()
+	plain := func() { plainGet(b, ctx, hc, srv.URL+"/items/"+id) }
+	for _, tc := range pipelineCases("") {
 		b.Run(tc.name, func(b *testing.B) {
 			c, err := NewClient("", "", WithAPIKey("bench-api-key"), WithBaseURL(srv.URL),
-				WithHTTPClient(&http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 4}}), WithLimiter(tc.limiter))
+				WithHTTPClient(benchHTTPClient()), WithLimiter(tc.limiter))
 			if err != nil {
 				b.Fatal(err)
 			}
@@ -87,13 +66,7 @@ func BenchmarkSweepVsPlain(b *testing.B) {
 	for _, total := range []int{10_000, 100_000} {
 		b.Run(fmt.Sprintf("N=%d", total), func(b *testing.B) {
 			const accountID = "3f9b6c2a-1d4e-4f8a-9b7c-2e5d8a1f6c30"
-			srv := httptest.NewServer(cursorPages(accountID, total))
-			defer srv.Close()
-			c, err := NewClient("", "", WithAPIKey("bench-api-key"), WithBaseURL(srv.URL),
-				WithHTTPClient(srv.Client()), WithLimiter(NoLimit))
-			if err != nil {
-				b.Fatal(err)
-			}
+			srv, c := sweepBench(b, accountID, total)
 			ctx := context.Background()
 			hc := srv.Client()
 			plain := func() {

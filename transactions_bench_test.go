@@ -120,6 +120,20 @@ func appendPadded(b []byte, v, width int) []byte {
 	return append(b, s...)
 }
 
+// sweepBench starts a server answering total transactions of accountID in
+// 500-transaction cursor pages, closed when b's run ends, and a client of
+// it with a given key and NoLimit.
+func sweepBench(b *testing.B, accountID string, total int) (*httptest.Server, *Client) {
+	srv := httptest.NewServer(cursorPages(accountID, total))
+	b.Cleanup(srv.Close)
+	c, err := NewClient("", "", WithAPIKey("bench-api-key"), WithBaseURL(srv.URL),
+		WithHTTPClient(srv.Client()), WithLimiter(NoLimit))
+	if err != nil {
+		b.Fatal(err)
+	}
+	return srv, c
+}
+
 // BenchmarkTransactionsAll sweeps an account through the v2 iterator over
 // real HTTP (an httptest server answering 500-transaction cursor pages made
 // on the fly) and reports the cost per transaction: ns/tx, B/tx and
@@ -131,13 +145,7 @@ func BenchmarkTransactionsAll(b *testing.B) {
 	for _, total := range []int{10_000, 100_000} {
 		b.Run(fmt.Sprintf("N=%d", total), func(b *testing.B) {
 			const accountID = "3f9b6c2a-1d4e-4f8a-9b7c-2e5d8a1f6c30"
-			srv := httptest.NewServer(cursorPages(accountID, total))
-			defer srv.Close()
-			c, err := NewClient("", "", WithAPIKey("bench-api-key"), WithBaseURL(srv.URL),
-				WithHTTPClient(srv.Client()), WithLimiter(NoLimit))
-			if err != nil {
-				b.Fatal(err)
-			}
+			_, c := sweepBench(b, accountID, total)
 			ctx := context.Background()
 			sweep := func() {
 				n := 0
