@@ -293,11 +293,7 @@ func (s *Server) setupAutomaticPix() {
 		if !ok {
 			return
 		}
-		out := []map[string]any{}
-		for _, p := range pr.autoPayments {
-			out = append(out, p.json())
-		}
-		writePage(w, out, 1, len(out), 1)
+		payWholePage(w, pr.autoPayments)
 	})
 	s.payRoute("GET /payments/requests/{requestId}/automatic-pix/schedules/{paymentId}", func(st *payState, now time.Time, w http.ResponseWriter, r *http.Request) {
 		_, p, ok := autoPixPayment(st, w, r, "requestId", "paymentId")

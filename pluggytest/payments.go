@@ -480,6 +480,15 @@ func payGetRoute[T any](s *Server, route string, table func(st *payState) *paySt
 	})
 }
 
+// payWholePage answers xs, each as its json, as the one page of a listing.
+func payWholePage[T interface{ json() map[string]any }](w http.ResponseWriter, xs []T) {
+	out := []map[string]any{}
+	for _, x := range xs {
+		out = append(out, x.json())
+	}
+	writePage(w, out, 1, len(out), 1)
+}
+
 // payRoute registers h on route; h runs under the payments lock with the
 // state moved on to the server's time.
 func (s *Server) payRoute(route string, h func(st *payState, now time.Time, w http.ResponseWriter, r *http.Request)) {
