@@ -597,23 +597,35 @@ func (d *fastDecoder) transaction(t *Transaction) bool {
 	return ok
 }
 
+// slabObject begins an optional object bound for *dst. null sets *dst to nil
+// and gives p nil, ok true; an object gets the next element of *slab
+// (refilled n at a time) as p and *dst, to be filled by the caller; any
+// other value gives p nil, ok false.
+func slabObject[T any](d *fastDecoder, slab *[]T, n int, dst **T) (p *T, ok bool) {
+	if d.null() {
+		*dst = nil
+		return nil, true
+	}
+	if d.peek() != '{' {
+		return nil, false
+	}
+	if len(*slab) == 0 {
+		*slab = make([]T, n)
+	}
+	p = &(*slab)[0]
+	*slab = (*slab)[1:]
+	*dst = p
+	return p, true
+}
+
 var paymentDataFields = []string{"payer", "receiver", "reason", "referenceNumber", "receiverReferenceId",
 	"paymentMethod", "boletoMetadata"}
 
 func (d *fastDecoder) paymentData(dst **PaymentData) bool {
-	if d.null() {
-		*dst = nil
-		return true
+	p, ok := slabObject(d, &d.pds, 32, dst)
+	if p == nil {
+		return ok
 	}
-	if d.peek() != '{' {
-		return false
-	}
-	if len(d.pds) == 0 {
-		d.pds = make([]PaymentData, 32)
-	}
-	p := &d.pds[0]
-	d.pds = d.pds[1:]
-	*dst = p
 	var mask uint64
 	return d.object(func(key string) bool {
 		switch key {
@@ -639,19 +651,10 @@ func (d *fastDecoder) paymentData(dst **PaymentData) bool {
 var participantFields = []string{"documentNumber", "name", "accountNumber", "branchNumber", "routingNumber", "routingNumberISPB"}
 
 func (d *fastDecoder) participant(dst **PaymentDataParticipant) bool {
-	if d.null() {
-		*dst = nil
-		return true
+	p, ok := slabObject(d, &d.parts, 64, dst)
+	if p == nil {
+		return ok
 	}
-	if d.peek() != '{' {
-		return false
-	}
-	if len(d.parts) == 0 {
-		d.parts = make([]PaymentDataParticipant, 64)
-	}
-	p := &d.parts[0]
-	d.parts = d.parts[1:]
-	*dst = p
 	var mask uint64
 	return d.object(func(key string) bool {
 		switch key {
@@ -675,19 +678,10 @@ func (d *fastDecoder) participant(dst **PaymentDataParticipant) bool {
 var documentFields = []string{"type", "value"}
 
 func (d *fastDecoder) document(dst **Document) bool {
-	if d.null() {
-		*dst = nil
-		return true
+	p, ok := slabObject(d, &d.docs, 64, dst)
+	if p == nil {
+		return ok
 	}
-	if d.peek() != '{' {
-		return false
-	}
-	if len(d.docs) == 0 {
-		d.docs = make([]Document, 64)
-	}
-	p := &d.docs[0]
-	d.docs = d.docs[1:]
-	*dst = p
 	var mask uint64
 	return d.object(func(key string) bool {
 		switch key {
@@ -703,19 +697,10 @@ func (d *fastDecoder) document(dst **Document) bool {
 var boletoFields = []string{"digitableLine", "barcode", "baseAmount", "interestAmount", "penaltyAmount", "discountAmount"}
 
 func (d *fastDecoder) boleto(dst **PaymentDataBoletoMetadata) bool {
-	if d.null() {
-		*dst = nil
-		return true
+	p, ok := slabObject(d, &d.boletos, 16, dst)
+	if p == nil {
+		return ok
 	}
-	if d.peek() != '{' {
-		return false
-	}
-	if len(d.boletos) == 0 {
-		d.boletos = make([]PaymentDataBoletoMetadata, 16)
-	}
-	p := &d.boletos[0]
-	d.boletos = d.boletos[1:]
-	*dst = p
 	var mask uint64
 	return d.object(func(key string) bool {
 		switch key {
@@ -741,19 +726,10 @@ var creditCardFields = []string{"installmentNumber", "totalInstallments", "total
 	"cardNumber", "billId", "billForecastDate"}
 
 func (d *fastDecoder) creditCard(dst **CreditCardMetadata) bool {
-	if d.null() {
-		*dst = nil
-		return true
+	p, ok := slabObject(d, &d.cards, 32, dst)
+	if p == nil {
+		return ok
 	}
-	if d.peek() != '{' {
-		return false
-	}
-	if len(d.cards) == 0 {
-		d.cards = make([]CreditCardMetadata, 32)
-	}
-	p := &d.cards[0]
-	d.cards = d.cards[1:]
-	*dst = p
 	var mask uint64
 	return d.object(func(key string) bool {
 		switch key {
@@ -789,19 +765,10 @@ func (d *fastDecoder) creditCard(dst **CreditCardMetadata) bool {
 var merchantFields = []string{"name", "businessName", "cnpj", "cnae", "category"}
 
 func (d *fastDecoder) merchant(dst **Merchant) bool {
-	if d.null() {
-		*dst = nil
-		return true
+	p, ok := slabObject(d, &d.mers, 32, dst)
+	if p == nil {
+		return ok
 	}
-	if d.peek() != '{' {
-		return false
-	}
-	if len(d.mers) == 0 {
-		d.mers = make([]Merchant, 32)
-	}
-	p := &d.mers[0]
-	d.mers = d.mers[1:]
-	*dst = p
 	var mask uint64
 	return d.object(func(key string) bool {
 		switch key {

@@ -224,14 +224,21 @@ func (s *Server) setupAutomaticPix() {
 		}
 		return pr, true
 	}
-	autoPixPayment := func(w http.ResponseWriter, pr *fakeRequest, id string) (*fakeAutoPixPayment, bool) {
+	// autoPixPayment finds the automatic PIX request named by the path value
+	// reqKey and its payment named by payKey, answering 404 for either.
+	autoPixPayment := func(st *payState, w http.ResponseWriter, r *http.Request, reqKey, payKey string) (*fakeRequest, *fakeAutoPixPayment, bool) {
+		pr, ok := autoPixRequest(st, w, r.PathValue(reqKey))
+		if !ok {
+			return nil, nil, false
+		}
+		id := r.PathValue(payKey)
 		for _, p := range pr.autoPayments {
 			if p.id == id {
-				return p, true
+				return pr, p, true
 			}
 		}
 		payNotFound(w, "automatic pix payment")
-		return nil, false
+		return nil, nil, false
 	}
 	s.payRoute("POST /payments/requests/{id}/automatic-pix/schedule", func(st *payState, now time.Time, w http.ResponseWriter, r *http.Request) {
 		pr, ok := autoPixRequest(st, w, r.PathValue("id"))
@@ -286,18 +293,10 @@ func (s *Server) setupAutomaticPix() {
 		if !ok {
 			return
 		}
-		out := []map[string]any{}
-		for _, p := range pr.autoPayments {
-			out = append(out, p.json())
-		}
-		writePage(w, out, 1, len(out), 1)
+		payWholePage(w, pr.autoPayments)
 	})
 	s.payRoute("GET /payments/requests/{requestId}/automatic-pix/schedules/{paymentId}", func(st *payState, now time.Time, w http.ResponseWriter, r *http.Request) {
-		pr, ok := autoPixRequest(st, w, r.PathValue("requestId"))
-		if !ok {
-			return
-		}
-		p, ok := autoPixPayment(w, pr, r.PathValue("paymentId"))
+		_, p, ok := autoPixPayment(st, w, r, "requestId", "paymentId")
 		if !ok {
 			return
 		}
@@ -324,11 +323,7 @@ func (s *Server) setupAutomaticPix() {
 		payNoContent(w)
 	})
 	s.payRoute("POST /payments/requests/{id}/automatic-pix/schedules/{scheduleId}/cancel", func(st *payState, now time.Time, w http.ResponseWriter, r *http.Request) {
-		pr, ok := autoPixRequest(st, w, r.PathValue("id"))
-		if !ok {
-			return
-		}
-		p, ok := autoPixPayment(w, pr, r.PathValue("scheduleId"))
+		pr, p, ok := autoPixPayment(st, w, r, "id", "scheduleId")
 		if !ok {
 			return
 		}
@@ -341,11 +336,7 @@ func (s *Server) setupAutomaticPix() {
 		payNoContent(w)
 	})
 	s.payRoute("POST /payments/requests/{id}/automatic-pix/schedules/{scheduleId}/retry", func(st *payState, now time.Time, w http.ResponseWriter, r *http.Request) {
-		pr, ok := autoPixRequest(st, w, r.PathValue("id"))
-		if !ok {
-			return
-		}
-		p, ok := autoPixPayment(w, pr, r.PathValue("scheduleId"))
+		pr, p, ok := autoPixPayment(st, w, r, "id", "scheduleId")
 		if !ok {
 			return
 		}

@@ -192,11 +192,6 @@ func (s *Server) setupBoletos() {
 		st.emitLocked(Event{Type: "boleto/updated", Payload: map[string]any{"boletoId": b.id, "status": b.status}})
 		writeJSON(w, http.StatusOK, b.json())
 	})
-	s.payRoute("GET /boletos/{id}", func(st *payState, now time.Time, w http.ResponseWriter, r *http.Request) {
-		b, ok := st.boletos.find(w, r.PathValue("id"), "boleto")
-		if !ok {
-			return
-		}
-		writeJSON(w, http.StatusOK, b.json())
-	})
+	payGetRoute(s, "GET /boletos/{id}", func(st *payState) *payStore[*fakeBoleto] { return st.boletos }, "boleto",
+		func(_ *payState, b *fakeBoleto) map[string]any { return b.json() })
 }

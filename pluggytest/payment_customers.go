@@ -94,13 +94,8 @@ func (s *Server) setupPaymentCustomers() {
 		st.customers.put(c.id, c)
 		writeJSON(w, http.StatusOK, c.json())
 	})
-	s.payRoute("GET /payments/customers/{id}", func(st *payState, now time.Time, w http.ResponseWriter, r *http.Request) {
-		c, ok := st.customers.find(w, r.PathValue("id"), "payment customer")
-		if !ok {
-			return
-		}
-		writeJSON(w, http.StatusOK, c.json())
-	})
+	payGetRoute(s, "GET /payments/customers/{id}", func(st *payState) *payStore[*fakeCustomer] { return st.customers }, "payment customer",
+		func(_ *payState, c *fakeCustomer) map[string]any { return c.json() })
 	s.payRoute("PATCH /payments/customers/{id}", func(st *payState, now time.Time, w http.ResponseWriter, r *http.Request) {
 		c, ok := st.customers.find(w, r.PathValue("id"), "payment customer")
 		if !ok {

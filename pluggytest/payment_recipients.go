@@ -148,13 +148,8 @@ func (s *Server) setupPaymentRecipients() {
 		}
 		writeJSON(w, http.StatusOK, st.recipientJSON(rc))
 	})
-	s.payRoute("GET /payments/recipients/{id}", func(st *payState, now time.Time, w http.ResponseWriter, r *http.Request) {
-		rc, ok := st.recipients.find(w, r.PathValue("id"), "payment recipient")
-		if !ok {
-			return
-		}
-		writeJSON(w, http.StatusOK, st.recipientJSON(rc))
-	})
+	payGetRoute(s, "GET /payments/recipients/{id}", func(st *payState) *payStore[*fakeRecipient] { return st.recipients }, "payment recipient",
+		(*payState).recipientJSON)
 	s.payRoute("PATCH /payments/recipients/{id}", func(st *payState, now time.Time, w http.ResponseWriter, r *http.Request) {
 		rc, ok := st.recipients.find(w, r.PathValue("id"), "payment recipient")
 		if !ok {
@@ -213,11 +208,6 @@ func (s *Server) setupPaymentRecipients() {
 		}
 		payPage(w, r, out)
 	})
-	s.payRoute("GET /payments/recipients/institutions/{id}", func(st *payState, now time.Time, w http.ResponseWriter, r *http.Request) {
-		in, ok := st.institutions.find(w, r.PathValue("id"), "payment institution")
-		if !ok {
-			return
-		}
-		writeJSON(w, http.StatusOK, in.json())
-	})
+	payGetRoute(s, "GET /payments/recipients/institutions/{id}", func(st *payState) *payStore[*fakeInstitution] { return st.institutions }, "payment institution",
+		func(_ *payState, in *fakeInstitution) map[string]any { return in.json() })
 }

@@ -203,13 +203,8 @@ func (s *Server) setupPaymentRequests() {
 		st.requests.put(pr.id, pr)
 		writeJSON(w, http.StatusOK, st.requestJSON(pr))
 	})
-	s.payRoute("GET /payments/requests/{id}", func(st *payState, now time.Time, w http.ResponseWriter, r *http.Request) {
-		pr, ok := st.requests.find(w, r.PathValue("id"), "payment request")
-		if !ok {
-			return
-		}
-		writeJSON(w, http.StatusOK, st.requestJSON(pr))
-	})
+	payGetRoute(s, "GET /payments/requests/{id}", func(st *payState) *payStore[*fakeRequest] { return st.requests }, "payment request",
+		(*payState).requestJSON)
 	s.payRoute("PATCH /payments/requests/{id}", func(st *payState, now time.Time, w http.ResponseWriter, r *http.Request) {
 		pr, ok := st.requests.find(w, r.PathValue("id"), "payment request")
 		if !ok {

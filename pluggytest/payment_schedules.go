@@ -174,11 +174,7 @@ func (s *Server) setupPaymentSchedules() {
 		if !ok {
 			return
 		}
-		out := []map[string]any{}
-		for _, sp := range pr.schedulePayments {
-			out = append(out, sp.json())
-		}
-		writePage(w, out, 1, len(out), 1)
+		payWholePage(w, pr.schedulePayments)
 	})
 	s.payRoute("POST /payments/requests/{id}/schedules/cancel", func(st *payState, now time.Time, w http.ResponseWriter, r *http.Request) {
 		pr, ok := scheduled(st, w, r.PathValue("id"))

@@ -467,6 +467,28 @@ func setupPayments(s *Server) {
 	s.setupBoletos()
 }
 
+// payGetRoute registers route as a plain read of one payment object: the
+// {id} is looked up in the store chosen by table (404 naming what when
+// unknown) and answered as render makes it.
+func payGetRoute[T any](s *Server, route string, table func(st *payState) *payStore[T], what string, render func(st *payState, v T) map[string]any) {
+	s.payRoute(route, func(st *payState, now time.Time, w http.ResponseWriter, r *http.Request) {
+		v, ok := table(st).find(w, r.PathValue("id"), what)
+		if !ok {
+			return
+		}
+		writeJSON(w, http.StatusOK, render(st, v))
+	})
+}
+
+// payWholePage answers xs, each as its json, as the one page of a listing.
+func payWholePage[T interface{ json() map[string]any }](w http.ResponseWriter, xs []T) {
+	out := []map[string]any{}
+	for _, x := range xs {
+		out = append(out, x.json())
+	}
+	writePage(w, out, 1, len(out), 1)
+}
+
 // payRoute registers h on route; h runs under the payments lock with the
 // state moved on to the server's time.
 func (s *Server) payRoute(route string, h func(st *payState, now time.Time, w http.ResponseWriter, r *http.Request)) {
