@@ -491,9 +491,9 @@ func (c *Client) sendRaw(ctx context.Context, routeLiteral string, pathArgs []st
 	}
 	path, err := route.Expand(tmpl, pathArgs...)
 	if err != nil {
-		var empty *route.EmptyArgError
-		if errors.As(err, &empty) {
-			return &ArgumentError{Param: empty.Name, Problem: empty.Problem}
+		var argErr *route.ArgError
+		if errors.As(err, &argErr) {
+			return &ArgumentError{Param: argErr.Name, Problem: argErr.Problem}
 		}
 		return fmt.Errorf("pluggy: %s: %w", routeLiteral, err)
 	}

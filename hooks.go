@@ -31,11 +31,11 @@ type Hooks struct {
 
 // AttemptEvent is one attempt of a call.
 type AttemptEvent struct {
-	Route      string
-	Attempt    int // 1 for the first attempt
-	StatusCode int // 0 when no answer came
-	Duration   time.Duration
-	Err        error
+	Route      string        // the route literal ("GET /items/{id}")
+	Attempt    int           // 1 for the first attempt
+	StatusCode int           // 0 when no answer came
+	Duration   time.Duration // until the answer was read (a success answer whole)
+	Err        error         // the transport's error, without the URL; nil when an answer came
 }
 
 // RetryEvent is one retry about to happen.
@@ -65,9 +65,9 @@ type RateLimitHoldEvent struct {
 
 // KeyRenewalEvent is one POST /auth for a new API key.
 type KeyRenewalEvent struct {
-	ExpiresAt time.Time // when the new key expires; zero on error
-	Duration  time.Duration
-	Err       error
+	ExpiresAt time.Time     // when the new key expires; zero on error
+	Duration  time.Duration // the time the POST /auth call took
+	Err       error         // why no key came (an *AuthError for refused credentials); nil on success
 }
 
 // WithHooks installs hooks on the client. See Hooks.

@@ -4,13 +4,15 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"time"
 
 	"github.com/pluggy-go/pluggy/internal/jwtexp"
 )
 
 // APIKey is an API key with its lifetime, as a KeyStore keeps it. It is a
-// secret: it prints as [redacted].
+// secret: it prints as [redacted] with every fmt verb and in log/slog;
+// encoding/json writes the key, for a store that serialises it.
 type APIKey struct {
 	// Key is the value sent in X-API-KEY.
 	Key string
@@ -30,6 +32,13 @@ func (k APIKey) GoString() string { return k.String() }
 
 // Format hides the key for every verb.
 func (k APIKey) Format(f fmt.State, _ rune) { _, _ = f.Write([]byte(k.String())) }
+
+// LogValue hides the key from log/slog handlers (the JSON one would
+// otherwise encode it with encoding/json).
+func (k APIKey) LogValue() slog.Value {
+	return slog.GroupValue(slog.String("key", "[redacted]"),
+		slog.Time("expiresAt", k.ExpiresAt), slog.Time("renewAt", k.RenewAt))
+}
 
 // LoginFunc asks POST /auth for a new API key. A KeyStore calls the one it
 // is given when it holds no usable key.

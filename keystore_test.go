@@ -1,9 +1,12 @@
 package pluggy
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
+	"io"
+	"log/slog"
 	"net/http"
 	"sync"
 	"testing"
@@ -133,5 +136,20 @@ func TestAPIKeyPrintsRedacted(t *testing.T) {
 	k := APIKey{Key: "sekrit-key", ExpiresAt: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)}
 	for _, s := range []string{fmt.Sprint(k), fmt.Sprintf("%v %+v %#v %s %q %x", k, k, k, k, k, k), fmt.Sprint(&k)} {
 		assert.NotContains(t, s, "sekrit")
+	}
+}
+
+// The JSON handler of log/slog encodes a value without LogValue with
+// encoding/json, which would write Key.
+func TestAPIKeyLogsRedacted(t *testing.T) {
+	k := APIKey{Key: "sekrit-key", ExpiresAt: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)}
+	for _, newHandler := range []func(io.Writer) slog.Handler{
+		func(w io.Writer) slog.Handler { return slog.NewJSONHandler(w, nil) },
+		func(w io.Writer) slog.Handler { return slog.NewTextHandler(w, nil) },
+	} {
+		var buf bytes.Buffer
+		slog.New(newHandler(&buf)).Info("key", "k", k, "p", &k)
+		assert.NotContains(t, buf.String(), "sekrit")
+		assert.Contains(t, buf.String(), "2026-01-01")
 	}
 }

@@ -3,7 +3,6 @@
 package retry
 
 import (
-	"context"
 	"crypto/tls"
 	"crypto/x509"
 	"errors"
@@ -19,8 +18,8 @@ import (
 )
 
 // Attempt records, for one attempt at a time, what the transport saw of the
-// request on its way out. The pipeline keeps one in the request's context so
-// that the retry policy can tell whether the server may have acted on a
+// request on its way out. The pipeline keeps one per call, fed by the
+// call's httptrace hooks, so that the retry policy can tell whether the server may have acted on a
 // request that failed without an answer.
 type Attempt struct {
 	// Route is the route literal of the call ("POST /items").
@@ -102,19 +101,6 @@ func chain(err error) []error {
 	}
 	walk(err)
 	return out
-}
-
-type ctxKey struct{}
-
-// WithAttempt returns a context that carries a.
-func WithAttempt(ctx context.Context, a *Attempt) context.Context {
-	return context.WithValue(ctx, ctxKey{}, a)
-}
-
-// FromContext returns the Attempt carried by ctx, or nil.
-func FromContext(ctx context.Context) *Attempt {
-	a, _ := ctx.Value(ctxKey{}).(*Attempt)
-	return a
 }
 
 func isDialError(err error) bool {

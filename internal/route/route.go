@@ -71,7 +71,3 @@ func checkArg(name, v string) error {
 type ArgError struct{ Name, Problem string }
 
 func (e *ArgError) Error() string { return e.Name + " " + e.Problem }
-
-// EmptyArgError is ArgError's former name, from when only empty values
-// were refused.
-type EmptyArgError = ArgError
