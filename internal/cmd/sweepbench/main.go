@@ -29,6 +29,7 @@ import (
 	"net/url"
 	"os"
 	"os/exec"
+	"runtime/pprof"
 	"slices"
 	"strings"
 	"syscall"
@@ -39,6 +40,8 @@ import (
 )
 
 func main() {
+	exit := 0
+	defer func() { os.Exit(exit) }()
 	if len(os.Args) < 2 {
 		fmt.Fprintln(os.Stderr, "usage: sweepbench serve|sdk|plain|compare [flags]")
 		os.Exit(2)
@@ -49,7 +52,22 @@ func main() {
 	account := fs.String("account", "", "account id (sdk, plain)")
 	runs := fs.Int("runs", 3, "counted runs of each client (compare)")
 	warmup := fs.Int("warmup", 1, "uncounted runs of each client first (compare)")
+	cpuprofile := fs.String("cpuprofile", "", "write a CPU profile of this process to the file")
 	_ = fs.Parse(os.Args[2:])
+	if *cpuprofile != "" {
+		f, err := os.Create(*cpuprofile)
+		if err == nil {
+			err = pprof.StartCPUProfile(f)
+		}
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "sweepbench:", err)
+			os.Exit(1)
+		}
+		defer func() {
+			pprof.StopCPUProfile()
+			f.Close()
+		}()
+	}
 	var err error
 	switch os.Args[1] {
 	case "serve":
@@ -65,7 +83,7 @@ func main() {
 	}
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "sweepbench:", err)
-		os.Exit(1)
+		exit = 1
 	}
 }
 
