@@ -48,8 +48,10 @@ type planProbe struct {
 	Custom CreditData        `json:"custom"`
 	NoTag  string
 	Skip   string `json:"-"`
-	hidden string
+	hidden string // unexported: never decoded
 }
+
+var _ = planProbe{}.hidden
 
 type planProbeInner struct {
 	Name  string   `json:"name"`

@@ -9,7 +9,6 @@ import (
 	"fmt"
 	"math"
 	"math/big"
-	"math/rand/v2"
 	mathrand "math/rand/v2"
 	"strings"
 	"testing"
@@ -152,7 +151,7 @@ func TestLenientTimesQuickPass(t *testing.T) {
 			t.Errorf("lenientTimes differs with the quick pass\ninput: %.300q\ngot:  %.300q\nwant: %.300q", b, got, want)
 		}
 	}
-	rng := rand.New(rand.NewPCG(14, 12))
+	rng := mathrand.New(mathrand.NewPCG(14, 12))
 	for _, b := range seeds {
 		check(b)
 	}
