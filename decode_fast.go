@@ -48,15 +48,15 @@ func decodeFast(b []byte, out any) error {
 // it does not handle exactly as encoding/json does; the caller then starts
 // over with encoding/json.
 //
-// Allocation: the strings of one transaction are copied into one string,
-// which the fields slice; *string, *int and the nested structs come from
+// Allocation: the strings are copied into arrays shared by many of them
+// (reserve), which the fields view (flush); *string, *int and the nested structs come from
 // small blocks shared by the transactions of a page, so that a transaction
 // costs a few allocations instead of thirty.
 type fastDecoder struct {
 	b []byte
 	i int
 
-	buf     []byte    // the string bytes of the current transaction
+	buf     []byte    // the string bytes not yet handed out (see flush)
 	pending []pending // where they go
 	strs    []string  // blocks for *string, *int and nested structs
 	ints    []int
@@ -372,6 +372,11 @@ func (d *fastDecoder) str(dst *string) bool {
 	if !ok {
 		return false
 	}
+	if plain {
+		d.reserve(len(content))
+	} else {
+		d.reserve(3 * len(content)) // U+FFFD for a byte of invalid UTF-8
+	}
 	a := len(d.buf)
 	if plain {
 		d.buf = append(d.buf, content...)
@@ -447,6 +452,7 @@ func (d *fastDecoder) decimal(dst *Decimal) bool {
 		}
 		tok := d.b[start:d.i]
 		if len(tok) <= 20 && !hasExponent(tok) {
+			d.reserve(len(tok))
 			a := len(d.buf)
 			d.buf = append(d.buf, tok...)
 			d.pending = append(d.pending, pending{dst: &dst.s, a: a, b: len(d.buf)})
@@ -563,19 +569,35 @@ func (d *fastDecoder) skip(depth int) bool {
 	}
 }
 
-// flush hands the current transaction's strings out: one allocation for
-// all of them.
+// flush hands the pending strings out, as views of d.buf: no copy, no
+// allocation. The bytes handed out are never written again: d.buf goes on
+// after them, and when its array is full, append moves only the bytes not
+// yet handed out to a new one.
 func (d *fastDecoder) flush() {
 	if len(d.pending) == 0 {
 		return
 	}
-	s := string(d.buf)
+	s := unsafe.String(unsafe.SliceData(d.buf), len(d.buf))
 	for _, p := range d.pending {
 		*p.dst = s[p.a:p.b]
 	}
-	d.buf = d.buf[:0]
+	d.buf = d.buf[len(d.buf):]
 	clear(d.pending)
 	d.pending = d.pending[:0]
+}
+
+// reserve makes room for n more string bytes in d.buf, in arrays of a size
+// that suits the answer: its own size for a small one (one array for all
+// its strings), up to 16 KiB for a page (a few dozen transactions' strings
+// to an array instead of one allocation each).
+func (d *fastDecoder) reserve(n int) {
+	if cap(d.buf)-len(d.buf) >= n {
+		return
+	}
+	size := max(min(len(d.b), 16<<10), 2*(len(d.buf)+n))
+	nb := make([]byte, len(d.buf), size)
+	copy(nb, d.buf)
+	d.buf = nb
 }
 
 var cursorPageFields = []string{"results", "next"}
