@@ -41,11 +41,12 @@ BENCHTIME ?= 1s
 bench:
 	$(GO) test -run '^$$' -bench '$(BENCH)' -benchtime $(BENCHTIME) -benchmem $(PKGS)
 
-## bench-decoders: the JSON decoders considered for transaction pages, side by side
-## (encoding/json, go-json-experiment, goccy/go-json, the client's own), in a module
-## of their own so that none becomes a dependency of the client.
+## bench-decoders: the JSON decoders considered for transaction pages and the other
+## hot answers (Item, Page[Account], Page[Investment], PaymentIntent, PaymentRequest),
+## side by side (encoding/json, go-json-experiment, goccy/go-json, the client's own),
+## in a module of their own so that none becomes a dependency of the client.
 bench-decoders:
-	cd internal/jsonbench && $(GO) test -run '^$$' -bench . -benchtime 30x -count 3 .
+	cd internal/jsonbench && $(GO) test -run '^$$' -bench . -benchtime 0.3s -count 3 .
 
 ## bench-sweep: whole processes: a pluggytest server (rate limits off) in one, the
 ## client in another, sweeping SWEEP_N transactions of one account, the plain

@@ -1,8 +1,9 @@
 // Package jsonbench measures JSON decoders side by side on pages of
-// GET /v2/transactions, to choose the client's decoder with figures:
+// GET /v2/transactions and on the other hot answers (answers_test.go), to
+// choose the client's decoder with figures:
 // encoding/json, github.com/go-json-experiment/json (the prototype of
 // encoding/json/v2), github.com/goccy/go-json, and the client's own
-// hand-written decoder (through the client's pipeline, on an in-memory
+// decoders, hand-written for transactions, plan-driven for the rest (through the client's pipeline, on an in-memory
 // transport). It is a module of its own so that the candidates never become
 // dependencies of the client. Run it with `make bench-decoders`; with
 // GOEXPERIMENT=jsonv2 it also measures Go 1.26's encoding/json/v2.
