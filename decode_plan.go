@@ -89,6 +89,7 @@ var (
 	decimalType         = reflect.TypeFor[Decimal]()
 	timeType            = reflect.TypeFor[time.Time]()
 
+	transactionType        = reflect.TypeFor[Transaction]()
 	paymentRequestType     = reflect.TypeFor[PaymentRequest]()
 	paymentRequestJSONType = reflect.TypeFor[paymentRequestJSON]()
 	scheduleType           = reflect.TypeFor[Schedule]()
@@ -131,6 +132,11 @@ func (b *planBuilder) buildType(t reflect.Type) (planFunc, bool) {
 		return func(d *fastDecoder, p unsafe.Pointer) bool { return d.decimal((*Decimal)(p)) }, true
 	case t == timeType:
 		return func(d *fastDecoder, p unsafe.Pointer) bool { return d.timestamp((*time.Time)(p)) }, true
+	case t == transactionType:
+		// The hand-written decoder (decode_fast.go), for v1 pages too.
+		return func(d *fastDecoder, p unsafe.Pointer) bool {
+			return d.null() || d.transaction((*Transaction)(p))
+		}, true
 	case t == paymentRequestType:
 		// What PaymentRequest.UnmarshalJSON does, without its second pass.
 		return b.build(paymentRequestJSONType)
