@@ -92,3 +92,6 @@ fuzz:
 	$(FUZZ) '^FuzzParameter$$' .
 	$(FUZZ) '^FuzzPaymentRequest$$' .
 	$(FUZZ) '^FuzzPaymentIntent$$' .
+	$(FUZZ) '^FuzzFastDecoder$$' .
+	$(FUZZ) '^FuzzPlanDecoder$$' .
+	$(FUZZ) '^FuzzSkipStructure$$' .

@@ -2,7 +2,6 @@ package pluggy
 
 import (
 	"context"
-	"encoding/json"
 	"iter"
 	"time"
 )
@@ -199,7 +198,7 @@ type CreditData struct {
 // reference shows them, reading them as UTC.
 func (v *CreditData) UnmarshalJSON(b []byte) error {
 	type plain CreditData
-	return json.Unmarshal(lenientTimes(b, "balanceCloseDate", "balanceDueDate"), (*plain)(v))
+	return decodeFast(lenientTimes(b, "balanceCloseDate", "balanceDueDate"), (*plain)(v))
 }
 
 // DisaggregatedCreditLimit is the limit of one credit line of a card

@@ -2,7 +2,6 @@ package pluggy
 
 import (
 	"context"
-	"encoding/json"
 	"iter"
 	"time"
 )
@@ -69,7 +68,7 @@ type Bill struct {
 // reference shows them, reading them as UTC.
 func (v *Bill) UnmarshalJSON(b []byte) error {
 	type plain Bill
-	return json.Unmarshal(lenientTimes(b, "dueDate", "billClosingDate"), (*plain)(v))
+	return decodeFast(lenientTimes(b, "dueDate", "billClosingDate"), (*plain)(v))
 }
 
 // BillFinanceCharge is a charge on a credit card bill (BillFinanceCharge).

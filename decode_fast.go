@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf16"
 	"unicode/utf8"
 	"unsafe"
 )
@@ -34,6 +36,10 @@ func decodeFast(b []byte, out any) error {
 			return nil
 		}
 		*o = Transaction{}
+	default:
+		if decodePlanned(b, out) {
+			return nil
+		}
 	}
 	return json.Unmarshal(b, out)
 }
@@ -60,6 +66,32 @@ type fastDecoder struct {
 	boletos []PaymentDataBoletoMetadata
 	cards   []CreditCardMetadata
 	mers    []Merchant
+
+	times  []time.Time // blocks for the plan decoder's *time.Time, *bool, *Decimal, *float64
+	bools  []bool
+	decs   []Decimal
+	floats []float64
+
+	blocks [nBlocks]int // the size of the last block of each kind
+	depth  int          // nesting of self-holding types in the plan decoder
+}
+
+// The kinds of blocks.
+const (
+	blockStrs = iota
+	blockInts
+	blockTimes
+	blockBools
+	blockDecs
+	blockFloats
+	nBlocks
+)
+
+// nextBlock is the size of the next block of a kind: 4 values at first,
+// for a single object, doubling up to limit, for a page.
+func (d *fastDecoder) nextBlock(kind, limit int) int {
+	d.blocks[kind] = min(limit, max(4, 2*d.blocks[kind]))
+	return d.blocks[kind]
 }
 
 type pending struct {
@@ -243,6 +275,89 @@ func (d *fastDecoder) rawString() (content []byte, plain, ok bool) {
 	return nil, false, false
 }
 
+// appendUnquoted appends the string whose quoted content (escapes checked
+// by rawString) is s, unescaped exactly as encoding/json does: \uXXXX
+// pairs joined, a lone surrogate and each byte of invalid UTF-8 made
+// U+FFFD.
+func appendUnquoted(dst, s []byte) ([]byte, bool) {
+	for r := 0; r < len(s); {
+		c := s[r]
+		switch {
+		case c == '\\':
+			r++
+			if r >= len(s) {
+				return dst, false
+			}
+			switch s[r] {
+			case '"', '\\', '/':
+				dst = append(dst, s[r])
+			case 'b':
+				dst = append(dst, '\b')
+			case 'f':
+				dst = append(dst, '\f')
+			case 'n':
+				dst = append(dst, '\n')
+			case 'r':
+				dst = append(dst, '\r')
+			case 't':
+				dst = append(dst, '\t')
+			case 'u':
+				rr := hex4(s[r+1:])
+				if rr < 0 {
+					return dst, false
+				}
+				r += 4
+				if utf16.IsSurrogate(rr) {
+					if r+6 < len(s) && s[r+1] == '\\' && s[r+2] == 'u' {
+						if dec := utf16.DecodeRune(rr, hex4(s[r+3:])); dec != unicode.ReplacementChar {
+							dst = utf8.AppendRune(dst, dec)
+							r += 7
+							continue
+						}
+					}
+					rr = unicode.ReplacementChar
+				}
+				dst = utf8.AppendRune(dst, rr)
+			default:
+				return dst, false
+			}
+			r++
+		case c == '"' || c < ' ':
+			return dst, false
+		case c < utf8.RuneSelf:
+			dst = append(dst, c)
+			r++
+		default:
+			rr, size := utf8.DecodeRune(s[r:])
+			r += size
+			dst = utf8.AppendRune(dst, rr)
+		}
+	}
+	return dst, true
+}
+
+// hex4 reads four hex digits at the start of s, -1 if there are not.
+func hex4(s []byte) rune {
+	if len(s) < 4 {
+		return -1
+	}
+	var r rune
+	for _, c := range s[:4] {
+		switch {
+		case c >= '0' && c <= '9':
+			c -= '0'
+		case c >= 'a' && c <= 'f':
+			c = c - 'a' + 10
+		case c >= 'A' && c <= 'F':
+			c = c - 'A' + 10
+		default:
+			return -1
+		}
+		r = r*16 + rune(c)
+	}
+	return r
+}
+
 func isHex(c byte) bool {
 	return c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F'
 }
@@ -253,17 +368,17 @@ func (d *fastDecoder) str(dst *string) bool {
 	if d.null() {
 		return true
 	}
-	start := d.i
 	content, plain, ok := d.rawString()
 	if !ok {
 		return false
 	}
-	if !plain {
-		// Escapes or invalid UTF-8: encoding/json's own unquoting.
-		return json.Unmarshal(d.b[start:d.i], dst) == nil
-	}
 	a := len(d.buf)
-	d.buf = append(d.buf, content...)
+	if plain {
+		d.buf = append(d.buf, content...)
+	} else if d.buf, ok = appendUnquoted(d.buf, content); !ok {
+		d.buf = d.buf[:a]
+		return false
+	}
 	d.pending = append(d.pending, pending{dst: dst, a: a, b: len(d.buf)})
 	return true
 }
@@ -275,7 +390,7 @@ func (d *fastDecoder) strPtr(dst **string) bool {
 		return true
 	}
 	if len(d.strs) == 0 {
-		d.strs = make([]string, 256)
+		d.strs = make([]string, d.nextBlock(blockStrs, 256))
 	}
 	p := &d.strs[0]
 	d.strs = d.strs[1:]
@@ -312,7 +427,7 @@ func (d *fastDecoder) intPtr(dst **int) bool {
 		v = -v
 	}
 	if len(d.ints) == 0 {
-		d.ints = make([]int, 64)
+		d.ints = make([]int, d.nextBlock(blockInts, 64))
 	}
 	p := &d.ints[0]
 	d.ints = d.ints[1:]
@@ -444,13 +559,7 @@ func (d *fastDecoder) skip(depth int) bool {
 	case c == '-' || c >= '0' && c <= '9':
 		return d.number()
 	default:
-		for _, lit := range [...]string{"null", "true", "false"} {
-			if len(d.b)-d.i >= len(lit) && string(d.b[d.i:d.i+len(lit)]) == lit {
-				d.i += len(lit)
-				return true
-			}
-		}
-		return false
+		return d.literal("null") || d.literal("true") || d.literal("false")
 	}
 }
 

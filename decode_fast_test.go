@@ -179,49 +179,12 @@ func TestFastDecoderDifferential(t *testing.T) {
 	seeds = append(seeds, benchPage(t))
 	require.NotEmpty(t, seeds)
 	rng := rand.New(rand.NewPCG(14, 10))
-	tokens := []string{`null`, `0`, `-1.5`, `1e5`, `"x"`, `"\u00e9"`, `{}`, `[]`, `true`, `"2026-11-01T00:00:00Z"`, `{"a":1}`, `,`, `:`, `"`, `\`, "\xff"}
 	n := 3000
 	if testing.Short() {
 		n = 300
 	}
 	for i := 0; i < n; i++ {
-		b := append([]byte(nil), seeds[rng.IntN(len(seeds))]...)
-		for k := 1 + rng.IntN(3); k > 0 && len(b) > 0; k-- {
-			at := rng.IntN(len(b))
-			switch rng.IntN(6) {
-			case 0: // change a byte
-				b[at] = byte(rng.IntN(128))
-			case 1: // drop a span
-				end := min(len(b), at+1+rng.IntN(8))
-				b = append(b[:at], b[end:]...)
-			case 2: // insert a token
-				tok := tokens[rng.IntN(len(tokens))]
-				b = append(b[:at], append([]byte(tok), b[at:]...)...)
-			case 3: // recase a letter (keys matched case-insensitively)
-				if c := b[at]; c >= 'a' && c <= 'z' {
-					b[at] = c - 'a' + 'A'
-				}
-			case 4: // replace a value after a colon with a token
-				if j := bytes.IndexByte(b[at:], ':'); j >= 0 {
-					j += at + 1
-					end := j
-					for end < len(b) && b[end] != ',' && b[end] != '}' {
-						end++
-					}
-					tok := tokens[rng.IntN(len(tokens))]
-					b = append(b[:j], append([]byte(tok), b[end:]...)...)
-				}
-			case 5: // duplicate a field
-				if j := bytes.Index(b[at:], []byte(`,"`)); j >= 0 {
-					j += at
-					end := bytes.IndexByte(b[j+1:], ',')
-					if end > 0 {
-						field := append([]byte(nil), b[j:j+1+end]...)
-						b = append(b[:j], append(field, b[j:]...)...)
-					}
-				}
-			}
-		}
+		b := mutate(rng, append([]byte(nil), seeds[rng.IntN(len(seeds))]...))
 		name := fmt.Sprint("mutant ", i)
 		decodeBoth[CursorPage[Transaction]](t, name, b)
 		decodeBoth[Transaction](t, name, b)
@@ -301,3 +264,50 @@ func TestFastDecoderAllocations(t *testing.T) {
 	// makes about 30.
 	assert.LessOrEqual(t, perTx, 2.0)
 }
+
+// mutate changes b at one to three places: a byte changed, a span dropped,
+// a token inserted, a letter recased (keys match case-insensitively), a
+// value swapped for a token, a field repeated.
+func mutate(rng *rand.Rand, b []byte) []byte {
+	tokens := []string{`null`, `0`, `-1.5`, `1e5`, `"x"`, `"\u00e9"`, `{}`, `[]`, `true`, `"2026-11-01T00:00:00Z"`, `{"a":1}`, `,`, `:`, `"`, `\`, "\xff"}
+	for k := 1 + rng.IntN(3); k > 0 && len(b) > 0; k-- {
+		at := rng.IntN(len(b))
+		switch rng.IntN(6) {
+		case 0: // change a byte
+			b[at] = byte(rng.IntN(128))
+		case 1: // drop a span
+			end := min(len(b), at+1+rng.IntN(8))
+			b = append(b[:at], b[end:]...)
+		case 2: // insert a token
+			tok := tokens[rng.IntN(len(tokens))]
+			b = append(b[:at], append([]byte(tok), b[at:]...)...)
+		case 3: // recase a letter (keys matched case-insensitively)
+			if c := b[at]; c >= 'a' && c <= 'z' {
+				b[at] = c - 'a' + 'A'
+			}
+		case 4: // replace a value after a colon with a token
+			if j := bytes.IndexByte(b[at:], ':'); j >= 0 {
+				j += at + 1
+				end := j
+				for end < len(b) && b[end] != ',' && b[end] != '}' {
+					end++
+				}
+				tok := tokens[rng.IntN(len(tokens))]
+				b = append(b[:j], append([]byte(tok), b[end:]...)...)
+			}
+		case 5: // duplicate a field
+			if j := bytes.Index(b[at:], []byte(`,"`)); j >= 0 {
+				j += at
+				end := bytes.IndexByte(b[j+1:], ',')
+				if end > 0 {
+					field := append([]byte(nil), b[j:j+1+end]...)
+					b = append(b[:j], append(field, b[j:]...)...)
+				}
+			}
+		}
+	}
+	return b
+}
+
+// readFixture reads one recorded answer.
+func readFixture(path string) ([]byte, error) { return os.ReadFile(path) }

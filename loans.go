@@ -2,7 +2,6 @@ package pluggy
 
 import (
 	"context"
-	"encoding/json"
 	"iter"
 	"time"
 )
@@ -176,7 +175,7 @@ type Loan struct {
 // reference shows them, reading them as UTC.
 func (v *Loan) UnmarshalJSON(b []byte) error {
 	type plain Loan
-	return json.Unmarshal(lenientTimes(b, "date", "contractDate", "settlementDate", "dueDate", "firstInstallmentDueDate"), (*plain)(v))
+	return decodeFast(lenientTimes(b, "date", "contractDate", "settlementDate", "dueDate", "firstInstallmentDueDate"), (*plain)(v))
 }
 
 // LoanInterestRate is one component of a loan's interest (LoanInterestRate).
@@ -275,7 +274,7 @@ type LoanBalloonPayment struct {
 // reference shows them, reading them as UTC.
 func (v *LoanBalloonPayment) UnmarshalJSON(b []byte) error {
 	type plain LoanBalloonPayment
-	return json.Unmarshal(lenientTimes(b, "dueDate"), (*plain)(v))
+	return decodeFast(lenientTimes(b, "dueDate"), (*plain)(v))
 }
 
 // LoanBalloonPaymentAmount is the value of a non-regular installment
@@ -315,7 +314,7 @@ type LoanPaymentRelease struct {
 // reference shows them, reading them as UTC.
 func (v *LoanPaymentRelease) UnmarshalJSON(b []byte) error {
 	type plain LoanPaymentRelease
-	return json.Unmarshal(lenientTimes(b, "paidDate"), (*plain)(v))
+	return decodeFast(lenientTimes(b, "paidDate"), (*plain)(v))
 }
 
 // LoanOverParcel are fees and charges paid outside an installment

@@ -29,6 +29,7 @@ package pluggy
 // surely never left, is retried.
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"slices"
@@ -146,6 +147,9 @@ type PaymentRequest struct {
 // UnmarshalJSON decodes a payment request, choosing the schedule's Go type by
 // its "type".
 func (r *PaymentRequest) UnmarshalJSON(b []byte) error {
+	if decodePlanned(bytes.TrimSpace(b), (*paymentRequestJSON)(r)) {
+		return nil
+	}
 	type plain PaymentRequest
 	aux := struct {
 		*plain
@@ -161,6 +165,11 @@ func (r *PaymentRequest) UnmarshalJSON(b []byte) error {
 	r.Schedule = s
 	return nil
 }
+
+// paymentRequestJSON is PaymentRequest without its UnmarshalJSON, for the
+// plan decoder (decode_plan.go), which reads its schedule as UnmarshalJSON
+// does: the object's type picks the Schedule.
+type paymentRequestJSON PaymentRequest
 
 // PaymentRequestErrorDetail says why a payment request failed
 // (PaymentRequest errorDetail).

@@ -1,6 +1,7 @@
 package pluggy
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -122,6 +123,41 @@ func BenchmarkSweepVsPlain(b *testing.B) {
 				}
 			}
 			compareBench(b, "tx", total, plain, sdk)
+		})
+	}
+}
+
+// BenchmarkDecodeAnswers decodes the recorded answers of the hot read
+// operations other than transactions with encoding/json (the baseline) and
+// with the client's decoder (the plan decoder), side by side.
+func BenchmarkDecodeAnswers(b *testing.B) {
+	for _, tc := range []struct {
+		name, path string
+		new        func() any
+	}{
+		{"Item", "items-retrieve/200.json", func() any { return new(Item) }},
+		{"AccountPage", "accounts-list/200.json", func() any { return new(Page[Account]) }},
+		{"InvestmentPage", "investments-list/200-page1.json", func() any { return new(Page[Investment]) }},
+		{"PaymentIntent", "payment-intent-retrieve/200-pix.json", func() any { return new(PaymentIntent) }},
+		{"PaymentRequest", "payment-request-retrieve/200.json", func() any { return new(PaymentRequest) }},
+		{"ConnectorPage", "connectors-list/200.json", func() any { return new(Page[Connector]) }},
+	} {
+		b.Run(tc.name, func(b *testing.B) {
+			raw, err := readFixture("testdata/" + tc.path)
+			if err != nil {
+				b.Fatal(err)
+			}
+			raw = bytes.TrimSpace(raw)
+			b.SetBytes(int64(len(raw)))
+			compareBench(b, "op", 1, func() {
+				if err := json.Unmarshal(raw, tc.new()); err != nil {
+					b.Fatal(err)
+				}
+			}, func() {
+				if err := decodeFast(raw, tc.new()); err != nil {
+					b.Fatal(err)
+				}
+			})
 		})
 	}
 }

@@ -420,3 +420,57 @@ func TestTransactionsAllBadPageAfterAReadAheadEndsCleanly(t *testing.T) {
 	defer mu.Unlock()
 	assert.LessOrEqual(t, len(asked), 3, "at most one request ahead of the bad page")
 }
+
+// skipMatches checks skipStructure against the validating skip: wherever
+// b holds a valid array or object at its start, both end at the same
+// place.
+func skipMatches(t *testing.T, b []byte) {
+	t.Helper()
+	d := fastDecoder{b: b}
+	d.ws()
+	start := d.i
+	if start >= len(b) || b[start] != '[' && b[start] != '{' || !d.skip(0) {
+		return
+	}
+	end, ok := skipStructure(b, start)
+	if !ok || end != d.i {
+		t.Errorf("skipStructure ends at %d (ok %v), the parse at %d\ninput: %.300q", end, ok, d.i, b)
+	}
+}
+
+func TestSkipStructure(t *testing.T) {
+	t.Parallel()
+	inputs := [][]byte{benchPage(t)}
+	for _, b := range fixtures(t) {
+		inputs = append(inputs, b)
+	}
+	for _, c := range append(fastDecoderCases, planCases...) {
+		inputs = append(inputs, []byte(c))
+	}
+	for _, c := range []string{`["\\"]`, `["\\\\"]`, `["a\"]\"b"]`, `[{"k":"}"}]`, `["\\\"", "]"]`, `[[[]]]`, `{"a":[{"b":{}}]}`} {
+		inputs = append(inputs, []byte(c))
+	}
+	for _, b := range inputs {
+		skipMatches(t, b)
+	}
+	// Results that are valid JSON are skipped where they end, so that the
+	// read-ahead cursor is the page's own.
+	next, nonEmpty, ok := scanCursorNext(benchPage(t))
+	require.True(t, ok)
+	assert.Equal(t, 1, nonEmpty)
+	require.NotNil(t, next)
+	assert.Contains(t, *next, "after=")
+	// Not an array or object, or one left open: refused.
+	for _, c := range []string{`x`, `[`, `["a"`, `{"a":"b`, `]`} {
+		_, ok := skipStructure([]byte(c), 0)
+		assert.False(t, ok, "%q", c)
+	}
+}
+
+func FuzzSkipStructure(f *testing.F) {
+	for _, c := range append(fastDecoderCases, planCases...) {
+		f.Add([]byte(c))
+	}
+	f.Add([]byte(`["\\\"", "]"]`))
+	f.Fuzz(func(t *testing.T, b []byte) { skipMatches(t, b) })
+}

@@ -1,6 +1,7 @@
 package pluggy
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"net/http"
@@ -120,8 +121,11 @@ func (s *TransactionsService) sweepTransactions(ctx context.Context, accountID s
 }
 
 // scanCursorNext reads the next cursor of a GET /v2/transactions answer
-// without decoding its results (their syntax is checked), and whether it
-// has any result (1) or none (0). ok is false when the answer is not a
+// without decoding its results, and whether it has any result (1) or none
+// (0). The results are passed over by their strings and brackets alone
+// (skipStructure), which is exact on valid JSON: their syntax is checked
+// by the decoding that follows, and a page whose decoded next differs from
+// the one read here ends the sweep with a *DecodeError. ok is false when the answer is not a
 // plain {results, next} object; the sweep then waits for the decoded page.
 func scanCursorNext(b []byte) (next *string, nonEmpty int, ok bool) {
 	var d fastDecoder
@@ -148,7 +152,9 @@ func scanCursorNext(b []byte) (next *string, nonEmpty int, ok bool) {
 			if j < len(d.b) && d.b[j] != ']' {
 				nonEmpty = 1
 			}
-			return d.skip(0)
+			end, ok := skipStructure(d.b, d.i)
+			d.i = end
+			return ok
 		case "next":
 			if !seen(&mask, 1) {
 				return false
@@ -163,4 +169,51 @@ func scanCursorNext(b []byte) (next *string, nonEmpty int, ok bool) {
 		return nil, 0, false
 	}
 	return next, nonEmpty, true
+}
+
+// skipStructure passes over the array or object that opens at b[i],
+// following only its strings and brackets (a string's closing quote is the
+// next '"' after an even run of backslashes, found with bytes.IndexByte),
+// and returns the index after its closing bracket. On valid JSON it ends
+// where a full parse would; on anything else it may end elsewhere, or
+// report false.
+func skipStructure(b []byte, i int) (int, bool) {
+	depth := 0
+	for i < len(b) {
+		switch b[i] {
+		case '"':
+			j := i + 1
+			for {
+				k := bytes.IndexByte(b[j:], '"')
+				if k < 0 {
+					return len(b), false
+				}
+				j += k
+				n := 0
+				for m := j - 1; m > i && b[m] == '\\'; m-- {
+					n++
+				}
+				if n%2 == 0 {
+					break
+				}
+				j++
+			}
+			i = j + 1
+		case '[', '{':
+			depth++
+			i++
+		case ']', '}':
+			depth--
+			i++
+			if depth <= 0 {
+				return i, depth == 0
+			}
+		default:
+			if depth == 0 {
+				return i, false // not an array or object
+			}
+			i++
+		}
+	}
+	return len(b), false
 }

@@ -772,11 +772,40 @@ func DerefOr[T any](p *T, fallback T) T {
 // zone ("2023-07-20T00:00:00").
 var zonelessTime = regexp.MustCompile(`^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?)?$`)
 
+// noZonelessTimes reports, from one quick pass over raw's keys, that none
+// of the named fields holds a string that may be a zoneless time, so that
+// lenientTimes has nothing to rewrite. It says false whenever it cannot
+// tell (escapes, invalid JSON, a candidate found): lenientTimes then looks
+// the slow way.
+func noZonelessTimes(raw []byte, fields []string) bool {
+	var d fastDecoder
+	if !d.init(raw) {
+		return false
+	}
+	return d.object(func(key string) bool {
+		for _, f := range fields {
+			if key == f && d.peek() == '"' {
+				s, plain, ok := d.rawString()
+				return ok && plain && !zonelessTime.Match(s)
+			}
+		}
+		return d.skip(0)
+	}) && d.end()
+}
+
 // lenientTimes returns the JSON object raw with each of the named fields
 // that holds a zoneless date or date-time rewritten as RFC 3339 in UTC, so
 // that it decodes into a time.Time. raw is returned as it is when no field
 // needs it (the common case), or when it is not an object.
 func lenientTimes(raw []byte, fields ...string) []byte {
+	if noZonelessTimes(raw, fields) {
+		return raw
+	}
+	return lenientTimesMap(raw, fields)
+}
+
+// lenientTimesMap is lenientTimes without the quick pass.
+func lenientTimesMap(raw []byte, fields []string) []byte {
 	var m map[string]json.RawMessage
 	if json.Unmarshal(raw, &m) != nil {
 		return raw

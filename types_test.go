@@ -1,6 +1,7 @@
 package pluggy
 
 import (
+	"bytes"
 	"database/sql"
 	"database/sql/driver"
 	"encoding"
@@ -127,6 +128,36 @@ func TestLenientTimes(t *testing.T) {
 	assert.Equal(t, &same[0], &lenientTimes(same, "a")[0], "nothing to fix: the same bytes, no copy")
 	notObject := []byte(`[1,2]`)
 	assert.Equal(t, notObject, lenientTimes(notObject, "a"))
+}
+
+// TestLenientTimesQuickPass: the quick pass over the keys changes nothing
+// lenientTimes returns, on the fixtures of the types that use it and on
+// mutations of them (escaped keys and values, repeated keys, invalid JSON).
+func TestLenientTimesQuickPass(t *testing.T) {
+	t.Parallel()
+	fields := []string{"balanceCloseDate", "balanceDueDate", "dueDate", "billClosingDate", "date", "contractDate", "paidDate", "a"}
+	seeds := [][]byte{
+		[]byte(`{"a":"2023-07-20T00:00:00","b":1}`), []byte(`{"a":"2023-07-20T00:00:00Z"}`), []byte(`{"\u0061":"2023-07-20"}`),
+		[]byte(`{"a":"\u0032023-07-20"}`), []byte(`{"a":"2023-07-20","a":"2023-07-20T00:00:00Z"}`), []byte(`{"A":"2023-07-20"}`),
+		[]byte(`{"a":5}`), []byte(`{"a":null}`), []byte(`{"a":"x"} y`), []byte(`[1]`), []byte(`{"a":`),
+	}
+	for name, b := range fixtures(t) {
+		if strings.Contains(name, "accounts") || strings.Contains(name, "bills") || strings.Contains(name, "loans") {
+			seeds = append(seeds, b)
+		}
+	}
+	check := func(b []byte) {
+		if got, want := lenientTimes(b, fields...), lenientTimesMap(b, fields); !bytes.Equal(got, want) {
+			t.Errorf("lenientTimes differs with the quick pass\ninput: %.300q\ngot:  %.300q\nwant: %.300q", b, got, want)
+		}
+	}
+	rng := mathrand.New(mathrand.NewPCG(14, 12))
+	for _, b := range seeds {
+		check(b)
+	}
+	for i := 0; i < 1000; i++ {
+		check(mutate(rng, append([]byte(nil), seeds[rng.IntN(len(seeds))]...)))
+	}
 }
 
 func TestZonelessDateTimesDecode(t *testing.T) {
