@@ -49,6 +49,7 @@ type account struct {
 	creditLimit  int64
 	statementIDs []string
 	deleted      []int64 // indices of deleted transactions, ascending
+	enc          *txEnc  // the parts of its transactions' JSON that never change (txEncOf)
 }
 
 // txBatch is a run of transactions created by one synchronisation.

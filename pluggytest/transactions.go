@@ -174,19 +174,7 @@ func splitmix(x uint64) uint64 {
 
 // txID is the id of transaction j of the account with the given ordinal.
 func (b *bankState) txID(ordinal uint32, j int64) string {
-	var raw [16]byte
-	m := splitmix(b.seed)
-	binary.BigEndian.PutUint32(raw[0:4], ordinal^uint32(splitmix(m^uint64(j))))
-	var h [8]byte
-	binary.BigEndian.PutUint64(h[:], splitmix(m^uint64(ordinal)<<32^uint64(j)))
-	copy(raw[4:10], h[:6])
-	x := (uint64(j)*idMul ^ m>>16) & mask48
-	for i := 0; i < 6; i++ {
-		raw[15-i] = byte(x >> (8 * i))
-	}
-	raw[6] = version | raw[6]&0x0f
-	raw[8] = 0x80 | raw[8]&0x3f
-	return fmt.Sprintf("%x-%x-%x-%x-%x", raw[0:4], raw[4:6], raw[6:8], raw[8:10], raw[10:16])
+	return string(appendTxID(make([]byte, 0, 36), splitmix(b.seed), ordinal, j))
 }
 
 // findTx returns the account and index of the transaction with that id.
@@ -212,31 +200,9 @@ func (b *bankState) findTx(id string) (*account, int64, bool) {
 	return a, j, true
 }
 
-// Transaction JSON.
-
-type transactionJSON struct {
-	ID                          string           `json:"id"`
-	Description                 string           `json:"description"`
-	DescriptionRaw              *string          `json:"descriptionRaw"`
-	CurrencyCode                string           `json:"currencyCode"`
-	Amount                      money            `json:"amount"`
-	Date                        string           `json:"date"`
-	Type                        string           `json:"type"`
-	Balance                     *money           `json:"balance"`
-	ProviderCode                *string          `json:"providerCode"`
-	Status                      string           `json:"status"`
-	Category                    *string          `json:"category"`
-	CategoryID                  *string          `json:"categoryId"`
-	PaymentData                 *paymentDataJSON `json:"paymentData"`
-	CreditCardMetadata          *cardMetaJSON    `json:"creditCardMetadata"`
-	Merchant                    *merchantJSON    `json:"merchant,omitempty"`
-	OperationType               *string          `json:"operationType"`
-	OperationTypeAdditionalInfo *string          `json:"operationTypeAdditionalInfo"`
-	ProviderID                  *string          `json:"providerId"`
-	AccountID                   string           `json:"accountId"`
-	CreatedAt                   string           `json:"createdAt"`
-	UpdatedAt                   string           `json:"updatedAt"`
-}
+// Transaction JSON: txjson.go writes it by hand. The payment data is built
+// as these structs, once per account and pattern entry, and written by
+// appendPaymentData as encoding/json writes them with these tags.
 
 type paymentDataJSON struct {
 	Payer           *participantJSON `json:"payer"`
@@ -258,80 +224,6 @@ type participantJSON struct {
 type documentJSON struct {
 	Type  string `json:"type"`
 	Value string `json:"value"`
-}
-
-type cardMetaJSON struct {
-	InstallmentNumber *int    `json:"installmentNumber,omitempty"`
-	TotalInstallments *int    `json:"totalInstallments,omitempty"`
-	TotalAmount       *money  `json:"totalAmount,omitempty"`
-	PurchaseDate      string  `json:"purchaseDate"`
-	PayeeMCC          string  `json:"payeeMCC,omitempty"`
-	CardNumber        string  `json:"cardNumber"`
-	BillID            *string `json:"billId"`
-}
-
-// txJSON builds transaction j of a.
-func (b *bankState) txJSON(a *account, j int64) transactionJSON {
-	e := a.pattern[j%int64(len(a.pattern))]
-	t := e.t
-	id := b.txID(a.ordinal, j)
-	date := a.dateOf(j)
-	bt := a.batchOf(j)
-	desc := t.desc
-	if strings.Contains(desc, "%s") {
-		desc = fmt.Sprintf(desc, people[e.person])
-	}
-	raw := strings.ToUpper(foldAccents(strings.ToLower(desc)))
-	out := transactionJSON{ID: id, Description: desc, DescriptionRaw: &raw, CurrencyCode: "BRL",
-		Amount: money(e.amount), Date: fmtTime(date), Type: "DEBIT", Status: "POSTED", AccountID: a.id,
-		CreatedAt: fmtTime(bt.createdAt), UpdatedAt: fmtTime(bt.createdAt)}
-	if e.amount > 0 {
-		out.Type = "CREDIT"
-	}
-	if !a.credit {
-		out.Balance = moneyPtr(money(a.opening + a.sumTo(j)))
-	}
-	catID := t.category
-	subtype := "CHECKING_ACCOUNT"
-	if a.credit {
-		subtype = "CREDIT_CARD"
-	}
-	if ov, ok := b.txOverrides[id]; ok {
-		catID = ov.categoryID
-		out.UpdatedAt = fmtTime(ov.at)
-	} else if rule := b.ruleFor(desc, out.Type, subtype); rule != nil {
-		catID = rule.categoryID
-	}
-	if c, ok := categoryByID[catID]; ok {
-		out.Category, out.CategoryID = &c.Description, &c.ID
-	}
-	if t.merchant >= 0 {
-		m := merchantTable[t.merchant].json()
-		out.Merchant = &m
-	}
-	if t.method != "" {
-		out.PaymentData = paymentData(a, e, t, desc)
-	}
-	if a.credit {
-		meta := &cardMetaJSON{PurchaseDate: fmtTime(date), PayeeMCC: t.mcc, CardNumber: a.number}
-		if e.of > 0 {
-			n, of := e.installment, e.of
-			meta.InstallmentNumber, meta.TotalInstallments = &n, &of
-			meta.TotalAmount = moneyPtr(money(-e.amount * int64(e.of)))
-		}
-		if bl := a.billOf(date); bl != nil {
-			meta.BillID = &bl.id
-		} else if n := len(a.bills); n > 0 && date.After(a.bills[n-1].closeDate) {
-			out.Status = "PENDING"
-		}
-		out.CreditCardMetadata = meta
-	}
-	if a.openFinance {
-		op := t.opType
-		pid := fmt.Sprintf("%x", splitmix(uint64(a.ordinal)<<40^uint64(j)))
-		out.OperationType, out.ProviderID = &op, &pid
-	}
-	return out
 }
 
 func paymentData(a *account, e txEntry, t *txTemplate, desc string) *paymentDataJSON {
@@ -490,11 +382,6 @@ func (f *txFilter) selected(b *bankState, a *account, lo, hi int64) []int64 {
 	return js
 }
 
-type cursorPageJSON struct {
-	Results []transactionJSON `json:"results"`
-	Next    *string           `json:"next"`
-}
-
 func (s *Server) listTransactionsCursor(w http.ResponseWriter, r *http.Request) {
 	f, ok := parseTxFilter(w, r.URL.Query(), "dateFrom", "dateTo")
 	if !ok {
@@ -505,8 +392,11 @@ func (s *Server) listTransactionsCursor(w http.ResponseWriter, r *http.Request) 
 		return
 	}
 	after := rawQueryParam(r.URL.RawQuery, "after")
-	out := cursorPageJSON{Results: []transactionJSON{}}
-	bad := false
+	buf := bodyPool.Get().(*[]byte)
+	defer bodyPool.Put(buf)
+	out := append((*buf)[:0], `{"results":[`...)
+	var next string
+	bad, more := false, false
 	s.withBank(func(b *bankState, _ time.Time) {
 		a := b.accounts[f.accountID]
 		if a == nil {
@@ -523,7 +413,6 @@ func (s *Server) listTransactionsCursor(w http.ResponseWriter, r *http.Request) 
 			start = min(start, j-1)
 		}
 		var js []int64
-		more := false
 		if len(f.ids) > 0 {
 			for _, j := range f.selected(b, a, lo, hi) {
 				if j > start {
@@ -536,6 +425,7 @@ func (s *Server) listTransactionsCursor(w http.ResponseWriter, r *http.Request) 
 				js = append(js, j)
 			}
 		} else {
+			js = make([]int64, 0, cursorPageSize)
 			for j := start; j >= lo && len(js) < cursorPageSize; j-- {
 				if !a.isDeleted(j) {
 					js = append(js, j)
@@ -546,19 +436,31 @@ func (s *Server) listTransactionsCursor(w http.ResponseWriter, r *http.Request) 
 				more = last-lo > a.deletedIn(lo, last) // an undeleted one is left below
 			}
 		}
-		for _, j := range js {
-			out.Results = append(out.Results, b.txJSON(a, j))
+		tw := b.txWriter(a)
+		for i, j := range js {
+			if i > 0 {
+				out = append(out, ',')
+			}
+			out = tw.append(out, j)
 		}
 		if more {
-			next := f.nextQuery(b.cursor(a, js[len(js)-1]))
-			out.Next = &next
+			next = f.nextQuery(b.cursor(a, js[len(js)-1]))
 		}
 	})
 	if bad {
+		*buf = out
 		writeError(w, http.StatusBadRequest, "", "Invalid cursor")
 		return
 	}
-	writeJSON(w, http.StatusOK, out)
+	out = append(out, `],"next":`...)
+	if more {
+		out = appendJSONString(out, next)
+	} else {
+		out = append(out, "null"...)
+	}
+	out = append(out, "}\n"...)
+	*buf = out
+	writeRawJSON(w, http.StatusOK, out)
 }
 
 // nextQuery is the query string of the next page: the same filters and the
@@ -668,7 +570,12 @@ func (s *Server) listTransactionsPage(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusBadRequest, "", "billId must be a UUID")
 		return
 	}
-	results := []transactionJSON{}
+	// The envelope is a map as encoding/json writes one: keys sorted.
+	buf := bodyPool.Get().(*[]byte)
+	defer bodyPool.Put(buf)
+	out := append((*buf)[:0], `{"page":`...)
+	out = strconv.AppendInt(out, int64(page), 10)
+	out = append(out, `,"results":[`...)
 	var total int64
 	s.withBank(func(b *bankState, _ time.Time) {
 		a := b.accounts[f.accountID]
@@ -684,36 +591,51 @@ func (s *Server) listTransactionsPage(w http.ResponseWriter, r *http.Request) {
 			lo, hi = max(lo, a.firstFrom(bl.openDate.Add(time.Millisecond))), min(hi, a.endAt(bl.closeDate))
 			hi = max(hi, lo)
 		}
+		tw := b.txWriter(a)
+		n := 0
+		add := func(j int64) {
+			if n > 0 {
+				out = append(out, ',')
+			}
+			out = tw.append(out, j)
+			n++
+		}
 		offset := int64(page-1) * int64(size)
 		if len(f.ids) > 0 {
 			js := f.selected(b, a, lo, hi)
 			total = int64(len(js))
 			for i := offset; i < total && i < offset+int64(size); i++ {
-				results = append(results, b.txJSON(a, js[i]))
+				add(js[i])
 			}
 			return
 		}
 		total = hi - lo - a.deletedIn(lo, hi)
 		if len(a.deleted) == 0 {
 			for j := hi - 1 - offset; j >= lo && j > hi-1-offset-int64(size); j-- {
-				results = append(results, b.txJSON(a, j))
+				add(j)
 			}
 			return
 		}
-		for j := a.nthFromTop(lo, hi, offset); j >= lo && len(results) < size; j-- {
+		for j := a.nthFromTop(lo, hi, offset); j >= lo && n < size; j-- {
 			if !a.isDeleted(j) {
-				results = append(results, b.txJSON(a, j))
+				add(j)
 			}
 		}
 	})
 	pages := (total + int64(size) - 1) / int64(size)
-	writeJSON(w, http.StatusOK, map[string]any{"page": page, "total": total, "totalPages": pages, "results": results})
+	out = append(out, `],"total":`...)
+	out = strconv.AppendInt(out, total, 10)
+	out = append(out, `,"totalPages":`...)
+	out = strconv.AppendInt(out, pages, 10)
+	out = append(out, "}\n"...)
+	*buf = out
+	writeRawJSON(w, http.StatusOK, out)
 }
 
 // withTx runs f on the transaction of the request's {id}, answering 404
 // when there is none; f returns the status and body to answer.
-func (s *Server) withTx(w http.ResponseWriter, r *http.Request, f func(b *bankState, a *account, j int64, now time.Time) (int, any)) {
-	status, out := http.StatusNotFound, any(nil)
+func (s *Server) withTx(w http.ResponseWriter, r *http.Request, f func(b *bankState, a *account, j int64, now time.Time) (int, rawJSON)) {
+	status, out := http.StatusNotFound, rawJSON(nil)
 	s.withBank(func(b *bankState, now time.Time) {
 		if a, j, ok := b.findTx(r.PathValue("id")); ok && !a.isDeleted(j) {
 			status, out = f(b, a, j, now)
@@ -723,12 +645,12 @@ func (s *Server) withTx(w http.ResponseWriter, r *http.Request, f func(b *bankSt
 		writeError(w, http.StatusNotFound, "TRANSACTION_NOT_FOUND", "transaction not found")
 		return
 	}
-	writeJSON(w, status, out)
+	writeRawJSON(w, status, out)
 }
 
 func (s *Server) getTransaction(w http.ResponseWriter, r *http.Request) {
-	s.withTx(w, r, func(b *bankState, a *account, j int64, _ time.Time) (int, any) {
-		return http.StatusOK, b.txJSON(a, j)
+	s.withTx(w, r, func(b *bankState, a *account, j int64, _ time.Time) (int, rawJSON) {
+		return http.StatusOK, b.txBody(a, j)
 	})
 }
 
@@ -748,10 +670,10 @@ func (s *Server) updateTransaction(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusBadRequest, "CATEGORY_NOT_FOUND", "category "+*body.CategoryID+" not found")
 		return
 	}
-	s.withTx(w, r, func(b *bankState, a *account, j int64, now time.Time) (int, any) {
+	s.withTx(w, r, func(b *bankState, a *account, j int64, now time.Time) (int, rawJSON) {
 		id := b.txID(a.ordinal, j)
 		b.txOverrides[id] = txOverride{categoryID: *body.CategoryID, at: now}
 		b.queue("transactions/updated", map[string]any{"itemId": a.itemID, "accountId": a.id, "transactionIds": []string{id}})
-		return http.StatusOK, b.txJSON(a, j)
+		return http.StatusOK, b.txBody(a, j)
 	})
 }
