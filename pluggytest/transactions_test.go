@@ -361,28 +361,6 @@ func TestTransactionsAreDeterministic(t *testing.T) {
 	assert.Equal(t, a, b, "the same seed gives the same data")
 }
 
-func BenchmarkCursorPage(b *testing.B) {
-	srv := NewServer(WithStartTime(bankStart), WithoutRateLimit(), WithTransactionsPerAccount(1_000_000))
-	defer srv.Close()
-	id, err := srv.AddConnectedItem(ConnectorItau)
-	if err != nil {
-		b.Fatal(err)
-	}
-	bk := srv.bank()
-	a := bk.accounts[bk.items[id].accountIDs[0]]
-	b.ReportAllocs()
-	b.ResetTimer()
-	for i := 0; i < b.N; i++ {
-		j := a.total - 1 - int64(i%1000)*500
-		bk.mu.Lock()
-		for k := int64(0); k < cursorPageSize; k++ {
-			_ = bk.txJSON(a, j-k)
-		}
-		bk.mu.Unlock()
-	}
-	b.ReportMetric(float64(cursorPageSize), "tx/op")
-}
-
 func BenchmarkCursorPageOverHTTP(b *testing.B) {
 	srv := NewServer(WithStartTime(bankStart), WithoutRateLimit(), WithTransactionsPerAccount(1_000_000))
 	defer srv.Close()
