@@ -524,6 +524,22 @@ func (d *fastDecoder) number() bool {
 	return true
 }
 
+// arrayNext reads what follows an array's element: a ',' (more) or its
+// closing ']' (not more); ok is false on anything else.
+func (d *fastDecoder) arrayNext() (more, ok bool) {
+	d.ws()
+	switch d.peek() {
+	case ',':
+		d.i++
+		d.ws()
+		return true, true
+	case ']':
+		d.i++
+		return false, true
+	}
+	return false, false
+}
+
 // maxSkipDepth bounds the nesting of a skipped value, as encoding/json
 // bounds its own (10000); deeper values go to encoding/json.
 const maxSkipDepth = 1000
@@ -550,16 +566,8 @@ func (d *fastDecoder) skip(depth int) bool {
 			if !d.skip(depth + 1) {
 				return false
 			}
-			d.ws()
-			switch d.peek() {
-			case ',':
-				d.i++
-				d.ws()
-			case ']':
-				d.i++
-				return true
-			default:
-				return false
+			if more, ok := d.arrayNext(); !ok || !more {
+				return ok
 			}
 		}
 	case c == '-' || c >= '0' && c <= '9':
@@ -649,17 +657,9 @@ func (d *fastDecoder) transactions(dst *[]Transaction) bool {
 			return false
 		}
 		d.flush()
-		d.ws()
-		switch d.peek() {
-		case ',':
-			d.i++
-			d.ws()
-		case ']':
-			d.i++
+		if more, ok := d.arrayNext(); !ok || !more {
 			*dst = out
-			return true
-		default:
-			return false
+			return ok
 		}
 	}
 }

@@ -469,16 +469,8 @@ func (b *planBuilder) slicePlan(t reflect.Type) (planFunc, bool) {
 			if objects {
 				d.flush()
 			}
-			d.ws()
-			switch d.peek() {
-			case ',':
-				d.i++
-				d.ws()
-			case ']':
-				d.i++
-				return true
-			default:
-				return false
+			if more, ok := d.arrayNext(); !ok || !more {
+				return ok
 			}
 		}
 	}, true
