@@ -247,19 +247,26 @@ func (c resetConn) Write([]byte) (int, error) {
 	return 0, &net.OpError{Op: "write", Net: "tcp", Err: syscall.ECONNRESET}
 }
 
-func TestResetBeforeAnyByteOnPOSTIsRetried(t *testing.T) {
-	t.Parallel()
-	var posts atomic.Int32
+// resetPOST runs one POST /items whose first attempt's connection resets
+// every write, with a body of bodySize bytes, and returns the call's
+// error, the POSTs the server saw and the dials made.
+func resetPOST(t *testing.T, bodySize int) (err error, posts, dials int32) {
+	t.Helper()
+	var nPosts, nDials atomic.Int32
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.URL.Path == "/auth" {
 			io.WriteString(w, `{"apiKey":"k"}`)
 			return
 		}
-		posts.Add(1)
+		// Like Pluggy, the server reads the body whole before it acts: a
+		// request whose writing failed is incomplete, never acted on.
+		if _, err := io.Copy(io.Discard, r.Body); err != nil {
+			return
+		}
+		nPosts.Add(1)
 		io.WriteString(w, `{"id":"it-1"}`)
 	}))
 	defer srv.Close()
-	var dials atomic.Int32
 	tr := &http.Transport{
 		DisableKeepAlives: true,
 		DialContext: func(ctx context.Context, network, addr string) (net.Conn, error) {
@@ -267,7 +274,7 @@ func TestResetBeforeAnyByteOnPOSTIsRetried(t *testing.T) {
 			if err != nil {
 				return nil, err
 			}
-			if dials.Add(1) == 2 { // the first POST /items attempt
+			if nDials.Add(1) == 2 { // the first POST /items attempt
 				return resetConn{conn}, nil
 			}
 			return conn, nil
@@ -277,10 +284,53 @@ func TestResetBeforeAnyByteOnPOSTIsRetried(t *testing.T) {
 		WithLimiter(NoLimit), WithRetryWait(time.Millisecond, time.Millisecond))
 	require.NoError(t, err)
 	var out struct{ ID string }
-	require.NoError(t, c.call(context.Background(), "POST /items", nil, nil, map[string]any{"connectorId": 0}, &out))
-	assert.Equal(t, "it-1", out.ID)
-	assert.Equal(t, int32(1), posts.Load(), "the server saw the item created once")
-	assert.Equal(t, int32(3), dials.Load(), "auth, the reset attempt, the retry")
+	err = c.call(context.Background(), "POST /items", nil, nil, map[string]any{"connectorId": 0, "pad": strings.Repeat("x", bodySize)}, &out)
+	if err == nil {
+		assert.Equal(t, "it-1", out.ID)
+	}
+	return err, nPosts.Load(), nDials.Load()
+}
+
+// TestResetWhileWritingPOSTIsRetried: a request larger than the
+// transport's write buffer fails inside net/http's request writing, which
+// reports it (httptrace WroteRequest with the error): surely incomplete,
+// retried, the item created once.
+func TestResetWhileWritingPOSTIsRetried(t *testing.T) {
+	t.Parallel()
+	for i := 0; i < 20; i++ {
+		err, posts, dials := resetPOST(t, 64<<10)
+		require.NoError(t, err)
+		assert.Equal(t, int32(1), posts, "the server saw the item created once")
+		assert.Equal(t, int32(3), dials, "auth, the reset attempt, the retry")
+	}
+}
+
+// TestResetBeforeAnyByteOnPOSTIsRetried: a small request sits in the
+// transport's buffer until its flush fails. net/http then says that not a
+// byte was written (its nothingWrittenError), and the POST is retried;
+// but in about 1 run of 100 under -race it answers the readLoop's "use of
+// closed network connection" without saying so (measured: 4 of 400 bare
+// RoundTrips). The client then cannot tell and does not replay the POST:
+// never a duplicate, at the price of a rare error a replay would have
+// spared. Both outcomes are checked; most runs must be retried.
+func TestResetBeforeAnyByteOnPOSTIsRetried(t *testing.T) {
+	t.Parallel()
+	const runs = 40
+	retried := 0
+	for i := 0; i < runs; i++ {
+		err, posts, dials := resetPOST(t, 0)
+		if err == nil {
+			retried++
+			assert.Equal(t, int32(1), posts, "the server saw the item created once")
+			assert.Equal(t, int32(3), dials, "auth, the reset attempt, the retry")
+			continue
+		}
+		var reqErr *RequestError
+		require.ErrorAs(t, err, &reqErr)
+		assert.Equal(t, 1, reqErr.Attempts, "not replayed when net/http cannot say nothing was written")
+		assert.Equal(t, int32(0), posts)
+	}
+	assert.Greater(t, retried, runs/2, "a reset before any byte is retried whenever net/http reports it")
 }
 
 func TestLostAnswerAfterWholePOSTIsNotRetried(t *testing.T) {
