@@ -248,9 +248,9 @@ func (c resetConn) Write([]byte) (int, error) {
 }
 
 // resetPOST runs one POST /items whose first attempt's connection resets
-// every write, with a body of bodySize bytes, and returns the call's
-// error, the POSTs the server saw and the dials made.
-func resetPOST(t *testing.T, bodySize int) (err error, posts, dials int32) {
+// every write, with a body of bodySize bytes, and returns
+// the POSTs the server saw, the dials made and the call's error.
+func resetPOST(t *testing.T, bodySize int) (posts, dials int32, err error) {
 	t.Helper()
 	var nPosts, nDials atomic.Int32
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -288,7 +288,7 @@ func resetPOST(t *testing.T, bodySize int) (err error, posts, dials int32) {
 	if err == nil {
 		assert.Equal(t, "it-1", out.ID)
 	}
-	return err, nPosts.Load(), nDials.Load()
+	return nPosts.Load(), nDials.Load(), err
 }
 
 // TestResetWhileWritingPOSTIsRetried: a request larger than the
@@ -298,7 +298,7 @@ func resetPOST(t *testing.T, bodySize int) (err error, posts, dials int32) {
 func TestResetWhileWritingPOSTIsRetried(t *testing.T) {
 	t.Parallel()
 	for i := 0; i < 20; i++ {
-		err, posts, dials := resetPOST(t, 64<<10)
+		posts, dials, err := resetPOST(t, 64<<10)
 		require.NoError(t, err)
 		assert.Equal(t, int32(1), posts, "the server saw the item created once")
 		assert.Equal(t, int32(3), dials, "auth, the reset attempt, the retry")
@@ -318,7 +318,7 @@ func TestResetBeforeAnyByteOnPOSTIsRetried(t *testing.T) {
 	const runs = 40
 	retried := 0
 	for i := 0; i < runs; i++ {
-		err, posts, dials := resetPOST(t, 0)
+		posts, dials, err := resetPOST(t, 0)
 		if err == nil {
 			retried++
 			assert.Equal(t, int32(1), posts, "the server saw the item created once")
