@@ -52,7 +52,18 @@ type QueueOptions struct {
 	DedupeTTL time.Duration
 	// Prefix starts every key: "pluggy" by default.
 	Prefix string
+	// ForgetConsumers is how long a consumer of the group may stay idle
+	// (by Redis's count: no read, no claim) with no delivery pending
+	// before Receive removes it from the group (XGROUP DELCONSUMER): a
+	// process that died leaves its consumer behind, and every restart
+	// adds one. Removing one that has nothing pending loses nothing (a
+	// live one is recreated by its next read). 1 hour by default;
+	// negative keeps every consumer.
+	ForgetConsumers time.Duration
 }
+
+// pruneEvery bounds how often a Queue looks for consumers to forget.
+const pruneEvery = 5 * time.Minute
 
 // Queue is a durable pluggy.Queue on a Redis stream with a consumer group:
 // the events survive the process (and a restart of Redis, as far as its
@@ -68,7 +79,9 @@ type QueueOptions struct {
 // comes back after its lease expired gets pluggy.ErrDeliveryExpired. A Nack
 // with a delay parks the event in a sorted set until it is due. An event
 // past MaxAttempts, or given up with DeadLetter, moves to the dead-letter
-// stream, which DeadLetters reads.
+// stream, which DeadLetters reads. Receive also removes from the group the
+// consumers idle past ForgetConsumers with nothing pending (those of
+// processes that died).
 //
 // Keys: <Prefix>:{<clientID>}:queue:<Name> (the stream, consumer group
 // "pluggy"), ...:<Name>:delayed and ...:<Name>:dead. The events are stored
@@ -86,10 +99,12 @@ type Queue struct {
 	poll        time.Duration
 	dedupeTTL   time.Duration
 	ids         string // prefix of the eventId markers
+	forget      time.Duration
 
-	mu      sync.Mutex
-	grouped bool
-	closed  bool
+	mu        sync.Mutex
+	grouped   bool
+	closed    bool
+	lastPrune time.Time // when Receive last looked for consumers to forget
 }
 
 // NewQueue returns the queue of the application whose client id is
@@ -130,6 +145,9 @@ func NewQueue(rdb goredis.UniversalClient, clientID string, opts *QueueOptions) 
 	if o.DedupeTTL == 0 {
 		o.DedupeTTL = pluggy.DefaultDedupeTTL
 	}
+	if o.ForgetConsumers == 0 {
+		o.ForgetConsumers = time.Hour
+	}
 	if o.Consumer == "" {
 		host, _ := os.Hostname()
 		o.Consumer = fmt.Sprintf("%s-%d-%s", host, os.Getpid(), newMember()[:8])
@@ -138,7 +156,7 @@ func NewQueue(rdb goredis.UniversalClient, clientID string, opts *QueueOptions) 
 	return &Queue{
 		rdb: rdb, stream: stream, delayed: stream + ":delayed", dead: stream + ":dead", group: "pluggy",
 		consumer: o.Consumer, visibility: o.Visibility, maxAttempts: o.MaxAttempts, capacity: o.Capacity, poll: o.Poll,
-		dedupeTTL: o.DedupeTTL, ids: stream + ":ids:",
+		dedupeTTL: o.DedupeTTL, ids: stream + ":ids:", forget: o.ForgetConsumers,
 	}, nil
 }
 
@@ -304,6 +322,7 @@ func (q *Queue) Receive(ctx context.Context) (*pluggy.Delivery, error) {
 		if err := q.ensureGroup(ctx); err != nil {
 			return nil, err
 		}
+		q.prune(ctx)
 		v, err := takeScript.Run(ctx, q.rdb, []string{q.stream, q.delayed, q.dead},
 			q.group, q.consumer, q.visibility.Milliseconds(), q.maxAttempts).Slice()
 		if q.regroup(err) {
@@ -343,6 +362,47 @@ func (q *Queue) Receive(ctx context.Context) (*pluggy.Delivery, error) {
 		default:
 			return nil, q.fail(ctx, "receive", err)
 		}
+	}
+}
+
+// pruneScript removes from the group every consumer but ARGV[3] that has
+// nothing pending and has been idle longer than ARGV[2] ms, and returns how
+// many it removed. KEYS: stream. ARGV: group, idle (ms), this consumer.
+// The check and the removal are one step: a consumer that takes a
+// delivery meanwhile is not removed.
+var pruneScript = goredis.NewScript(`
+local cs = redis.call('XINFO', 'CONSUMERS', KEYS[1], ARGV[1])
+local n = 0
+for _, c in ipairs(cs) do
+  local name, pending, idle
+  for i = 1, #c, 2 do
+    if c[i] == 'name' then name = c[i + 1]
+    elseif c[i] == 'pending' then pending = tonumber(c[i + 1])
+    elseif c[i] == 'idle' then idle = tonumber(c[i + 1]) end
+  end
+  if name and name ~= ARGV[3] and pending == 0 and idle and idle > tonumber(ARGV[2]) then
+    redis.call('XGROUP', 'DELCONSUMER', KEYS[1], ARGV[1], name)
+    n = n + 1
+  end
+end
+return n
+`)
+
+// prune forgets the consumers idle past ForgetConsumers with nothing
+// pending, at most once per pruneEvery (or ForgetConsumers, when shorter)
+// for this Queue. It is housekeeping: a failure waits for the next time.
+func (q *Queue) prune(ctx context.Context) {
+	if q.forget < 0 {
+		return
+	}
+	q.mu.Lock()
+	due := q.lastPrune.IsZero() || time.Since(q.lastPrune) >= min(pruneEvery, q.forget)
+	if due {
+		q.lastPrune = time.Now()
+	}
+	q.mu.Unlock()
+	if due {
+		_ = pruneScript.Run(ctx, q.rdb, []string{q.stream}, q.group, q.forget.Milliseconds(), q.consumer).Err()
 	}
 }
 

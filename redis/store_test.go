@@ -303,3 +303,76 @@ func TestQueueReclaimsBehindBusyEntries(t *testing.T) {
 		assert.True(t, got[id], "%s taken over", id)
 	}
 }
+
+// consumers lists the group's consumers and their pending counts.
+func consumers(t *testing.T, rdb goredis.UniversalClient, q *Queue) map[string]int64 {
+	t.Helper()
+	cs, err := rdb.XInfoConsumers(context.Background(), q.stream, q.group).Result()
+	require.NoError(t, err)
+	out := map[string]int64{}
+	for _, c := range cs {
+		out[c.Name] = c.Pending
+	}
+	return out
+}
+
+// TestQueueForgetsDeadConsumers: consumers of processes that died are
+// removed from the group once idle past ForgetConsumers, but only those
+// with nothing pending; a dead consumer's leased delivery still comes back
+// to a live one.
+func TestQueueForgetsDeadConsumers(t *testing.T) {
+	rdb, _ := redistest.Client(t)
+	prefix := uniquePrefix(t)
+	ctx := context.Background()
+	opts := func(name string, forget time.Duration) *QueueOptions {
+		return &QueueOptions{Prefix: prefix, Visibility: time.Second, Poll: 10 * time.Millisecond,
+			Consumer: name, ForgetConsumers: forget}
+	}
+	done, err := NewQueue(rdb, "app-1", opts("done", -1))
+	require.NoError(t, err)
+	holding, err := NewQueue(rdb, "app-1", opts("holding", -1))
+	require.NoError(t, err)
+	keep, err := NewQueue(rdb, "app-1", opts("keep", -1))
+	require.NoError(t, err)
+	for _, id := range []string{"e-1", "e-2", "e-3"} {
+		require.NoError(t, done.Enqueue(ctx, event(t, id)))
+	}
+	require.NoError(t, done.Ack(ctx, receive(t, done))) // settled: nothing pending
+	held := receive(t, holding)                         // leased, never settled: the process dies
+	require.NoError(t, keep.Ack(ctx, receive(t, keep)))
+	// A process that keeps every consumer (negative) forgets none.
+	rctx, cancel := context.WithTimeout(ctx, 200*time.Millisecond)
+	_, err = keep.Receive(rctx)
+	cancel()
+	require.ErrorIs(t, err, context.DeadlineExceeded)
+	assert.Equal(t, map[string]int64{"done": 0, "holding": 1, "keep": 0}, consumers(t, rdb, done))
+
+	// Past the idle limit (by Redis's clock, so the test waits it out), a
+	// process that forgets removes "done" and "keep", never "holding" (a
+	// delivery pending), and gets the held delivery once its lease
+	// expires.
+	time.Sleep(150 * time.Millisecond)
+	live, err := NewQueue(rdb, "app-1", opts("live", 100*time.Millisecond))
+	require.NoError(t, err)
+	rctx, cancel = context.WithTimeout(ctx, 200*time.Millisecond)
+	d, err := live.Receive(rctx)
+	cancel()
+	if err == nil {
+		// A slow machine: the lease expired already and the delivery
+		// moved to live.
+		assert.Equal(t, held.Event.EventID, d.Event.EventID)
+		require.NoError(t, live.Ack(ctx, d))
+		got := consumers(t, rdb, live)
+		assert.NotContains(t, got, "done")
+		assert.NotContains(t, got, "keep")
+		return
+	}
+	got := consumers(t, rdb, live)
+	assert.NotContains(t, got, "done")
+	assert.NotContains(t, got, "keep")
+	assert.Equal(t, int64(1), got["holding"], "a consumer with a delivery pending is kept")
+	d = receive(t, live)
+	assert.Equal(t, held.Event.EventID, d.Event.EventID, "the dead consumer's delivery came back")
+	require.NoError(t, live.Ack(ctx, d))
+	assert.Contains(t, consumers(t, rdb, live), "live")
+}
