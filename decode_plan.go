@@ -88,6 +88,7 @@ var (
 	textUnmarshalerType = reflect.TypeFor[encoding.TextUnmarshaler]()
 	decimalType         = reflect.TypeFor[Decimal]()
 	timeType            = reflect.TypeFor[time.Time]()
+	jsonNumberType      = reflect.TypeFor[json.Number]()
 
 	transactionType        = reflect.TypeFor[Transaction]()
 	paymentRequestType     = reflect.TypeFor[PaymentRequest]()
@@ -150,7 +151,8 @@ func (b *planBuilder) buildType(t reflect.Type) (planFunc, bool) {
 			u := reflect.NewAt(t, p).Interface().(json.Unmarshaler)
 			return u.UnmarshalJSON(d.b[start:d.i]) == nil
 		}, true
-	case t.Implements(jsonUnmarshalerType), reflect.PointerTo(t).Implements(textUnmarshalerType):
+	case t.Implements(jsonUnmarshalerType), reflect.PointerTo(t).Implements(textUnmarshalerType),
+		t == jsonNumberType: // a string kind that takes number literals and checks quoted ones
 		return nil, false
 	}
 	switch t.Kind() {

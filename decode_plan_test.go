@@ -85,7 +85,18 @@ type (
 		A string
 		B string `json:"A"`
 	}
+	planNumber struct {
+		N json.Number `json:"n"`
+	}
+	planTextOnly struct {
+		T planText `json:"t"`
+	}
 )
+
+// planText is a TextUnmarshaler that is no json.Unmarshaler.
+type planText struct{ s string }
+
+func (p *planText) UnmarshalText(b []byte) error { p.s = "text:" + string(b); return nil }
 
 // decodeEqual is decodeBoth with reflect.DeepEqual besides the marshalled
 // comparison (nil and empty slices, pointers to zero values).
@@ -112,6 +123,7 @@ var planDecoders = []func(*testing.T, string, []byte){
 	decodeEqual[Page[PaymentIntent]], decodeEqual[ConnectorValidation],
 	decodeEqual[planProbe], decodeEqual[planTree], decodeEqual[[]planProbeInner],
 	decodeEqual[planEmbedded], decodeEqual[planStringOpt], decodeEqual[planRaw], decodeEqual[planOddName], decodeEqual[planTwice],
+	decodeEqual[planNumber], decodeEqual[planTextOnly],
 }
 
 // TestPlanDecoderMatchesEncodingJSON decodes every fixture into every
@@ -171,7 +183,7 @@ func TestPlanDecoderPlans(t *testing.T) {
 		assert.NotNil(t, planOf(typ), "%s has no plan", typ)
 	}
 	for _, typ := range []reflect.Type{reflect.TypeFor[planEmbedded](), reflect.TypeFor[planStringOpt](),
-		reflect.TypeFor[planOddName](), reflect.TypeFor[planTwice]()} {
+		reflect.TypeFor[planOddName](), reflect.TypeFor[planTwice](), reflect.TypeFor[planNumber](), reflect.TypeFor[planTextOnly]()} {
 		assert.Nil(t, planOf(typ), "%s must be left to encoding/json", typ)
 	}
 	var m map[string]any
@@ -198,7 +210,7 @@ var planCases = []string{
 	`{"unknown":{"deep":[1,2,{"x":null}]},"s":"after"}`, `{"unknown":[1,2,]}`, `{"s":"x"} trailing`, `{"s":"x"`,
 	`{"name":"root","kids":[{"name":"a","kids":[{"name":"b"}]},{"name":"c","next":{"name":"d"}}]}`,
 	`[{"name":"x","tags":["a"],"value":"1.5"},{"name":"y"}]`, `[null]`, `[1]`,
-	`{"x":"e","name":"promoted"}`, `{"n":"12"}`, `{"r":{"any":[1]}}`, `{"x.y":"odd"}`, `{"A":"twice"}`, `{"a":"twice"}`,
+	`{"x":"e","name":"promoted"}`, `{"n":"12"}`, `{"r":{"any":[1]}}`, `{"x.y":"odd"}`, `{"A":"twice"}`, `{"n":12.5}`, `{"n":"12.5"}`, `{"n":"abc"}`, `{"t":"x"}`, `{"a":"twice"}`,
 }
 
 func TestPlanDecoderCases(t *testing.T) {
