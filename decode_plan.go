@@ -270,36 +270,34 @@ func numberPlan(t reflect.Type) planFunc {
 }
 
 // pointerPlan: null sets nil; anything else decodes into a new value (a
-// *string or *int from the decoder's shared blocks).
+// *string, *int, *time.Time, *Decimal, *bool or *float64 from the
+// decoder's shared blocks).
 func (b *planBuilder) pointerPlan(t reflect.Type) (planFunc, bool) {
 	elem := t.Elem()
 	if elem.Kind() == reflect.Pointer {
 		return nil, false
 	}
-	switch {
-	case elem.Kind() == reflect.String && elem.Name() == "string" && elem.PkgPath() == "":
-		return func(d *fastDecoder, p unsafe.Pointer) bool {
-			if d.peek() != '"' && !d.isNull() {
-				return false
-			}
-			return d.strPtr((**string)(p))
-		}, true
-	case elem == reflect.TypeFor[int]():
+	switch elem {
+	case reflect.TypeFor[string]():
+		return func(d *fastDecoder, p unsafe.Pointer) bool { return d.strPtr((**string)(p)) }, true
+	case reflect.TypeFor[int]():
 		return func(d *fastDecoder, p unsafe.Pointer) bool { return d.intPtr((**int)(p)) }, true
-	case elem == timeType:
-		return blockPointer(blockTimes, func(d *fastDecoder) *[]time.Time { return &d.times }, func(d *fastDecoder, v *time.Time) bool { return d.timestamp(v) }), true
-	case elem == decimalType:
+	case timeType:
+		return blockPointer(blockTimes, func(d *fastDecoder) *[]time.Time { return &d.times }, (*fastDecoder).timestamp), true
+	case decimalType:
 		return blockPointer(blockDecs, func(d *fastDecoder) *[]Decimal { return &d.decs }, (*fastDecoder).decimal), true
-	case elem == reflect.TypeFor[bool]() || elem == reflect.TypeFor[float64]():
-		dec, _ := b.build(elem)
-		if elem.Kind() == reflect.Bool {
-			return blockPointer(blockBools, func(d *fastDecoder) *[]bool { return &d.bools }, func(d *fastDecoder, v *bool) bool { return dec(d, unsafe.Pointer(v)) }), true
-		}
-		return blockPointer(blockFloats, func(d *fastDecoder) *[]float64 { return &d.floats }, func(d *fastDecoder, v *float64) bool { return dec(d, unsafe.Pointer(v)) }), true
 	}
 	dec, ok := b.build(elem)
 	if !ok {
 		return nil, false
+	}
+	switch elem {
+	case reflect.TypeFor[bool]():
+		return blockPointer(blockBools, func(d *fastDecoder) *[]bool { return &d.bools },
+			func(d *fastDecoder, v *bool) bool { return dec(d, unsafe.Pointer(v)) }), true
+	case reflect.TypeFor[float64]():
+		return blockPointer(blockFloats, func(d *fastDecoder) *[]float64 { return &d.floats },
+			func(d *fastDecoder, v *float64) bool { return dec(d, unsafe.Pointer(v)) }), true
 	}
 	return func(d *fastDecoder, p unsafe.Pointer) bool {
 		if d.null() {
@@ -334,11 +332,6 @@ func blockPointer[T any](kind int, block func(*fastDecoder) *[]T, dec func(*fast
 		*dst = v
 		return dec(d, v)
 	}
-}
-
-// isNull reports whether null is next, without consuming it.
-func (d *fastDecoder) isNull() bool {
-	return len(d.b)-d.i >= 4 && string(d.b[d.i:d.i+4]) == "null"
 }
 
 // planField is one field of a struct plan.
@@ -379,9 +372,12 @@ func (b *planBuilder) structPlan(t reflect.Type) (planFunc, bool) {
 		if _, dup := index[name]; dup {
 			return nil, false // encoding/json drops both
 		}
-		dec, ok := b.build(f.Type)
+		var dec planFunc
+		ok := true
 		if t == paymentRequestJSONType && f.Type == scheduleType {
-			dec, ok = schedulePlan, true
+			dec = schedulePlan // the one interface field with a plan of its own
+		} else {
+			dec, ok = b.build(f.Type)
 		}
 		if !ok {
 			return nil, false

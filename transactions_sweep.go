@@ -125,8 +125,9 @@ func (s *TransactionsService) sweepTransactions(ctx context.Context, accountID s
 // (0). The results are passed over by their strings and brackets alone
 // (skipStructure), which is exact on valid JSON: their syntax is checked
 // by the decoding that follows, and a page whose decoded next differs from
-// the one read here ends the sweep with a *DecodeError. ok is false when the answer is not a
-// plain {results, next} object; the sweep then waits for the decoded page.
+// the one read here ends the sweep with a *DecodeError. ok is false when
+// the answer is not a plain {results, next} object; the sweep then waits
+// for the decoded page.
 func scanCursorNext(b []byte) (next *string, nonEmpty int, ok bool) {
 	var d fastDecoder
 	if !d.init(b) {
