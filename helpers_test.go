@@ -286,7 +286,8 @@ func requireAPIErr(t *testing.T, err error, status int, codeDescription string) 
 
 // ----- Values -----
 
-// collect drains an iterator, stopping at the first error.
+// collect drains an iterator: its values, and its errors in order (the
+// iterators end after their first).
 func collect[T any](seq func(func(T, error) bool)) ([]T, []error) {
 	var items []T
 	var errs []error
@@ -296,6 +297,25 @@ func collect[T any](seq func(func(T, error) bool)) ([]T, []error) {
 			continue
 		}
 		items = append(items, v)
+	}
+	return items, errs
+}
+
+// collectAtMost is collect for an iterator that must end on its own: it
+// fails the test, naming what, once more than limit values came.
+func collectAtMost[T any](t *testing.T, seq func(func(T, error) bool), limit int, what string) ([]T, []error) {
+	t.Helper()
+	var items []T
+	var errs []error
+	for v, err := range seq {
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		items = append(items, v)
+		if len(items) > limit {
+			t.Fatalf("%s: more than %d values", what, limit)
+		}
 	}
 	return items, errs
 }

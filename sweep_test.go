@@ -55,18 +55,7 @@ func cyclingCursors(t *testing.T) func(*http.Request) (*http.Response, error) {
 func TestTransactionsAllStopsOnACursorCycle(t *testing.T) {
 	c, mock := newTestClient(t)
 	rec := on(mock, http.MethodGet, "/v2/transactions", cyclingCursors(t))
-	var txs []Transaction
-	var errs []error
-	for tx, err := range c.Transactions.All(context.Background(), testAccountID, nil) {
-		if err != nil {
-			errs = append(errs, err)
-			continue
-		}
-		txs = append(txs, tx)
-		if len(txs) > 100 {
-			t.Fatal("the cycle A→B→A was followed 100 times")
-		}
-	}
+	txs, errs := collectAtMost(t, c.Transactions.All(context.Background(), testAccountID, nil), 100, "the cycle A→B→A was followed")
 	require.Len(t, errs, 1, "the cycle ends the loop with one error")
 	var de *DecodeError
 	require.ErrorAs(t, errs[0], &de)
@@ -120,18 +109,7 @@ func (p *stuckPager) fetch(_ context.Context, page int) (*Page[int], error) {
 
 func TestAllPagesStopsOnAPageThatDoesNotAdvance(t *testing.T) {
 	p := &stuckPager{}
-	var got []int
-	var errs []error
-	for v, err := range allPages(context.Background(), 1, p.fetch) {
-		if err != nil {
-			errs = append(errs, err)
-			continue
-		}
-		got = append(got, v)
-		if len(got) > 100 {
-			t.Fatal("page 1 of 2 was followed forever")
-		}
-	}
+	got, errs := collectAtMost(t, allPages(context.Background(), 1, p.fetch), 100, "page 1 of 2 was followed")
 	require.Len(t, errs, 1)
 	var de *DecodeError
 	require.ErrorAs(t, errs[0], &de)
@@ -144,18 +122,7 @@ func TestAllPagesThroughTheClientStopsOnAStuckPage(t *testing.T) {
 	c, mock := newTestClient(t)
 	body := []byte(`{"page":1,"total":4,"totalPages":2,"results":[{"id":"c1"},{"id":"c2"}]}`)
 	rec := onRoute(t, mock, http.MethodGet, "/consents", 200, body)
-	var got []Consent
-	var errs []error
-	for v, err := range c.Consents.All(context.Background(), testItemIDForSweep) {
-		if err != nil {
-			errs = append(errs, err)
-			continue
-		}
-		got = append(got, v)
-		if len(got) > 100 {
-			t.Fatal("page 1 of 2 was followed forever")
-		}
-	}
+	got, errs := collectAtMost(t, c.Consents.All(context.Background(), testItemIDForSweep), 100, "page 1 of 2 was followed")
 	require.Len(t, errs, 1)
 	var de *DecodeError
 	require.ErrorAs(t, errs[0], &de)
