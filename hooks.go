@@ -40,24 +40,24 @@ type AttemptEvent struct {
 
 // RetryEvent is one retry about to happen.
 type RetryEvent struct {
-	Route      string
-	Attempt    int    // the attempt that failed
-	Reason     string // "connection error", "rate limited" or "server error"
-	StatusCode int    // the failed attempt's status; 0 for a connection error
-	Wait       time.Duration
+	Route      string        // the route literal, "GET /items/{id}"
+	Attempt    int           // the attempt that failed
+	Reason     string        // "connection error", "rate limited" or "server error"
+	StatusCode int           // the failed attempt's status; 0 for a connection error
+	Wait       time.Duration // how long the client waits before the next attempt
 }
 
 // LimiterWaitEvent is one wait on the rate limiter.
 type LimiterWaitEvent struct {
-	Route   string
-	Attempt int
-	Wait    time.Duration
-	Err     error // the limiter's refusal (the wait would outlast ctx, or ctx ended)
+	Route   string        // the route literal, "GET /items/{id}"
+	Attempt int           // the attempt waiting to be sent, 1 for the first
+	Wait    time.Duration // how long it waited
+	Err     error         // the limiter's refusal (the wait would outlast ctx, or ctx ended)
 }
 
 // RateLimitHoldEvent is a route held after a 429.
 type RateLimitHoldEvent struct {
-	Route string
+	Route string        // the route literal held, "PATCH /items/{id}"
 	Asked time.Duration // what the server asked for
 	Hold  time.Duration // what the route is held for: Asked within WithMaxRetryWait
 	Until time.Time     // by the client's clock

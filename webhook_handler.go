@@ -170,6 +170,7 @@ type WebhookShutdownError struct {
 	Err error
 }
 
+// Error says how many events were left unhandled and where they are.
 func (e *WebhookShutdownError) Error() string {
 	where := "left in the queue for redelivery"
 	if e.Lost {
