@@ -130,9 +130,12 @@ func (d *fastDecoder) peek() byte {
 }
 
 // null consumes a null literal when one is next.
-func (d *fastDecoder) null() bool {
-	if len(d.b)-d.i >= 4 && string(d.b[d.i:d.i+4]) == "null" {
-		d.i += 4
+func (d *fastDecoder) null() bool { return d.literal("null") }
+
+// literal consumes lit when it is next.
+func (d *fastDecoder) literal(lit string) bool {
+	if len(d.b)-d.i >= len(lit) && string(d.b[d.i:d.i+len(lit)]) == lit {
+		d.i += len(lit)
 		return true
 	}
 	return false

@@ -196,15 +196,6 @@ func (b *planBuilder) buildType(t reflect.Type) (planFunc, bool) {
 	return nil, false
 }
 
-// literal consumes lit when it is next.
-func (d *fastDecoder) literal(lit string) bool {
-	if len(d.b)-d.i >= len(lit) && string(d.b[d.i:d.i+len(lit)]) == lit {
-		d.i += len(lit)
-		return true
-	}
-	return false
-}
-
 // numberPlan reads a number into an integer or float of t's kind as
 // encoding/json does (strconv on the token, overflow refused); null leaves
 // the value as it is.
