@@ -40,51 +40,49 @@ import (
 )
 
 func main() {
-	exit := 0
-	defer func() { os.Exit(exit) }()
 	if len(os.Args) < 2 {
 		fmt.Fprintln(os.Stderr, "usage: sweepbench serve|sdk|plain|compare [flags]")
 		os.Exit(2)
 	}
-	fs := flag.NewFlagSet(os.Args[1], flag.ExitOnError)
+	if err := runCommand(os.Args[1], os.Args[2:]); err != nil {
+		fmt.Fprintln(os.Stderr, "sweepbench:", err)
+		os.Exit(1)
+	}
+}
+
+// runCommand runs one command, with a CPU profile of it when asked; a panic
+// still fails the process.
+func runCommand(command string, args []string) error {
+	fs := flag.NewFlagSet(command, flag.ExitOnError)
 	n := fs.Int("n", 1_000_000, "transactions in the account")
 	base := fs.String("url", "", "base URL of the server (sdk, plain)")
 	account := fs.String("account", "", "account id (sdk, plain)")
 	runs := fs.Int("runs", 3, "counted runs of each client (compare)")
 	warmup := fs.Int("warmup", 1, "uncounted runs of each client first (compare)")
 	cpuprofile := fs.String("cpuprofile", "", "write a CPU profile of this process to the file")
-	_ = fs.Parse(os.Args[2:])
+	_ = fs.Parse(args)
 	if *cpuprofile != "" {
 		f, err := os.Create(*cpuprofile)
-		if err == nil {
-			err = pprof.StartCPUProfile(f)
-		}
 		if err != nil {
-			fmt.Fprintln(os.Stderr, "sweepbench:", err)
-			os.Exit(1)
+			return err
 		}
-		defer func() {
-			pprof.StopCPUProfile()
-			f.Close()
-		}()
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return err
+		}
+		defer pprof.StopCPUProfile()
 	}
-	var err error
-	switch os.Args[1] {
+	switch command {
 	case "serve":
-		err = serve(*n)
+		return serve(*n)
 	case "sdk":
-		err = sweepSDK(*base, *account, *n)
+		return sweepSDK(*base, *account, *n)
 	case "plain":
-		err = sweepPlain(*base, *account, *n)
+		return sweepPlain(*base, *account, *n)
 	case "compare":
-		err = compare(*n, *runs, *warmup)
-	default:
-		err = fmt.Errorf("unknown command %q", os.Args[1])
+		return compare(*n, *runs, *warmup)
 	}
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "sweepbench:", err)
-		exit = 1
-	}
+	return fmt.Errorf("unknown command %q", command)
 }
 
 // serve runs a pluggytest server with one connected item whose bank account
