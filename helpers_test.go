@@ -305,19 +305,19 @@ func collect[T any](seq func(func(T, error) bool)) ([]T, []error) {
 // fails the test, naming what, once more than limit values came.
 func collectAtMost[T any](t *testing.T, seq func(func(T, error) bool), limit int, what string) ([]T, []error) {
 	t.Helper()
-	var items []T
-	var errs []error
-	for v, err := range seq {
-		if err != nil {
-			errs = append(errs, err)
-			continue
+	return collect(func(yield func(T, error) bool) {
+		n := 0
+		for v, err := range seq {
+			if err == nil {
+				if n++; n > limit {
+					t.Fatalf("%s: more than %d values", what, limit)
+				}
+			}
+			if !yield(v, err) {
+				return
+			}
 		}
-		items = append(items, v)
-		if len(items) > limit {
-			t.Fatalf("%s: more than %d values", what, limit)
-		}
-	}
-	return items, errs
+	})
 }
 
 // roundTrip runs assertRoundTrip[T] on testdata/<op>/<name>.json after
