@@ -43,11 +43,15 @@ type announcement struct {
 }
 
 // readAnnouncement reads stdout up to the PLUGGY_CLIENT_SECRET line and the
-// comment lines after it, then keeps draining it into rest.
-func readAnnouncement(t *testing.T, stdout io.Reader, rest *syncBuffer) announcement {
+// comment lines after it, then keeps draining it into rest. The returned
+// channel closes once stdout has ended and everything in it is in rest:
+// until then, a line the program wrote may still be on its way to rest.
+func readAnnouncement(t *testing.T, stdout io.Reader, rest *syncBuffer) (announcement, <-chan struct{}) {
 	t.Helper()
 	got := make(chan announcement, 1)
+	drained := make(chan struct{})
 	go func() {
+		defer close(drained)
 		var a announcement
 		sc := bufio.NewScanner(stdout)
 		for sc.Scan() {
@@ -75,10 +79,10 @@ func readAnnouncement(t *testing.T, stdout io.Reader, rest *syncBuffer) announce
 	select {
 	case a := <-got:
 		require.NotEmpty(t, a.url, "no PLUGGY_API_URL line in %q", a.lines)
-		return a
+		return a, drained
 	case <-time.After(30 * time.Second):
 		t.Fatal("the fake printed no announcement within 30s")
-		return announcement{}
+		return announcement{}, drained
 	}
 }
 
@@ -101,7 +105,7 @@ func (s *syncBuffer) String() string {
 
 // startRun runs run with args on a free loopback port, returning what it
 // announced, a func that stops it and returns run's error, and the output
-// after the announcement.
+// after the announcement (complete once stop has returned).
 func startRun(t *testing.T, args ...string) (announcement, func() error, *syncBuffer) {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
@@ -113,7 +117,7 @@ func startRun(t *testing.T, args ...string) (announcement, func() error, *syncBu
 		_ = pw.Close()
 		done <- err
 	}()
-	a := readAnnouncement(t, pr, &rest)
+	a, drained := readAnnouncement(t, pr, &rest)
 	stopped := false
 	var runErr error
 	stop := func() error {
@@ -124,6 +128,13 @@ func startRun(t *testing.T, args ...string) (announcement, func() error, *syncBu
 			case runErr = <-done:
 			case <-time.After(30 * time.Second):
 				t.Fatal("run did not return within 30s of its context ending")
+			}
+			// run closed pw on its way out: the reader reaches EOF once
+			// it has copied the last lines into rest.
+			select {
+			case <-drained:
+			case <-time.After(30 * time.Second):
+				t.Fatal("stdout was not drained within 30s of run returning")
 			}
 		}
 		return runErr
@@ -277,12 +288,17 @@ func TestCommandStopsOnSIGTERM(t *testing.T) {
 	var stderr syncBuffer
 	cmd.Stderr = &stderr
 	require.NoError(t, cmd.Start())
-	exited := make(chan error, 1)
-	go func() { exited <- cmd.Wait() }()
 	t.Cleanup(func() { _ = cmd.Process.Kill() })
 
 	var rest syncBuffer
-	a := readAnnouncement(t, stdout, &rest)
+	a, drained := readAnnouncement(t, stdout, &rest)
+	// Wait closes the stdout pipe once the process exits, so it must not
+	// run before the reader has seen EOF: the last lines would be lost.
+	exited := make(chan error, 1)
+	go func() {
+		<-drained
+		exited <- cmd.Wait()
+	}()
 	client, err := pluggy.NewClient(a.clientID, a.clientSecret, pluggy.WithBaseURL(a.url))
 	require.NoError(t, err)
 	conns, err := client.Connectors.List(context.Background(), nil)
