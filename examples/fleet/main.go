@@ -37,7 +37,7 @@ import (
 func main() {
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
-	if _, err := run(ctx); err != nil {
+	if _, err := run(ctx, existingRedis(ctx)); err != nil {
 		fmt.Fprintln(os.Stderr, "fleet:", err)
 		os.Exit(1)
 	}
@@ -49,12 +49,19 @@ type result struct {
 	events, once, repeat int
 }
 
-func run(ctx context.Context) (res result, err error) {
-	redisURL, stopRedis, err := redisServer(ctx)
-	if err != nil {
-		return res, err
+// run runs the demonstration on the Redis server at redisURL, or, when it
+// is empty, on one it starts from PATH.
+func run(ctx context.Context, redisURL string) (res result, err error) {
+	if redisURL == "" {
+		url, stopRedis, err := startRedis(ctx)
+		if err != nil {
+			return res, err
+		}
+		defer stopRedis()
+		redisURL = url
+	} else {
+		fmt.Println("Redis:", redisURL)
 	}
-	defer stopRedis()
 
 	clientID, secret := os.Getenv("PLUGGY_CLIENT_ID"), os.Getenv("PLUGGY_CLIENT_SECRET")
 	var baseURL string
@@ -255,27 +262,36 @@ func deliver(ctx context.Context, hc *http.Client, url, secret, body string) err
 	return errors.New("a webhook delivery was refused 20 times")
 }
 
-// redisServer returns the URL of a Redis server: REDIS_URL or the default
-// local one when it answers, else one started here from PATH.
-func redisServer(ctx context.Context) (string, func(), error) {
+// defaultRedis is where the command looks for Redis without REDIS_URL.
+const defaultRedis = "redis://127.0.0.1:6379"
+
+// existingRedis returns REDIS_URL, or the default local one, when it
+// answers a PING within a second, else "".
+func existingRedis(ctx context.Context) string {
 	url := os.Getenv("REDIS_URL")
 	if url == "" {
-		url = "redis://127.0.0.1:6379"
+		url = defaultRedis
 	}
-	if opt, err := goredis.ParseURL(url); err == nil {
-		rdb := goredis.NewClient(opt)
-		pctx, cancel := context.WithTimeout(ctx, time.Second)
-		err = rdb.Ping(pctx).Err()
-		cancel()
-		_ = rdb.Close()
-		if err == nil {
-			fmt.Println("Redis:", url)
-			return url, func() {}, nil
-		}
+	opt, err := goredis.ParseURL(url)
+	if err != nil {
+		return ""
 	}
+	rdb := goredis.NewClient(opt)
+	defer rdb.Close()
+	pctx, cancel := context.WithTimeout(ctx, time.Second)
+	defer cancel()
+	if rdb.Ping(pctx).Err() != nil {
+		return ""
+	}
+	return url
+}
+
+// startRedis starts a redis-server from PATH on a free loopback port in a
+// temporary directory, returning its URL and a func that stops it.
+func startRedis(ctx context.Context) (string, func(), error) {
 	bin, err := exec.LookPath("redis-server")
 	if err != nil {
-		return "", nil, fmt.Errorf("no Redis at %s and no redis-server on PATH: start one or set REDIS_URL", url)
+		return "", nil, errors.New("no Redis answered at REDIS_URL (default " + defaultRedis + ") and no redis-server is on PATH: start one or set REDIS_URL")
 	}
 	dir, err := os.MkdirTemp("", "pluggy-fleet")
 	if err != nil {
@@ -292,12 +308,16 @@ func redisServer(ctx context.Context) (string, func(), error) {
 		return "", nil, err
 	}
 	stop := func() { _ = cmd.Process.Kill(); _ = cmd.Wait(); _ = os.RemoveAll(dir) }
-	url = "redis://127.0.0.1:" + strconv.Itoa(port)
+	url := "redis://127.0.0.1:" + strconv.Itoa(port)
 	rdb := goredis.NewClient(&goredis.Options{Addr: "127.0.0.1:" + strconv.Itoa(port)})
 	defer rdb.Close()
 	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(20 * time.Millisecond) {
 		if rdb.Ping(ctx).Err() == nil {
 			break
+		}
+		if ctx.Err() != nil {
+			stop()
+			return "", nil, ctx.Err()
 		}
 		if time.Now().After(deadline) {
 			stop()
