@@ -445,12 +445,20 @@ func (h *WebhookHandler) readBody(w http.ResponseWriter, r *http.Request) ([]byt
 	case res := <-done:
 		return res.body, res.err
 	case <-t.C:
-		_ = r.Body.Close()
+		abandonBody(r)
 		return nil, errBodyTimeout
 	case <-r.Context().Done():
-		_ = r.Body.Close()
+		abandonBody(r)
 		return nil, r.Context().Err()
 	}
+}
+
+// abandonBody closes r's body on the side, to end the read left running.
+// Closing a server's request body waits for the read in progress (and
+// then drains what is left of the body), which a slow client can hold up
+// indefinitely: the answer must not wait for it.
+func abandonBody(r *http.Request) {
+	go func() { _ = r.Body.Close() }()
 }
 
 // unavailable answers 503 with a Retry-After (5 s when retry is 0).

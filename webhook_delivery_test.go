@@ -762,3 +762,40 @@ func TestWebhookSyncShutdownWhileBusyLosesNothing(t *testing.T) {
 	}, 10*time.Second, 10*time.Millisecond, "the claims were released as the cut EventFuncs returned")
 	assert.Equal(t, int32(60), handled.Load(), "all 60 redeliveries handled, once each")
 }
+
+// opaqueWriter hides every optional interface of the server's
+// ResponseWriter, as a middleware's wrapper without Unwrap does: the
+// handler cannot set a read deadline through it.
+type opaqueWriter struct{ w http.ResponseWriter }
+
+func (o opaqueWriter) Header() http.Header         { return o.w.Header() }
+func (o opaqueWriter) Write(b []byte) (int, error) { return o.w.Write(b) }
+func (o opaqueWriter) WriteHeader(code int)        { o.w.WriteHeader(code) }
+
+// Behind a wrapper that cannot set a read deadline, a real server's slow
+// body is still answered 408 at the read timeout: giving up on the read
+// must not wait for the body (closing a server's request body blocks
+// until the read in progress returns, and drains what is left).
+func TestWebhookReadTimeoutBehindAnOpaqueWrapper(t *testing.T) {
+	var handled atomic.Int32
+	h := newHook(t, func(context.Context, Event) error { handled.Add(1); return nil },
+		WithWebhookReadTimeout(100*time.Millisecond))
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h.ServeHTTP(opaqueWriter{w}, r)
+	}))
+	defer srv.Close()
+	conn, err := net.Dial("tcp", srv.Listener.Addr().String())
+	require.NoError(t, err)
+	defer conn.Close()
+	// A deadlock guard, not a timing assertion: without the fix no answer
+	// ever comes while the body is withheld.
+	_ = conn.SetDeadline(time.Now().Add(15 * time.Second))
+	body := itemUpdated("opaque-slow")
+	_, err = fmt.Fprintf(conn, "POST / HTTP/1.1\r\nHost: x\r\n%s: %s\r\nContent-Length: %d\r\n\r\n%s",
+		hookHeader, hookSecret, len(body), body[:10]) // the rest never comes
+	require.NoError(t, err)
+	line, err := bufio.NewReader(conn).ReadString('\n')
+	require.NoError(t, err, "the handler answered nothing while the body was withheld")
+	assert.Equal(t, "HTTP/1.1 408 Request Timeout", strings.TrimSpace(line))
+	assert.Zero(t, handled.Load())
+}
