@@ -98,11 +98,13 @@ func TestWebhookSyncTimeout(t *testing.T) {
 	for _, outcome := range []string{"succeeds late", "fails late"} {
 		t.Run(outcome, func(t *testing.T) {
 			release := make(chan struct{})
+			entered := make(chan struct{})
 			var calls atomic.Int32
 			h := newHook(t, func(context.Context, Event) error {
 				if calls.Add(1) > 1 {
 					return nil
 				}
+				close(entered)
 				<-release // ignores its context
 				if outcome == "fails late" {
 					return errors.New("late failure")
@@ -115,6 +117,9 @@ func TestWebhookSyncTimeout(t *testing.T) {
 			assert.NotEmpty(t, w.Header().Get("Retry-After"))
 			assert.Equal(t, http.StatusServiceUnavailable, deliver(h, itemUpdated("slow")).Code,
 				"a redelivery while the first run holds the claim is not acknowledged")
+			// The first run's goroutine may start after its 20 ms timeout on
+			// a busy machine: count the calls once it has.
+			waitFor(t, entered, release)
 			assert.Equal(t, int32(1), calls.Load())
 
 			close(release)
