@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"math/rand/v2"
 	"net"
 	"net/http"
@@ -725,6 +726,26 @@ func TestWebhookHandlerStringNamesTheMode(t *testing.T) {
 	h := newHook(t, func(context.Context, Event) error { return nil }, WithWebhookSynchronous(2*time.Second))
 	assert.Equal(t, `pluggy.WebhookHandler{header: "X-Webhook-Secret", secrets: 1, clientID: "", allowedIPs: 0, mode: synchronous, timeout: 2s}`, fmt.Sprint(h))
 	assert.NotContains(t, fmt.Sprintf("%#v", h), hookSecret)
+}
+
+// LogValue names the mode as String does: workers and queue size do not
+// apply in synchronous mode; its timeout does.
+func TestWebhookHandlerLogValueNamesTheMode(t *testing.T) {
+	logged := func(h *WebhookHandler) string {
+		var b strings.Builder
+		slog.New(slog.NewJSONHandler(&b, &slog.HandlerOptions{ReplaceAttr: func(_ []string, a slog.Attr) slog.Attr {
+			if a.Key == slog.TimeKey {
+				return slog.Attr{}
+			}
+			return a
+		}})).Info("m", "h", h)
+		return strings.TrimSpace(b.String())
+	}
+	synchronous := newHook(t, func(context.Context, Event) error { return nil }, WithWebhookSynchronous(2*time.Second))
+	assert.Equal(t, `{"level":"INFO","msg":"m","h":{"header":"X-Webhook-Secret","secrets":1,"clientId":"","allowedIPs":0,"mode":"synchronous","timeout":2000000000}}`, logged(synchronous))
+	queued := newHook(t, func(context.Context, Event) error { return nil }, WithWebhookWorkers(3, 7))
+	assert.Equal(t, `{"level":"INFO","msg":"m","h":{"header":"X-Webhook-Secret","secrets":1,"clientId":"","allowedIPs":0,"workers":3,"queue":7}}`, logged(queued))
+	assert.NotContains(t, logged(synchronous)+logged(queued), hookSecret)
 }
 
 // The issue's scenario in synchronous mode: 60 deliveries busy when

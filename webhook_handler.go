@@ -558,10 +558,16 @@ func (h *WebhookHandler) Format(f fmt.State, _ rune) { _, _ = io.WriteString(f, 
 
 // LogValue is what log/slog handlers print: String's fields, no secret.
 func (h *WebhookHandler) LogValue() slog.Value {
-	return slog.GroupValue(
+	attrs := []slog.Attr{
 		slog.String("header", h.headerName), slog.Int("secrets", len(h.secrets)), slog.String("clientId", h.clientID),
-		slog.Int("allowedIPs", len(h.allowed)), slog.Int("workers", h.workers), slog.Int("queue", h.queueSize),
-	)
+		slog.Int("allowedIPs", len(h.allowed)),
+	}
+	if h.synchronous {
+		attrs = append(attrs, slog.String("mode", "synchronous"), slog.Duration("timeout", h.syncTimeout))
+	} else {
+		attrs = append(attrs, slog.Int("workers", h.workers), slog.Int("queue", h.queueSize))
+	}
+	return slog.GroupValue(attrs...)
 }
 
 func (h *WebhookHandler) refuse(w http.ResponseWriter, r *http.Request, status int, reason string) {
