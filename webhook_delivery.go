@@ -486,7 +486,7 @@ func (h *WebhookHandler) report(ctx context.Context, ev Event, err error) {
 	h.logger.LogAttrs(ctx, slog.LevelError, "pluggy: webhook event failed",
 		slog.String("event", string(ev.Type)), slog.String("eventId", ev.EventID), slog.String("error", err.Error()))
 	if h.onError != nil {
-		h.safeOnError(ctx, ev, err)
+		h.callGuarded(ctx, "error handler", h.onError, ev, err)
 	}
 }
 
@@ -598,7 +598,7 @@ func (h *WebhookHandler) handle(d *Delivery) {
 	h.logger.LogAttrs(sctx, slog.LevelError, "pluggy: webhook event given up",
 		slog.String("event", string(ev.Type)), slog.String("eventId", ev.EventID), slog.Int("attempts", d.Attempt))
 	if h.deadLetter != nil {
-		h.safeDeadLetter(ctx, ev, err)
+		h.callGuarded(ctx, "dead-letter function", h.deadLetter, ev, err)
 	}
 	if aerr := h.queue.Ack(sctx, d); aerr != nil {
 		h.logger.LogAttrs(sctx, slog.LevelError, "pluggy: webhook queue ack failed",
@@ -614,16 +614,6 @@ func (h *WebhookHandler) retryDelay(attempt int) time.Duration {
 		d *= 2
 	}
 	return min(d, time.Minute)
-}
-
-func (h *WebhookHandler) safeDeadLetter(ctx context.Context, ev Event, err error) {
-	defer func() {
-		if p := recover(); p != nil {
-			h.logger.LogAttrs(ctx, slog.LevelError, "pluggy: webhook dead-letter function panicked",
-				slog.String("eventId", ev.EventID), slog.String("panic", fmt.Sprint(p)))
-		}
-	}()
-	h.deadLetter(ctx, ev, err)
 }
 
 // ----- Shutdown -----

@@ -825,3 +825,24 @@ func TestWebhookReadTimeoutBehindAnOpaqueWrapper(t *testing.T) {
 	assert.Equal(t, "HTTP/1.1 408 Request Timeout", strings.TrimSpace(line))
 	assert.Zero(t, handled.Load())
 }
+
+// A panic in the error handler or the dead-letter function is logged; the
+// worker goes on and the event is still acknowledged.
+func TestWebhookUserHookPanicsAreLogged(t *testing.T) {
+	logs := &lockedBuffer{}
+	h := newHook(t, func(context.Context, Event) error { return errors.New("refused") },
+		WithWebhookLogger(slog.New(slog.NewTextHandler(logs, nil))), WithWebhookWorkers(1, 4),
+		WithWebhookErrorHandler(func(context.Context, Event, error) { panic("alert down") }),
+		WithWebhookDeadLetter(func(context.Context, Event, error) { panic("table gone") }))
+	q := h.volatile
+	for _, id := range []string{"p-1", "p-2"} {
+		assert.Equal(t, http.StatusOK, deliver(h, itemUpdated(id)).Code)
+	}
+	require.NoError(t, h.Close())
+	assert.Zero(t, q.Len(), "both events acknowledged after their dead letter")
+	out := logs.String()
+	assert.Equal(t, 2, strings.Count(out, `msg="pluggy: webhook error handler panicked" eventId=p-`), out)
+	assert.Equal(t, 2, strings.Count(out, `msg="pluggy: webhook dead-letter function panicked" eventId=p-`), out)
+	assert.Contains(t, out, `panic="alert down"`)
+	assert.Contains(t, out, `panic="table gone"`)
+}

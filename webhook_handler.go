@@ -663,12 +663,15 @@ func (h *WebhookHandler) call(ctx context.Context, ev Event) (err error) {
 	return h.fn(ctx, ev)
 }
 
-func (h *WebhookHandler) safeOnError(ctx context.Context, ev Event, err error) {
+// callGuarded calls f, one of the user's hooks (what names it in the log:
+// "error handler", "dead-letter function"), and logs a panic in it rather
+// than let it end the delivery or the worker.
+func (h *WebhookHandler) callGuarded(ctx context.Context, what string, f func(context.Context, Event, error), ev Event, err error) {
 	defer func() {
 		if p := recover(); p != nil {
-			h.logger.LogAttrs(ctx, slog.LevelError, "pluggy: webhook error handler panicked",
+			h.logger.LogAttrs(ctx, slog.LevelError, "pluggy: webhook "+what+" panicked",
 				slog.String("eventId", ev.EventID), slog.String("panic", fmt.Sprint(p)))
 		}
 	}()
-	h.onError(ctx, ev, err)
+	f(ctx, ev, err)
 }
