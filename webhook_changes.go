@@ -66,11 +66,9 @@ func createdQuery(ev Event) (string, time.Time, error) {
 			accountID = strings.TrimSpace(q.Get("accountId"))
 		}
 		if v := strings.TrimSpace(q.Get("createdAtFrom")); from.IsZero() && v != "" {
-			t, err := time.Parse(time.RFC3339Nano, v)
-			if err != nil {
-				if t, err = time.Parse(time.DateOnly, v); err != nil {
-					return "", time.Time{}, paramErr("createdTransactionsLink", "createdAtFrom %.40q is not a date-time", v)
-				}
+			t, ok := parseEventTime(v)
+			if !ok {
+				return "", time.Time{}, paramErr("createdTransactionsLink", "createdAtFrom %.40q is not a date-time", v)
 			}
 			from = t
 		}
