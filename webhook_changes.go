@@ -13,9 +13,9 @@ import (
 // "What changed": the reads every receiver of Pluggy's webhooks writes.
 // Each takes an Event as the handler delivers it and returns exactly the
 // data the event announces, through the client's one request pipeline
-// (rate limits, retries, key renewal); opts apply to every request made. Each checks the event's type and
-// fields first and returns an *ArgumentError, before any request, for an event
-// it does not apply to.
+// (rate limits, retries, key renewal); opts apply to every request made.
+// Each checks the event's type and fields first and returns an
+// *ArgumentError, before any request, for an event it does not apply to.
 
 // ErrItemDeleted is returned by EventItem for an item/deleted event: the
 // item is gone, there is nothing to read; drop your copy of it.

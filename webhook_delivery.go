@@ -49,11 +49,11 @@ func NewWebhookHandler(fn EventFunc, opts ...WebhookOption) (*WebhookHandler, er
 	case len(h.secrets) == 0 && !h.noSecret:
 		return nil, errors.New("pluggy: NewWebhookHandler: no secret: use WithWebhookSecret (or WithoutWebhookSecret to accept unauthenticated notifications)")
 	case len(h.secrets) > 0 && h.noSecret:
-		return nil, errors.New("pluggy: NewWebhookHandler: WithWebhookSecret and WithoutWebhookSecret together")
+		return nil, errors.New("pluggy: NewWebhookHandler: WithWebhookSecret and WithoutWebhookSecret together: use one")
 	case h.synchronous && h.lease <= h.syncTimeout:
-		return nil, fmt.Errorf("pluggy: NewWebhookHandler: the lease (%s) must be longer than the synchronous timeout (%s)", h.lease, h.syncTimeout)
+		return nil, fmt.Errorf("pluggy: NewWebhookHandler: the lease (%s, WithWebhookLease) must be longer than the synchronous timeout (%s, WithWebhookSynchronous)", h.lease, h.syncTimeout)
 	case h.synchronous && h.queue != nil:
-		return nil, errors.New("pluggy: NewWebhookHandler: WithWebhookQueue and WithWebhookSynchronous together")
+		return nil, errors.New("pluggy: NewWebhookHandler: WithWebhookQueue and WithWebhookSynchronous together: a queue serves queued mode only")
 	}
 	_, memStore := h.store.(*MemoryDedupeStore)
 	if h.store == nil {

@@ -417,8 +417,10 @@ func WithWebhookErrorHandler(f func(ctx context.Context, ev Event, err error)) W
 // 500 when it failed and 503 when it did not return within timeout
 // (DefaultWebhookSyncTimeout when timeout is 0), so that Pluggy delivers
 // the event again. Keep timeout well inside the 10 s Pluggy waits. See
-// WebhookHandler for what is guaranteed. WithWebhookWorkers, WithWebhookQueue
-// and WithWebhookMaxAttempts do not apply in this mode.
+// WebhookHandler for what is guaranteed. WithWebhookWorkers,
+// WithWebhookMaxAttempts, WithWebhookEventTimeout and WithWebhookDeadLetter
+// do not apply in this mode, and NewWebhookHandler refuses WithWebhookQueue
+// with it.
 func WithWebhookSynchronous(timeout time.Duration) WebhookOption {
 	return func(h *WebhookHandler) error {
 		if timeout < 0 {
