@@ -554,8 +554,11 @@ func (h *WebhookHandler) work() {
 func (h *WebhookHandler) handle(d *Delivery) {
 	ev := d.Event
 	if h.hardCtx.Err() != nil {
+		// Received as Shutdown's deadline passed: not handled here. Like
+		// an event cut short (below), a durable queue gets it back at once.
 		h.logger.LogAttrs(context.Background(), slog.LevelWarn, "pluggy: webhook event dropped at shutdown",
 			slog.String("event", string(ev.Type)), slog.String("eventId", ev.EventID))
+		h.giveBack(d)
 		return
 	}
 	ctx := h.hardCtx
@@ -582,9 +585,7 @@ func (h *WebhookHandler) handle(d *Delivery) {
 		// queue's events are counted as lost by Shutdown.
 		h.logger.LogAttrs(sctx, slog.LevelWarn, "pluggy: webhook event cut short at shutdown",
 			slog.String("event", string(ev.Type)), slog.String("eventId", ev.EventID))
-		if h.volatile == nil {
-			_ = h.queue.Nack(sctx, d, 0)
-		}
+		h.giveBack(d)
 		return
 	}
 	h.report(ctx, ev, err)
@@ -604,6 +605,18 @@ func (h *WebhookHandler) handle(d *Delivery) {
 		h.logger.LogAttrs(sctx, slog.LevelError, "pluggy: webhook queue ack failed",
 			slog.String("event", string(ev.Type)), slog.String("eventId", ev.EventID), slog.String("error", aerr.Error()))
 	}
+}
+
+// giveBack returns a delivery that Shutdown's deadline kept from being
+// handled to a durable queue, deliverable at once for another instance;
+// the memory queue's are lost with the process (Shutdown counted them).
+func (h *WebhookHandler) giveBack(d *Delivery) {
+	if h.volatile != nil {
+		return
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), h.storeTimeout)
+	defer cancel()
+	_ = h.queue.Nack(ctx, d, 0)
 }
 
 // retryDelay is the backoff before attempt+1: backoff, doubled each time,
@@ -628,7 +641,9 @@ func (h *WebhookHandler) retryDelay(attempt int) time.Duration {
 //     for EventFuncs that outlived their timeout) to end;
 //   - in queued mode with the MemoryQueue, the workers handle every event
 //     it holds, then stop; with another Queue, they stop receiving at once
-//     and finish the events they hold (the rest stays in the queue).
+//     and finish the events they hold (the rest stays in the queue, and an
+//     event the deadline cuts short, or that arrives after it, is given
+//     back to it at once).
 //
 // It returns nil when all of that ended. When ctx ends first it cancels
 // the contexts of the running EventFuncs and store calls, and returns at

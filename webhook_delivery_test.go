@@ -846,3 +846,53 @@ func TestWebhookUserHookPanicsAreLogged(t *testing.T) {
 	assert.Contains(t, out, `panic="alert down"`)
 	assert.Contains(t, out, `panic="table gone"`)
 }
+
+// lateQueue is a durable queue whose first Receive returns its event only
+// once release is closed, whatever its context: a Receive that was under
+// way when Shutdown's deadline passed.
+type lateQueue struct {
+	durableQueue
+	entered chan struct{}
+	release chan struct{}
+	once    sync.Once
+}
+
+func (q *lateQueue) Receive(ctx context.Context) (*Delivery, error) {
+	first := false
+	q.once.Do(func() { first = true })
+	if !first {
+		return q.durableQueue.Receive(ctx)
+	}
+	close(q.entered)
+	<-q.release
+	return q.durableQueue.Receive(context.Background())
+}
+
+// An event a worker receives after Shutdown's deadline is not handled; a
+// durable queue gets it back at once (as one cut short does), rather than
+// after its visibility timeout, so that another instance handles it.
+func TestWebhookEventReceivedAfterTheDeadlineGoesBackAtOnce(t *testing.T) {
+	clk := newFakeClock(time.Date(2026, 11, 23, 12, 0, 0, 0, time.UTC))
+	q := &lateQueue{durableQueue: durableQueue{NewMemoryQueue(4, 30*time.Second, clk)},
+		entered: make(chan struct{}), release: make(chan struct{})}
+	var handled atomic.Int32
+	h := newHook(t, func(context.Context, Event) error { handled.Add(1); return nil },
+		WithWebhookQueue(q), WithWebhookWorkers(1, 0))
+	waitFor(t, q.entered, q.release)
+	ev, err := ParseWebhookEvent([]byte(itemUpdated("late-receive")))
+	require.NoError(t, err)
+	require.NoError(t, q.Enqueue(context.Background(), *ev))
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	require.Error(t, h.Shutdown(ctx))
+	close(q.release)
+	require.NoError(t, h.Close(), "the worker returned")
+	assert.Zero(t, handled.Load(), "nothing is handled after the deadline")
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	require.Len(t, q.msgs, 1, "the event stays in the queue")
+	m := q.msgs[0]
+	assert.Equal(t, 1, m.attempt)
+	assert.Empty(t, m.receipt, "given back, not left leased")
+	assert.False(t, clk.Now().Before(m.visibleAt), "deliverable at once, not after the 30 s visibility timeout")
+}
