@@ -588,7 +588,10 @@ func (h *WebhookHandler) handle(d *Delivery) {
 		h.giveBack(d)
 		return
 	}
-	h.report(ctx, ev, err)
+	// The error handler and the dead-letter function get the handler's
+	// context, not the EventFunc's: that one may have ended with
+	// WithWebhookEventTimeout, the likeliest reason to give up an event.
+	h.report(h.hardCtx, ev, err)
 	if d.Attempt < h.maxAttempts {
 		if nerr := h.queue.Nack(sctx, d, h.retryDelay(d.Attempt)); nerr != nil {
 			h.logger.LogAttrs(sctx, slog.LevelError, "pluggy: webhook queue nack failed",
@@ -599,7 +602,7 @@ func (h *WebhookHandler) handle(d *Delivery) {
 	h.logger.LogAttrs(sctx, slog.LevelError, "pluggy: webhook event given up",
 		slog.String("event", string(ev.Type)), slog.String("eventId", ev.EventID), slog.Int("attempts", d.Attempt))
 	if h.deadLetter != nil {
-		h.callGuarded(ctx, "dead-letter function", h.deadLetter, ev, err)
+		h.callGuarded(h.hardCtx, "dead-letter function", h.deadLetter, ev, err)
 	}
 	if aerr := h.queue.Ack(sctx, d); aerr != nil {
 		h.logger.LogAttrs(sctx, slog.LevelError, "pluggy: webhook queue ack failed",

@@ -896,3 +896,29 @@ func TestWebhookEventReceivedAfterTheDeadlineGoesBackAtOnce(t *testing.T) {
 	assert.Empty(t, m.receipt, "given back, not left leased")
 	assert.False(t, clk.Now().Before(m.visibleAt), "deliverable at once, not after the 30 s visibility timeout")
 }
+
+// An event given up on because its EventFunc ran out of time
+// (WithWebhookEventTimeout) reaches the dead-letter function and the error
+// handler with a live context, so that they can still store or send it.
+func TestWebhookDeadLetterAfterATimeoutGetsALiveContext(t *testing.T) {
+	type seen struct {
+		what string
+		err  error
+	}
+	hooks := make(chan seen, 4)
+	h := newHook(t, func(ctx context.Context, _ Event) error {
+		<-ctx.Done() // slower than its timeout
+		return ctx.Err()
+	}, WithWebhookEventTimeout(10*time.Millisecond), WithWebhookWorkers(1, 1),
+		WithWebhookErrorHandler(func(ctx context.Context, _ Event, err error) {
+			hooks <- seen{"error handler: " + err.Error(), ctx.Err()}
+		}),
+		WithWebhookDeadLetter(func(ctx context.Context, _ Event, err error) { hooks <- seen{"dead letter: " + err.Error(), ctx.Err()} }))
+	assert.Equal(t, http.StatusOK, deliver(h, itemUpdated("too-slow")).Code)
+	require.NoError(t, h.Close())
+	require.Len(t, hooks, 2)
+	for range 2 {
+		s := <-hooks
+		assert.NoError(t, s.err, "%s: its context has not ended", s.what)
+	}
+}

@@ -525,7 +525,9 @@ func WithWebhookMaxAttempts(n int, backoff time.Duration) WebhookOption {
 
 // WithWebhookDeadLetter calls f, in queued mode, with each event given up
 // on after its last attempt and the last error, before it is acknowledged:
-// store it for a human or a job of your own. Without it such events are
+// store it for a human or a job of your own. ctx is not the EventFunc's
+// (which may have ended with WithWebhookEventTimeout); it ends only with
+// Shutdown's deadline, so bound what f does. Without it such events are
 // only logged (and passed to WithWebhookErrorHandler, like every error).
 func WithWebhookDeadLetter(f func(ctx context.Context, ev Event, err error)) WebhookOption {
 	return func(h *WebhookHandler) error {
