@@ -456,7 +456,10 @@ func TestWebhookShutdownKeepsItsDeadlineWhateverTheStoreDoes(t *testing.T) {
 		t.Run(mode, func(t *testing.T) {
 			store := newBlockingStore()
 			defer close(store.release)
-			opts := []WebhookOption{WithWebhookDedupeStore(store), WithWebhookStoreTimeout(time.Minute)}
+			// The store's calls are bounded by an hour, far past waitFor's
+			// 30 s: anything below that waits on the store fails there, so
+			// no elapsed time needs asserting.
+			opts := []WebhookOption{WithWebhookDedupeStore(store), WithWebhookStoreTimeout(time.Hour)}
 			if mode == "synchronous" {
 				opts = append(opts, WithWebhookSynchronous(0))
 			}
@@ -473,14 +476,13 @@ func TestWebhookShutdownKeepsItsDeadlineWhateverTheStoreDoes(t *testing.T) {
 			// A delivery during the shutdown gets its 503 at once.
 			require.Eventually(t, h.isClosed, 10*time.Second, time.Millisecond)
 			lateStart := time.Now()
-			late := deliver(h, itemUpdated("during-shutdown"))
+			lateCode := make(chan int, 1)
+			go func() { lateCode <- deliver(h, itemUpdated("during-shutdown")).Code }()
+			assert.Equal(t, http.StatusServiceUnavailable, waitFor(t, lateCode, nil), "a delivery during the shutdown waits on nothing")
 			lateTook := time.Since(lateStart)
-			assert.Equal(t, http.StatusServiceUnavailable, late.Code)
-			assert.Less(t, lateTook, time.Second, "generous upper bound for an answer that waits on nothing")
-			err := waitFor(t, shut, nil)
+			err := waitFor(t, shut, nil) // Shutdown returned at its deadline, not the store's
 			took := time.Since(start)
 			t.Logf("%s: Shutdown(100ms) with a store call blocked for good returned after %s; a delivery meanwhile got 503 after %s", mode, took, lateTook)
-			assert.Less(t, took, time.Second, "generous upper bound for a 100 ms deadline")
 			var serr *WebhookShutdownError
 			require.ErrorAs(t, err, &serr)
 			assert.ErrorIs(t, err, context.DeadlineExceeded)
