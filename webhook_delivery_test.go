@@ -161,9 +161,15 @@ func (t handlerTransport) RoundTrip(r *http.Request) (*http.Response, error) {
 	return w.Result(), nil
 }
 
-// deliver sends body until a 2xx, at most 50 times.
+// deliver sends body until a 2xx, at most 50 times. Like Pluggy, it waits
+// before a redelivery (attempt milliseconds here, 1.2 s over all 50), so
+// that a queue answering 503 while full gets its workers' time instead of
+// 50 retries in a row.
 func (p *pluggySim) deliver(body string) error {
 	for attempt := 1; attempt <= 50; attempt++ {
+		if attempt > 1 {
+			time.Sleep(time.Duration(attempt-1) * time.Millisecond)
+		}
 		p.deliveries.Add(1)
 		if attempt > 1 {
 			p.redelivers.Add(1)
