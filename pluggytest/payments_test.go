@@ -648,6 +648,39 @@ func TestFakeBoletos(t *testing.T) {
 	assert.Error(t, srv.PayBoleto("nope", "PIX"))
 }
 
+// PayBoleto moves the payments on to the server's time first, as every
+// payment request does, and emits what that move produced even when it then
+// refuses the boleto.
+func TestFakePayBoletoEmitsWhatTheClockMoved(t *testing.T) {
+	t.Parallel()
+	srv, c, evs := newPayFake(t)
+	ctx := context.Background()
+	conn, err := c.Payments.Boletos.CreateConnection(ctx, &pluggy.CreateBoletoConnectionParams{ConnectorID: 225, Credentials: map[string]string{"clientId": "id", "clientSecret": "segredo"}})
+	require.NoError(t, err)
+	params := &pluggy.CreateBoletoParams{BoletoConnectionID: conn.ID, Boleto: pluggy.BoletoParams{
+		SeuNumero: "NF-1", Amount: pluggy.MustDecimal("10.00"), DueDate: payStart.AddDate(0, 0, 3),
+		Payer: pluggy.BoletoPayerParams{TaxNumber: payerCPF, Name: "João", AddressState: "RJ", AddressZipCode: "22240-003"}}}
+	open, err := c.Payments.Boletos.Create(ctx, params)
+	require.NoError(t, err)
+	canceled, err := c.Payments.Boletos.Create(ctx, params)
+	require.NoError(t, err)
+	_, err = c.Payments.Boletos.Cancel(ctx, canceled.ID)
+	require.NoError(t, err)
+
+	srv.Advance(10 * 24 * time.Hour) // past the open one's due date
+	err = srv.PayBoleto(canceled.ID, "PIX")
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "CANCELLED")
+	assert.Contains(t, err.Error(), "OPEN or OVERDUE", "the error says which boletos can be paid")
+	var overdue []any
+	for _, ev := range evs.of("boleto/updated") {
+		if ev.Payload["boletoId"] == open.ID {
+			overdue = append(overdue, ev.Payload["status"])
+		}
+	}
+	assert.Equal(t, []any{"OVERDUE"}, overdue, "the open boleto's move to OVERDUE is announced without another request")
+}
+
 func TestFakePaymentRetryPolicy(t *testing.T) {
 	t.Parallel()
 	srv, c, _ := newPayFake(t)
