@@ -8,7 +8,8 @@ package pluggytest
 // Payment intents move on by themselves, as Pluggy's do when the payer
 // authorises at the bank: each read of GET /payments/intents/{id} moves an
 // intent one step on, and so does each WithPaymentSteps interval of the
-// server's clock. The steps are
+// server's clock (Advance, or a request to any route, moves them on and
+// emits their events, without a read of the payment). The steps are
 //
 //	STARTED → CONSENT_AWAITING_AUTHORIZATION → CONSENT_AUTHORIZED →
 //	PAYMENT_PENDING → PAYMENT_SETTLEMENT_PROCESSING → PAYMENT_COMPLETED
@@ -457,6 +458,9 @@ func payDecode(w http.ResponseWriter, r *http.Request, v any) bool {
 // ------------------------------------------------------------------- routes
 
 func setupPayments(s *Server) {
+	// The clock moves payments on even when nobody reads them: Advance and
+	// a request to any route emit what the steps since produced.
+	s.onTick(func() { s.servePayments(func(*payState, time.Time) {}) })
 	s.setupPaymentCustomers()
 	s.setupPaymentRecipients()
 	s.setupPaymentRequests()

@@ -264,6 +264,31 @@ func TestFakePaymentIntentMovesOnTheClock(t *testing.T) {
 	assert.Equal(t, "250.00", list.Results[0].PaymentRequest.Amount.String(), "the amount keeps its digits")
 }
 
+// The clock alone moves payments on: Advance emits the events of the steps
+// it passed, with no payment request read in between, as it does for items.
+func TestFakePaymentsMoveOnAdvanceWithoutARead(t *testing.T) {
+	t.Parallel()
+	srv, c, evs := newPayFake(t, WithPaymentSteps(time.Second))
+	ctx := context.Background()
+	newRecipient(t, c)
+	pr, err := c.Payments.Requests.Create(ctx, &pluggy.CreatePaymentRequestParams{Amount: pluggy.MustDecimal("250.00")})
+	require.NoError(t, err)
+	pi, err := c.Payments.Intents.Create(ctx, &pluggy.CreatePaymentIntentParams{PaymentRequestID: pr.ID, Parameters: &pluggy.PaymentIntentParameters{CPF: payerCPF}})
+	require.NoError(t, err)
+	require.Empty(t, evs.of("payment_intent/completed"))
+
+	srv.Advance(time.Minute)
+	done := evs.of("payment_intent/completed")
+	require.Len(t, done, 1, "the intent completed on the clock and said so")
+	assert.Equal(t, pi.ID, done[0].Payload["paymentIntentId"])
+	assert.Equal(t, pr.ID, done[0].Payload["paymentRequestId"])
+
+	got, err := c.Payments.Requests.Get(ctx, pr.ID)
+	require.NoError(t, err)
+	assert.Equal(t, pluggy.PaymentRequestCompleted, got.Status)
+	assert.Len(t, evs.of("payment_intent/completed"), 1, "the read that follows announces nothing twice")
+}
+
 func TestFakePaymentIntentRejections(t *testing.T) {
 	t.Parallel()
 	srv, c, evs := newPayFake(t)
