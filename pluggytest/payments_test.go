@@ -472,6 +472,48 @@ func TestFakeScheduledPaymentsAllComplete(t *testing.T) {
 	assert.Len(t, evs.of("scheduled_payment/all_completed"), 1)
 }
 
+// The consent's amounts: each must be a number above 0, fixedAmount goes
+// alone, and the request echoes the ones sent, digits kept.
+func TestFakeAutomaticPixAmounts(t *testing.T) {
+	t.Parallel()
+	_, c, _ := newPayFake(t)
+	ctx := context.Background()
+	rc := newRecipient(t, c)
+	base := func(amounts map[string]any) map[string]any {
+		body := map[string]any{"recipientId": rc.ID, "interval": "MONTHLY", "startDate": "2026-12-10"}
+		for k, v := range amounts {
+			body[k] = v
+		}
+		return body
+	}
+	for _, tc := range []struct {
+		amounts map[string]any
+		want    string
+	}{
+		{map[string]any{"fixedAmount": 0}, "fixedAmount must be greater than 0"},
+		{map[string]any{"minimumVariableAmount": -1}, "minimumVariableAmount must be greater than 0"},
+		{map[string]any{"minimumVariableAmount": 5, "maximumVariableAmount": 0}, "maximumVariableAmount must be greater than 0"},
+		{map[string]any{"fixedAmount": 10, "maximumVariableAmount": 20}, "fixedAmount cannot be sent with minimumVariableAmount or maximumVariableAmount"},
+	} {
+		var out map[string]any
+		err := c.Do(ctx, "POST /payments/requests/automatic-pix", nil, nil, base(tc.amounts), &out)
+		var apiErr *pluggy.Error
+		require.ErrorAs(t, err, &apiErr, tc.amounts)
+		assert.Equal(t, http.StatusBadRequest, apiErr.StatusCode, tc.amounts)
+		assert.Equal(t, "INVALID_AUTOMATIC_PIX", apiErr.CodeDescription, tc.amounts)
+		assert.Equal(t, tc.want, apiErr.Message, tc.amounts)
+	}
+
+	var out struct {
+		AutomaticPix map[string]json.RawMessage `json:"automaticPix"`
+	}
+	require.NoError(t, c.Do(ctx, "POST /payments/requests/automatic-pix", nil, nil,
+		base(map[string]any{"minimumVariableAmount": json.Number("10.50"), "maximumVariableAmount": json.Number("99.90")}), &out))
+	assert.Equal(t, "10.50", string(out.AutomaticPix["minimumVariableAmount"]))
+	assert.Equal(t, "99.90", string(out.AutomaticPix["maximumVariableAmount"]))
+	assert.NotContains(t, out.AutomaticPix, "fixedAmount")
+}
+
 func TestFakeAutomaticPix(t *testing.T) {
 	t.Parallel()
 	srv, c, evs := newPayFake(t)
