@@ -106,7 +106,7 @@ func (s *Server) RejectPayments(cpf, code string) {
 	st.reject[cpf] = code
 }
 
-// store keeps entities by id in creation order.
+// payStore keeps entities by id in creation order.
 type payStore[T any] struct {
 	byID  map[string]T
 	order []string
@@ -213,8 +213,8 @@ func (st *payState) takeEvents() []Event {
 	return evs
 }
 
-// serve runs f under the payments lock, after moving the state on to the
-// server's current time, then emits the events f and the move produced.
+// servePayments runs f under the payments lock, after moving the state on to
+// the server's current time, then emits the events f and the move produced.
 func (s *Server) servePayments(f func(st *payState, now time.Time)) {
 	st := s.payments()
 	now := s.Now()
