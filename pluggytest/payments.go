@@ -215,14 +215,17 @@ func (st *payState) takeEvents() []Event {
 
 // servePayments runs f under the payments lock, after moving the state on to
 // the server's current time, then emits the events f and the move produced.
+// A panic in f (net/http recovers it) leaves the lock released.
 func (s *Server) servePayments(f func(st *payState, now time.Time)) {
 	st := s.payments()
 	now := s.Now()
-	st.mu.Lock()
-	st.advanceLocked(s, now)
-	f(st, now)
-	evs := st.takeEvents()
-	st.mu.Unlock()
+	evs := func() []Event {
+		st.mu.Lock()
+		defer st.mu.Unlock()
+		st.advanceLocked(s, now)
+		f(st, now)
+		return st.takeEvents()
+	}()
 	for _, ev := range evs {
 		s.emit(ev)
 	}

@@ -748,6 +748,42 @@ func TestFakePayBoletoEmitsWhatTheClockMoved(t *testing.T) {
 	assert.Equal(t, []any{"OVERDUE"}, overdue, "the open boleto's move to OVERDUE is announced without another request")
 }
 
+// A handler that panics under the payments' or the bank's lock (net/http
+// recovers it) leaves the lock released: the fake goes on answering.
+func TestFakeLocksSurviveAPanickingHandler(t *testing.T) {
+	t.Parallel()
+	srv, c, _ := newPayFake(t)
+	srv.payRoute("GET /pluggytest/panic-in-payments", func(*payState, time.Time, http.ResponseWriter, *http.Request) {
+		panic("a bug in a payments handler")
+	})
+	srv.handle("GET /pluggytest/panic-in-bank", func(http.ResponseWriter, *http.Request) {
+		srv.withBank(func(*bankState, time.Time) { panic("a bug in a bank handler") })
+	})
+	noRetry, err := srv.Client(pluggy.WithClock(srv), pluggy.WithLimiter(pluggy.NoLimit), pluggy.WithRetries(0))
+	require.NoError(t, err)
+	for _, route := range []string{"GET /pluggytest/panic-in-payments", "GET /pluggytest/panic-in-bank"} {
+		var out map[string]any
+		assert.Error(t, noRetry.Do(context.Background(), route, nil, nil, nil, &out), route)
+	}
+	done := make(chan error, 1)
+	go func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		if _, err := c.Payments.Customers.List(ctx, nil); err != nil {
+			done <- err
+			return
+		}
+		_, err := c.Accounts.List(ctx, "0b7d4c2e-9a1f-4e6b-8c3d-5f2a7e9b1c40", nil)
+		done <- err
+	}()
+	select {
+	case err := <-done:
+		require.NoError(t, err, "the payments and the bank still answer")
+	case <-time.After(30 * time.Second):
+		t.Fatal("the fake's locks stayed held after a handler panicked")
+	}
+}
+
 func TestFakePaymentRetryPolicy(t *testing.T) {
 	t.Parallel()
 	srv, c, _ := newPayFake(t)
