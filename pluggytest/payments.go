@@ -430,7 +430,10 @@ func payPage[T any](w http.ResponseWriter, r *http.Request, items []T) {
 	if pages == 0 {
 		pages = 1
 	}
-	lo := min((page-1)*size, total)
+	lo := total // past the end; (page-1)*size could overflow there
+	if page <= pages {
+		lo = (page - 1) * size
+	}
 	hi := min(lo+size, total)
 	writePage(w, items[lo:hi], page, total, pages)
 }

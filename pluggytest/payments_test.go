@@ -784,6 +784,34 @@ func TestFakeLocksSurviveAPanickingHandler(t *testing.T) {
 	}
 }
 
+// A page number far past the end is an empty page, whatever its size:
+// page × pageSize overflowing int neither panics nor leaves the payments
+// locked for the requests after it.
+func TestFakePaymentListPageFarPastTheEnd(t *testing.T) {
+	t.Parallel()
+	_, c, _ := newPayFake(t)
+	_, err := c.Payments.Customers.Create(context.Background(), &pluggy.CreatePaymentCustomerParams{Type: pluggy.PaymentCustomerIndividual, Name: "Ana", CPF: payerCPF})
+	require.NoError(t, err)
+	for _, page := range []string{"18446744073709553", "9223372036854775807", "2"} {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		var out struct {
+			Page    int              `json:"page"`
+			Total   int              `json:"total"`
+			Results []map[string]any `json:"results"`
+		}
+		err := c.Do(ctx, "GET /payments/customers", nil, map[string][]string{"page": {page}}, nil, &out)
+		cancel()
+		require.NoError(t, err, "page %s", page)
+		assert.Equal(t, 1, out.Total, "page %s", page)
+		assert.Empty(t, out.Results, "page %s", page)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	list, err := c.Payments.Customers.List(ctx, nil)
+	require.NoError(t, err, "the payments still answer")
+	assert.Len(t, list.Results, 1)
+}
+
 func TestFakePaymentRetryPolicy(t *testing.T) {
 	t.Parallel()
 	srv, c, _ := newPayFake(t)
