@@ -9,10 +9,14 @@ import (
 )
 
 // PayBoleto marks an open boleto paid through origin ("PIX" or "BOLETO"), as
-// its payer would, and emits boleto/updated. It fails for an unknown boleto
-// or one that is not OPEN or OVERDUE. Like every payment request, it first
-// moves the payments on to the server's time and emits what that produced.
+// its payer would, and emits boleto/updated. It fails for another origin, an
+// unknown boleto or one that is not OPEN or OVERDUE. Like every payment
+// request, it first moves the payments on to the server's time and emits
+// what that produced.
 func (s *Server) PayBoleto(id, origin string) error {
+	if origin != "PIX" && origin != "BOLETO" {
+		return fmt.Errorf("pluggytest: PayBoleto: origin %q is not PIX or BOLETO", origin)
+	}
 	var err error
 	s.servePayments(func(st *payState, now time.Time) {
 		b, ok := st.boletos.get(id)

@@ -713,6 +713,13 @@ func TestFakeBoletos(t *testing.T) {
 	assert.Len(t, evs.of("boleto/updated"), 3)
 	assert.Error(t, srv.PayBoleto(b2.ID, "PIX"))
 	assert.Error(t, srv.PayBoleto("nope", "PIX"))
+	err = srv.PayBoleto(b3.ID, "pix")
+	require.Error(t, err, "an origin Pluggy does not send")
+	assert.Contains(t, err.Error(), `"pix" is not PIX or BOLETO`)
+	got, err = c.Payments.Boletos.Get(ctx, b3.ID)
+	require.NoError(t, err)
+	assert.Equal(t, pluggy.IssuedBoletoOverdue, got.Status, "a refused origin pays nothing")
+	require.NoError(t, srv.PayBoleto(b3.ID, "BOLETO"))
 }
 
 // PayBoleto moves the payments on to the server's time first, as every
