@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -312,4 +313,33 @@ func TestSlidingRateLimitWindow(t *testing.T) {
 	}
 	require.Error(t, update())
 	assert.Equal(t, 2, h.srv.RateLimited())
+}
+
+// WithRateLimitWindow turns the limits on; of it and WithoutRateLimit the
+// later option wins.
+func TestRateLimitOptionsLaterWins(t *testing.T) {
+	t.Parallel()
+	limited := func(opts ...Option) bool {
+		srv := NewServer(opts...)
+		defer srv.Close()
+		auth, err := http.Post(srv.URL+"/auth", "application/json",
+			strings.NewReader(`{"clientId":"`+srv.ClientID+`","clientSecret":"`+srv.ClientSecret+`"}`))
+		require.NoError(t, err)
+		defer auth.Body.Close()
+		var key struct{ APIKey string }
+		require.NoError(t, json.NewDecoder(auth.Body).Decode(&key))
+		req, err := http.NewRequest(http.MethodGet, srv.URL+"/connectors/0", nil)
+		require.NoError(t, err)
+		req.Header.Set("X-API-KEY", key.APIKey)
+		resp, err := http.DefaultClient.Do(req)
+		require.NoError(t, err)
+		defer resp.Body.Close()
+		require.Equal(t, http.StatusOK, resp.StatusCode)
+		return resp.Header.Get("RateLimit-Limit") != ""
+	}
+	assert.True(t, limited(), "on by default")
+	assert.False(t, limited(WithoutRateLimit()))
+	assert.True(t, limited(WithoutRateLimit(), WithRateLimitWindow(time.Minute)))
+	assert.False(t, limited(WithRateLimitWindow(time.Minute), WithoutRateLimit()))
+	assert.False(t, limited(WithoutRateLimit(), WithRateLimitWindow(0)), "d <= 0 changes nothing")
 }

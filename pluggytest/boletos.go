@@ -9,30 +9,28 @@ import (
 )
 
 // PayBoleto marks an open boleto paid through origin ("PIX" or "BOLETO"), as
-// its payer would, and emits boleto/updated. It fails for an unknown boleto
-// or one that is not OPEN or OVERDUE.
+// its payer would, and emits boleto/updated. It fails for another origin, an
+// unknown boleto or one that is not OPEN or OVERDUE. Like every payment
+// request, it first moves the payments on to the server's time and emits
+// what that produced.
 func (s *Server) PayBoleto(id, origin string) error {
-	st := s.payments()
-	now := s.Now()
-	st.mu.Lock()
-	b, ok := st.boletos.get(id)
-	if !ok {
-		st.mu.Unlock()
-		return fmt.Errorf("pluggytest: no boleto %q", id)
+	if origin != "PIX" && origin != "BOLETO" {
+		return fmt.Errorf("pluggytest: PayBoleto: origin %q is not PIX or BOLETO", origin)
 	}
-	st.advanceLocked(s, now)
-	if b.status != "OPEN" && b.status != "OVERDUE" {
-		st.mu.Unlock()
-		return fmt.Errorf("pluggytest: boleto %s is %s", id, b.status)
-	}
-	b.status, b.paidAt, b.amountPaid, b.origin = "PAID", now, b.amount, origin
-	st.emitLocked(Event{Type: "boleto/updated", Payload: map[string]any{"boletoId": b.id, "status": b.status}})
-	evs := st.takeEvents()
-	st.mu.Unlock()
-	for _, ev := range evs {
-		s.emit(ev)
-	}
-	return nil
+	var err error
+	s.servePayments(func(st *payState, now time.Time) {
+		b, ok := st.boletos.get(id)
+		switch {
+		case !ok:
+			err = fmt.Errorf("pluggytest: PayBoleto: no boleto %q", id)
+		case b.status != "OPEN" && b.status != "OVERDUE":
+			err = fmt.Errorf("pluggytest: PayBoleto: boleto %s is %s; only OPEN or OVERDUE boletos can be paid", id, b.status)
+		default:
+			b.status, b.paidAt, b.amountPaid, b.origin = "PAID", now, b.amount, origin
+			st.emitLocked(Event{Type: "boleto/updated", Payload: map[string]any{"boletoId": b.id, "status": b.status}})
+		}
+	})
+	return err
 }
 
 type fakeBoletoConnection struct {

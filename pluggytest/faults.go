@@ -230,7 +230,8 @@ func (s *Server) slideLocked(route string, now time.Time, limit int) (over bool,
 // before it, whenever the window starts. d = time.Minute is the strict
 // form of Pluggy's limits; a shorter d compresses time for tests and
 // benchmarks. Refused requests do not count; Retry-After is the whole
-// seconds until a place frees.
+// seconds until a place frees. It turns the limits on, so of it and
+// WithoutRateLimit the later option wins; d <= 0 changes nothing.
 func WithRateLimitWindow(d time.Duration) Option {
 	return func(s *Server) {
 		if d > 0 {

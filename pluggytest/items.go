@@ -96,15 +96,18 @@ func (s *Server) bank() *bankState {
 func (s *Server) withBank(f func(b *bankState, now time.Time)) {
 	b := s.bank()
 	now := s.Now()
-	b.mu.Lock()
-	if now.Before(b.lastNow) {
-		now = b.lastNow
-	}
-	b.lastNow = now
-	f(b, now)
-	evs := b.pending
-	b.pending = nil
-	b.mu.Unlock()
+	evs := func() []Event {
+		b.mu.Lock()
+		defer b.mu.Unlock() // even when f panics (net/http recovers it)
+		if now.Before(b.lastNow) {
+			now = b.lastNow
+		}
+		b.lastNow = now
+		f(b, now)
+		evs := b.pending
+		b.pending = nil
+		return evs
+	}()
 	for _, ev := range evs {
 		s.emit(ev)
 	}

@@ -8,7 +8,8 @@ package pluggytest
 // Payment intents move on by themselves, as Pluggy's do when the payer
 // authorises at the bank: each read of GET /payments/intents/{id} moves an
 // intent one step on, and so does each WithPaymentSteps interval of the
-// server's clock. The steps are
+// server's clock (Advance, or a request to any route, moves them on and
+// emits their events, without a read of the payment). The steps are
 //
 //	STARTED → CONSENT_AWAITING_AUTHORIZATION → CONSENT_AUTHORIZED →
 //	PAYMENT_PENDING → PAYMENT_SETTLEMENT_PROCESSING → PAYMENT_COMPLETED
@@ -105,7 +106,7 @@ func (s *Server) RejectPayments(cpf, code string) {
 	st.reject[cpf] = code
 }
 
-// store keeps entities by id in creation order.
+// payStore keeps entities by id in creation order.
 type payStore[T any] struct {
 	byID  map[string]T
 	order []string
@@ -212,16 +213,19 @@ func (st *payState) takeEvents() []Event {
 	return evs
 }
 
-// serve runs f under the payments lock, after moving the state on to the
-// server's current time, then emits the events f and the move produced.
+// servePayments runs f under the payments lock, after moving the state on to
+// the server's current time, then emits the events f and the move produced.
+// A panic in f (net/http recovers it) leaves the lock released.
 func (s *Server) servePayments(f func(st *payState, now time.Time)) {
 	st := s.payments()
 	now := s.Now()
-	st.mu.Lock()
-	st.advanceLocked(s, now)
-	f(st, now)
-	evs := st.takeEvents()
-	st.mu.Unlock()
+	evs := func() []Event {
+		st.mu.Lock()
+		defer st.mu.Unlock()
+		st.advanceLocked(s, now)
+		f(st, now)
+		return st.takeEvents()
+	}()
 	for _, ev := range evs {
 		s.emit(ev)
 	}
@@ -426,7 +430,10 @@ func payPage[T any](w http.ResponseWriter, r *http.Request, items []T) {
 	if pages == 0 {
 		pages = 1
 	}
-	lo := min((page-1)*size, total)
+	lo := total // past the end; (page-1)*size could overflow there
+	if page <= pages {
+		lo = (page - 1) * size
+	}
 	hi := min(lo+size, total)
 	writePage(w, items[lo:hi], page, total, pages)
 }
@@ -457,6 +464,9 @@ func payDecode(w http.ResponseWriter, r *http.Request, v any) bool {
 // ------------------------------------------------------------------- routes
 
 func setupPayments(s *Server) {
+	// The clock moves payments on even when nobody reads them: Advance and
+	// a request to any route emit what the steps since produced.
+	s.onTick(func() { s.servePayments(func(*payState, time.Time) {}) })
 	s.setupPaymentCustomers()
 	s.setupPaymentRecipients()
 	s.setupPaymentRequests()

@@ -264,6 +264,31 @@ func TestFakePaymentIntentMovesOnTheClock(t *testing.T) {
 	assert.Equal(t, "250.00", list.Results[0].PaymentRequest.Amount.String(), "the amount keeps its digits")
 }
 
+// The clock alone moves payments on: Advance emits the events of the steps
+// it passed, with no payment request read in between, as it does for items.
+func TestFakePaymentsMoveOnAdvanceWithoutARead(t *testing.T) {
+	t.Parallel()
+	srv, c, evs := newPayFake(t, WithPaymentSteps(time.Second))
+	ctx := context.Background()
+	newRecipient(t, c)
+	pr, err := c.Payments.Requests.Create(ctx, &pluggy.CreatePaymentRequestParams{Amount: pluggy.MustDecimal("250.00")})
+	require.NoError(t, err)
+	pi, err := c.Payments.Intents.Create(ctx, &pluggy.CreatePaymentIntentParams{PaymentRequestID: pr.ID, Parameters: &pluggy.PaymentIntentParameters{CPF: payerCPF}})
+	require.NoError(t, err)
+	require.Empty(t, evs.of("payment_intent/completed"))
+
+	srv.Advance(time.Minute)
+	done := evs.of("payment_intent/completed")
+	require.Len(t, done, 1, "the intent completed on the clock and said so")
+	assert.Equal(t, pi.ID, done[0].Payload["paymentIntentId"])
+	assert.Equal(t, pr.ID, done[0].Payload["paymentRequestId"])
+
+	got, err := c.Payments.Requests.Get(ctx, pr.ID)
+	require.NoError(t, err)
+	assert.Equal(t, pluggy.PaymentRequestCompleted, got.Status)
+	assert.Len(t, evs.of("payment_intent/completed"), 1, "the read that follows announces nothing twice")
+}
+
 func TestFakePaymentIntentRejections(t *testing.T) {
 	t.Parallel()
 	srv, c, evs := newPayFake(t)
@@ -445,6 +470,48 @@ func TestFakeScheduledPaymentsAllComplete(t *testing.T) {
 	assert.Equal(t, pluggy.PaymentRequestCompleted, got.Status)
 	assert.Len(t, evs.of("scheduled_payment/completed"), 2)
 	assert.Len(t, evs.of("scheduled_payment/all_completed"), 1)
+}
+
+// The consent's amounts: each must be a number above 0, fixedAmount goes
+// alone, and the request echoes the ones sent, digits kept.
+func TestFakeAutomaticPixAmounts(t *testing.T) {
+	t.Parallel()
+	_, c, _ := newPayFake(t)
+	ctx := context.Background()
+	rc := newRecipient(t, c)
+	base := func(amounts map[string]any) map[string]any {
+		body := map[string]any{"recipientId": rc.ID, "interval": "MONTHLY", "startDate": "2026-12-10"}
+		for k, v := range amounts {
+			body[k] = v
+		}
+		return body
+	}
+	for _, tc := range []struct {
+		amounts map[string]any
+		want    string
+	}{
+		{map[string]any{"fixedAmount": 0}, "fixedAmount must be greater than 0"},
+		{map[string]any{"minimumVariableAmount": -1}, "minimumVariableAmount must be greater than 0"},
+		{map[string]any{"minimumVariableAmount": 5, "maximumVariableAmount": 0}, "maximumVariableAmount must be greater than 0"},
+		{map[string]any{"fixedAmount": 10, "maximumVariableAmount": 20}, "fixedAmount cannot be sent with minimumVariableAmount or maximumVariableAmount"},
+	} {
+		var out map[string]any
+		err := c.Do(ctx, "POST /payments/requests/automatic-pix", nil, nil, base(tc.amounts), &out)
+		var apiErr *pluggy.Error
+		require.ErrorAs(t, err, &apiErr, tc.amounts)
+		assert.Equal(t, http.StatusBadRequest, apiErr.StatusCode, tc.amounts)
+		assert.Equal(t, "INVALID_AUTOMATIC_PIX", apiErr.CodeDescription, tc.amounts)
+		assert.Equal(t, tc.want, apiErr.Message, tc.amounts)
+	}
+
+	var out struct {
+		AutomaticPix map[string]json.RawMessage `json:"automaticPix"`
+	}
+	require.NoError(t, c.Do(ctx, "POST /payments/requests/automatic-pix", nil, nil,
+		base(map[string]any{"minimumVariableAmount": json.Number("10.50"), "maximumVariableAmount": json.Number("99.90")}), &out))
+	assert.Equal(t, "10.50", string(out.AutomaticPix["minimumVariableAmount"]))
+	assert.Equal(t, "99.90", string(out.AutomaticPix["maximumVariableAmount"]))
+	assert.NotContains(t, out.AutomaticPix, "fixedAmount")
 }
 
 func TestFakeAutomaticPix(t *testing.T) {
@@ -646,6 +713,110 @@ func TestFakeBoletos(t *testing.T) {
 	assert.Len(t, evs.of("boleto/updated"), 3)
 	assert.Error(t, srv.PayBoleto(b2.ID, "PIX"))
 	assert.Error(t, srv.PayBoleto("nope", "PIX"))
+	err = srv.PayBoleto(b3.ID, "pix")
+	require.Error(t, err, "an origin Pluggy does not send")
+	assert.Contains(t, err.Error(), `"pix" is not PIX or BOLETO`)
+	got, err = c.Payments.Boletos.Get(ctx, b3.ID)
+	require.NoError(t, err)
+	assert.Equal(t, pluggy.IssuedBoletoOverdue, got.Status, "a refused origin pays nothing")
+	require.NoError(t, srv.PayBoleto(b3.ID, "BOLETO"))
+}
+
+// PayBoleto moves the payments on to the server's time first, as every
+// payment request does, and emits what that move produced even when it then
+// refuses the boleto.
+func TestFakePayBoletoEmitsWhatTheClockMoved(t *testing.T) {
+	t.Parallel()
+	srv, c, evs := newPayFake(t)
+	ctx := context.Background()
+	conn, err := c.Payments.Boletos.CreateConnection(ctx, &pluggy.CreateBoletoConnectionParams{ConnectorID: 225, Credentials: map[string]string{"clientId": "id", "clientSecret": "segredo"}})
+	require.NoError(t, err)
+	params := &pluggy.CreateBoletoParams{BoletoConnectionID: conn.ID, Boleto: pluggy.BoletoParams{
+		SeuNumero: "NF-1", Amount: pluggy.MustDecimal("10.00"), DueDate: payStart.AddDate(0, 0, 3),
+		Payer: pluggy.BoletoPayerParams{TaxNumber: payerCPF, Name: "João", AddressState: "RJ", AddressZipCode: "22240-003"}}}
+	open, err := c.Payments.Boletos.Create(ctx, params)
+	require.NoError(t, err)
+	canceled, err := c.Payments.Boletos.Create(ctx, params)
+	require.NoError(t, err)
+	_, err = c.Payments.Boletos.Cancel(ctx, canceled.ID)
+	require.NoError(t, err)
+
+	srv.Advance(10 * 24 * time.Hour) // past the open one's due date
+	err = srv.PayBoleto(canceled.ID, "PIX")
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "CANCELLED")
+	assert.Contains(t, err.Error(), "OPEN or OVERDUE", "the error says which boletos can be paid")
+	var overdue []any
+	for _, ev := range evs.of("boleto/updated") {
+		if ev.Payload["boletoId"] == open.ID {
+			overdue = append(overdue, ev.Payload["status"])
+		}
+	}
+	assert.Equal(t, []any{"OVERDUE"}, overdue, "the open boleto's move to OVERDUE is announced without another request")
+}
+
+// A handler that panics under the payments' or the bank's lock (net/http
+// recovers it) leaves the lock released: the fake goes on answering.
+func TestFakeLocksSurviveAPanickingHandler(t *testing.T) {
+	t.Parallel()
+	srv, c, _ := newPayFake(t)
+	srv.payRoute("GET /pluggytest/panic-in-payments", func(*payState, time.Time, http.ResponseWriter, *http.Request) {
+		panic("a bug in a payments handler")
+	})
+	srv.handle("GET /pluggytest/panic-in-bank", func(http.ResponseWriter, *http.Request) {
+		srv.withBank(func(*bankState, time.Time) { panic("a bug in a bank handler") })
+	})
+	noRetry, err := srv.Client(pluggy.WithClock(srv), pluggy.WithLimiter(pluggy.NoLimit), pluggy.WithRetries(0))
+	require.NoError(t, err)
+	for _, route := range []string{"GET /pluggytest/panic-in-payments", "GET /pluggytest/panic-in-bank"} {
+		var out map[string]any
+		assert.Error(t, noRetry.Do(context.Background(), route, nil, nil, nil, &out), route)
+	}
+	done := make(chan error, 1)
+	go func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		if _, err := c.Payments.Customers.List(ctx, nil); err != nil {
+			done <- err
+			return
+		}
+		_, err := c.Accounts.List(ctx, "0b7d4c2e-9a1f-4e6b-8c3d-5f2a7e9b1c40", nil)
+		done <- err
+	}()
+	select {
+	case err := <-done:
+		require.NoError(t, err, "the payments and the bank still answer")
+	case <-time.After(30 * time.Second):
+		t.Fatal("the fake's locks stayed held after a handler panicked")
+	}
+}
+
+// A page number far past the end is an empty page, whatever its size:
+// page × pageSize overflowing int neither panics nor leaves the payments
+// locked for the requests after it.
+func TestFakePaymentListPageFarPastTheEnd(t *testing.T) {
+	t.Parallel()
+	_, c, _ := newPayFake(t)
+	_, err := c.Payments.Customers.Create(context.Background(), &pluggy.CreatePaymentCustomerParams{Type: pluggy.PaymentCustomerIndividual, Name: "Ana", CPF: payerCPF})
+	require.NoError(t, err)
+	for _, page := range []string{"18446744073709553", "9223372036854775807", "2"} {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		var out struct {
+			Page    int              `json:"page"`
+			Total   int              `json:"total"`
+			Results []map[string]any `json:"results"`
+		}
+		err := c.Do(ctx, "GET /payments/customers", nil, map[string][]string{"page": {page}}, nil, &out)
+		cancel()
+		require.NoError(t, err, "page %s", page)
+		assert.Equal(t, 1, out.Total, "page %s", page)
+		assert.Empty(t, out.Results, "page %s", page)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	list, err := c.Payments.Customers.List(ctx, nil)
+	require.NoError(t, err, "the payments still answer")
+	assert.Len(t, list.Results, 1)
 }
 
 func TestFakePaymentRetryPolicy(t *testing.T) {

@@ -314,7 +314,8 @@ func (s *Server) nowLocked() time.Time {
 }
 
 // Advance moves the server's clock forward by d: keys expire, rate limit
-// windows reset and items move on as if d had passed.
+// windows reset and items and payments move on (emitting their events) as
+// if d had passed.
 func (s *Server) Advance(d time.Duration) {
 	s.mu.Lock()
 	s.offset += d

@@ -610,12 +610,6 @@ func (s *Server) listTransactionsPage(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		total = hi - lo - a.deletedIn(lo, hi)
-		if len(a.deleted) == 0 {
-			for j := hi - 1 - offset; j >= lo && j > hi-1-offset-int64(size); j-- {
-				add(j)
-			}
-			return
-		}
 		for j := a.nthFromTop(lo, hi, offset); j >= lo && n < size; j-- {
 			if !a.isDeleted(j) {
 				add(j)

@@ -24,7 +24,7 @@ import (
 // rules, provider id, creation and update times) is written each time.
 //
 // The bytes are exactly those encoding/json wrote for the struct this
-// replaces (kept in txjson_test.go, with the tests that compare the two):
+// replaces (kept in txref_test.go, compared with these in txjson_test.go):
 // the fields in the same order, null for a nil pointer, a merchant only when
 // there is one, strings escaped as encoding/json does (<, >, & and U+2028,
 // U+2029 as \u escapes, invalid UTF-8 as \ufffd), amounts as money's

@@ -243,6 +243,26 @@ func TestTransactionAnswersMatchOldHandlers(t *testing.T) {
 	assert.Contains(t, rec.Body.String(), `"categoryId":"16000000"`)
 }
 
+// Without deletions too (the fixture above deletes in every account), the
+// page-numbered list answers as the old handler did, past the end included.
+func TestTransactionPagesMatchOldHandlerWithoutDeletions(t *testing.T) {
+	t.Parallel()
+	h := newBankHarness(t, WithTransactionsPerAccount(1200))
+	_, bank, card := h.connected(ConnectorItau)
+	s := h.srv
+	for _, accID := range []string{bank, card} {
+		require.Empty(t, s.bank().accounts[accID].deleted)
+		for _, q := range []url.Values{
+			{}, {"page": {"3"}, "pageSize": {"500"}}, {"page": {"2"}, "pageSize": {"77"}}, {"page": {"16"}, "pageSize": {"77"}},
+			{"page": {"17"}, "pageSize": {"77"}}, {"page": {"1000"}}, {"pageSize": {"1"}},
+		} {
+			q.Set("accountId", accID)
+			body := serveBoth(t, s.listTransactionsPage, s.refListTransactionsPage, txRequest("/transactions", q))
+			assert.Contains(t, string(body), `"total":1200`, q)
+		}
+	}
+}
+
 // jsonTestAlphabet is what random strings are drawn from: plain text, every
 // character encoding/json escapes, multi-byte UTF-8 (U+FFFD itself among
 // it) and invalid UTF-8.
