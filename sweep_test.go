@@ -441,3 +441,45 @@ func FuzzSkipStructure(f *testing.F) {
 	f.Add([]byte(`["\\\"", "]"]`))
 	f.Fuzz(func(t *testing.T, b []byte) { skipMatches(t, b) })
 }
+
+// The spec leaves page (and totalPages) out of the required fields of most
+// page-numbered answers (GET /investments, /payments/customers, ...): an
+// answer that does not say which page it is is taken as the page asked
+// for, not as a page that does not advance.
+func TestAllPagesAnswersWithoutPage(t *testing.T) {
+	t.Run("totalPages only", func(t *testing.T) {
+		var fetched []int
+		fetch := func(_ context.Context, page int) (*Page[int], error) {
+			fetched = append(fetched, page)
+			return &Page[int]{Total: 4, TotalPages: 2, Results: []int{10*page + 1, 10*page + 2}}, nil
+		}
+		got, errs := collectAtMost(t, allPages(context.Background(), 1, fetch), 100, "pages past totalPages were followed")
+		assert.Empty(t, errs)
+		assert.Equal(t, []int{11, 12, 21, 22}, got)
+		assert.Equal(t, []int{1, 2}, fetched, "no page past totalPages")
+	})
+	t.Run("results only", func(t *testing.T) {
+		var fetched []int
+		fetch := func(_ context.Context, page int) (*Page[int], error) {
+			fetched = append(fetched, page)
+			return &Page[int]{Results: []int{page}}, nil
+		}
+		got, errs := collectAtMost(t, allPages(context.Background(), 1, fetch), 100, "an answer without totalPages was followed")
+		assert.Empty(t, errs)
+		assert.Equal(t, []int{1}, got)
+		assert.Equal(t, []int{1}, fetched)
+	})
+	t.Run("through the client", func(t *testing.T) {
+		c, mock := newTestClient(t)
+		rec := on(mock, http.MethodGet, "/investments", func(r *http.Request) (*http.Response, error) {
+			id := "inv-" + r.URL.Query().Get("page")
+			return jsonResponder(t, 200, []byte(`{"total":2,"totalPages":2,"results":[{"id":"`+id+`"}]}`))(r)
+		})
+		got, errs := collectAtMost(t, c.Investments.All(context.Background(), testItemIDForSweep, nil), 100, "pages past totalPages were followed")
+		assert.Empty(t, errs)
+		require.Len(t, got, 2)
+		assert.Equal(t, "inv-1", got[0].ID)
+		assert.Equal(t, "inv-2", got[1].ID)
+		assert.Equal(t, 2, rec.n())
+	})
+}
