@@ -39,8 +39,9 @@ const (
 )
 
 // authenticator caches the API key and renews it, one renewal at a time.
-// It holds the credentials, so that they live behind a pointer: printing a
-// Client value shows an address, never the secret.
+// It holds the credentials, so that they live behind a pointer, whose
+// Format prints none of them: a Client reaches them only through it, and
+// Client's own String, GoString and Format show the client id alone.
 type authenticator struct {
 	client       *Client
 	clientID     string

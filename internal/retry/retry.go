@@ -19,8 +19,8 @@ import (
 
 // Attempt records, for one attempt at a time, what the transport saw of the
 // request on its way out. The pipeline keeps one per call, fed by the
-// call's httptrace hooks, so that the retry policy can tell whether the server may have acted on a
-// request that failed without an answer.
+// call's httptrace hooks, so that the retry policy can tell whether the
+// server may have acted on a request that failed without an answer.
 type Attempt struct {
 	// Route is the route literal of the call ("POST /items").
 	Route string
