@@ -1132,7 +1132,8 @@ func (c *Client) retryWait(st *callState, min, max time.Duration, attemptNum int
 	if wait <= 0 {
 		wait = c.backoff(min, max, attemptNum, resp)
 	}
-	c.logger.LogAttrs(context.Background(), slog.LevelWarn, "pluggy: retrying", slog.String("route", st.policy.Route),
+	// Backoff has no context of its own: the call's is in st.
+	c.logger.LogAttrs(&st.ctx, slog.LevelWarn, "pluggy: retrying", slog.String("route", st.policy.Route),
 		slog.Int("attempt", n), slog.String("reason", reason), slog.String("detail", sanitize(detail)),
 		slog.Duration("wait", wait))
 	if h := c.hooks.Retry; h != nil {
