@@ -804,10 +804,8 @@ func (d *itemDriver) expired(it *Item) *ParameterExpiredError {
 
 // checkAnswers checks the answer to p before it is sent.
 func checkAnswers(p *Parameter, answers map[string]string) error {
-	for k := range answers {
-		if strings.TrimSpace(k) == "" {
-			return paramErr("answers", "holds an empty parameter name")
-		}
+	if err := checkAnswerNames(answers); err != nil {
+		return err
 	}
 	v, ok := answers[p.Name]
 	if !ok {
