@@ -72,12 +72,14 @@ var reservedHeaders = map[string]bool{
 // WithHeader adds a header to the call's requests (every attempt), such as
 // a request id for your own tracing. The headers the client sets itself
 // (X-API-KEY, Accept, Content-Type, User-Agent, Host, ...) are refused, as
-// is a name or value with a line break or other control character.
+// is a name that is not an HTTP token (letters, digits and
+// !#$%&'*+-.^_`|~) and a value with a line break or other control
+// character.
 func WithHeader(name, value string) RequestOption {
 	return func(cfg *requestConfig) error {
 		key := textproto.CanonicalMIMEHeaderKey(name)
 		switch {
-		case name == "" || strings.ContainsFunc(name, func(r rune) bool { return r <= ' ' || r == ':' || r >= 0x7f }):
+		case name == "" || strings.ContainsFunc(name, func(r rune) bool { return !isTokenChar(r) }):
 			return fmt.Errorf("pluggy: WithHeader: invalid header name %q", name)
 		case reservedHeaders[key]:
 			return fmt.Errorf("pluggy: WithHeader: %s is set by the client", key)
@@ -90,6 +92,16 @@ func WithHeader(name, value string) RequestOption {
 		cfg.header.Add(key, value)
 		return nil
 	}
+}
+
+// isTokenChar reports whether r may appear in a header name (an RFC 9110
+// token: letters, digits and !#$%&'*+-.^_`|~), the names net/http sends.
+func isTokenChar(r rune) bool {
+	switch {
+	case r >= 'a' && r <= 'z', r >= 'A' && r <= 'Z', r >= '0' && r <= '9':
+		return true
+	}
+	return strings.ContainsRune("!#$%&'*+-.^_`|~", r)
 }
 
 // WithCallAttemptTimeout bounds each attempt of this call (from sending the
