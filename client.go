@@ -176,6 +176,9 @@ func WithUserAgent(suffix string) Option {
 		if strings.ContainsAny(suffix, "\r\n") {
 			return errors.New("pluggy: WithUserAgent: suffix contains a line break")
 		}
+		if hasControl(suffix) {
+			return errors.New("pluggy: WithUserAgent: suffix contains a control character")
+		}
 		if suffix != "" {
 			c.userAgent += " " + suffix
 		}
@@ -280,6 +283,9 @@ func WithAPIKey(key string) Option {
 	return func(c *Client) error {
 		if strings.TrimSpace(key) == "" {
 			return errors.New("pluggy: WithAPIKey: empty key")
+		}
+		if hasControl(key) {
+			return errors.New("pluggy: WithAPIKey: the key contains a control character (check how it was read: a trailing newline?)")
 		}
 		c.auth.fixed = key
 		return nil

@@ -83,7 +83,7 @@ func WithHeader(name, value string) RequestOption {
 			return fmt.Errorf("pluggy: WithHeader: invalid header name %q", name)
 		case reservedHeaders[key]:
 			return fmt.Errorf("pluggy: WithHeader: %s is set by the client", key)
-		case strings.ContainsFunc(value, func(r rune) bool { return (r < ' ' && r != '\t') || r == 0x7f }):
+		case hasControl(value):
 			return fmt.Errorf("pluggy: WithHeader: the value of %s contains a control character", key)
 		}
 		if cfg.header == nil {
@@ -92,6 +92,12 @@ func WithHeader(name, value string) RequestOption {
 		cfg.header.Add(key, value)
 		return nil
 	}
+}
+
+// hasControl reports whether s holds a control character other than a tab,
+// which net/http refuses in a header value.
+func hasControl(s string) bool {
+	return strings.ContainsFunc(s, func(r rune) bool { return (r < ' ' && r != '\t') || r == 0x7f })
 }
 
 // isTokenChar reports whether r may appear in a header name (an RFC 9110
