@@ -521,7 +521,7 @@ func (c *Client) sendRaw(ctx context.Context, routeLiteral string, pathArgs []st
 		defer cancel()
 	}
 	st.policy.Route, st.policy.Replayable = routeLiteral, replayable(method, routeLiteral)
-	st.method, st.start = method, time.Now()
+	st.start = time.Now()
 	if st.traced = !st.policy.Replayable || method == http.MethodDelete; st.traced {
 		st.trace = httptrace.ClientTrace{
 			GotConn:      func(httptrace.GotConnInfo) { st.policy.GotConn() },
@@ -588,7 +588,6 @@ func (c *callCtx) Value(key any) any {
 // callState is what the pipeline knows of one call across its attempts.
 type callState struct {
 	policy retry.Attempt
-	method string
 	authed bool
 	cfg    requestConfig
 	start  time.Time
