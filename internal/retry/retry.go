@@ -185,6 +185,12 @@ func Backoff(min, max time.Duration, attempt int) time.Duration {
 	}
 	d := min
 	for i := 0; i < attempt && d < max; i++ {
+		if d > max/2 {
+			// Doubling would pass the cap (and, near time.Duration's
+			// limit, overflow into a negative wait).
+			d = max
+			break
+		}
 		d *= 2
 	}
 	if d > max {
