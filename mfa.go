@@ -713,7 +713,11 @@ func (d *itemDriver) step(ctx context.Context, it *Item) (done bool, wait time.D
 
 func (d *itemDriver) backoff() time.Duration {
 	w := d.delay
-	d.delay = min(d.delay*2, d.h.Poll.MaxInterval)
+	if d.delay > d.h.Poll.MaxInterval/2 {
+		d.delay = d.h.Poll.MaxInterval // doubling could overflow
+	} else {
+		d.delay *= 2
+	}
 	return w
 }
 
