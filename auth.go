@@ -39,8 +39,9 @@ const (
 )
 
 // authenticator caches the API key and renews it, one renewal at a time.
-// It holds the credentials, so that they live behind a pointer: printing a
-// Client value shows an address, never the secret.
+// It holds the credentials, so that they live behind a pointer, whose
+// Format prints none of them: a Client reaches them only through it, and
+// Client's own String, GoString and Format show the client id alone.
 type authenticator struct {
 	client       *Client
 	clientID     string
@@ -158,15 +159,7 @@ func (a *authenticator) refresh(ctx context.Context) (string, error) {
 		}
 		return "", err
 	}
-	issued, expires := now, now.Add(apiKeyLifetime)
-	if claims, ok := jwtexp.Parse(out.APIKey); ok {
-		expires = claims.ExpiresAt
-		if !claims.IssuedAt.IsZero() && claims.IssuedAt.Before(expires) {
-			issued = claims.IssuedAt
-		}
-	}
-	ahead := min(refreshAhead, expires.Sub(issued)/5)
-	refreshAt := expires.Add(-ahead)
+	expires, refreshAt := keyLifetime(out.APIKey, now)
 	stale := expires.Before(now.Add(staleMargin))
 	if stale {
 		// The key is expired, or about to, by this clock: keep it for
@@ -186,6 +179,21 @@ func (a *authenticator) refresh(ctx context.Context) (string, error) {
 		h(KeyRenewalEvent{ExpiresAt: expires, Duration: time.Since(start)})
 	}
 	return out.APIKey, nil
+}
+
+// keyLifetime is when key, received at now, expires (its JWT exp, else
+// apiKeyLifetime after now) and when to renew it: refreshAhead before its
+// expiry, or a fifth of its lifetime (from its JWT iat, else now) when that
+// is shorter.
+func keyLifetime(key string, now time.Time) (expires, refreshAt time.Time) {
+	issued, expires := now, now.Add(apiKeyLifetime)
+	if claims, ok := jwtexp.Parse(key); ok {
+		expires = claims.ExpiresAt
+		if !claims.IssuedAt.IsZero() && claims.IssuedAt.Before(expires) {
+			issued = claims.IssuedAt
+		}
+	}
+	return expires, expires.Add(-min(refreshAhead, expires.Sub(issued)/5))
 }
 
 // invalidate drops key if it is still the cached one, so that the next call

@@ -138,7 +138,7 @@ func (s *CategoriesService) AllRules(ctx context.Context, opts ...RequestOption)
 // is retried only when the server surely did not act on it.
 func (s *CategoriesService) CreateRule(ctx context.Context, params *CreateCategoryRuleParams, opts ...RequestOption) (*ClientCategoryRule, error) {
 	if params == nil {
-		return nil, paramErr("params", "is required")
+		return nil, paramErr("params", "must not be nil")
 	}
 	if err := requireID("description", params.Description); err != nil {
 		return nil, err

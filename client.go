@@ -176,6 +176,9 @@ func WithUserAgent(suffix string) Option {
 		if strings.ContainsAny(suffix, "\r\n") {
 			return errors.New("pluggy: WithUserAgent: suffix contains a line break")
 		}
+		if hasControl(suffix) {
+			return errors.New("pluggy: WithUserAgent: suffix contains a control character")
+		}
 		if suffix != "" {
 			c.userAgent += " " + suffix
 		}
@@ -280,6 +283,9 @@ func WithAPIKey(key string) Option {
 	return func(c *Client) error {
 		if strings.TrimSpace(key) == "" {
 			return errors.New("pluggy: WithAPIKey: empty key")
+		}
+		if hasControl(key) {
+			return errors.New("pluggy: WithAPIKey: the key contains a control character (check how it was read: a trailing newline?)")
 		}
 		c.auth.fixed = key
 		return nil
@@ -515,7 +521,7 @@ func (c *Client) sendRaw(ctx context.Context, routeLiteral string, pathArgs []st
 		defer cancel()
 	}
 	st.policy.Route, st.policy.Replayable = routeLiteral, replayable(method, routeLiteral)
-	st.method, st.start = method, time.Now()
+	st.start = time.Now()
 	if st.traced = !st.policy.Replayable || method == http.MethodDelete; st.traced {
 		st.trace = httptrace.ClientTrace{
 			GotConn:      func(httptrace.GotConnInfo) { st.policy.GotConn() },
@@ -582,7 +588,6 @@ func (c *callCtx) Value(key any) any {
 // callState is what the pipeline knows of one call across its attempts.
 type callState struct {
 	policy retry.Attempt
-	method string
 	authed bool
 	cfg    requestConfig
 	start  time.Time
@@ -1132,7 +1137,8 @@ func (c *Client) retryWait(st *callState, min, max time.Duration, attemptNum int
 	if wait <= 0 {
 		wait = c.backoff(min, max, attemptNum, resp)
 	}
-	c.logger.LogAttrs(context.Background(), slog.LevelWarn, "pluggy: retrying", slog.String("route", st.policy.Route),
+	// Backoff has no context of its own: the call's is in st.
+	c.logger.LogAttrs(&st.ctx, slog.LevelWarn, "pluggy: retrying", slog.String("route", st.policy.Route),
 		slog.Int("attempt", n), slog.String("reason", reason), slog.String("detail", sanitize(detail)),
 		slog.Duration("wait", wait))
 	if h := c.hooks.Retry; h != nil {

@@ -560,3 +560,21 @@ func (s *signalLimiter) Wait(ctx context.Context, route string) error {
 	s.waiting <- struct{}{}
 	return s.Limiter.Wait(ctx, route)
 }
+
+// A User-Agent suffix or a fixed API key that net/http would refuse to send
+// (a control character other than a tab) is NewClient's error, not a
+// failure of every call; the key is not repeated in the error.
+func TestNewClientRefusesHeaderValuesTheTransportWouldRefuse(t *testing.T) {
+	t.Parallel()
+	for _, s := range []string{"app\x00", "app\x1b[2J", "app\x7f", "a\rb"} {
+		_, err := NewClient("id", "secret", WithUserAgent(s))
+		assert.ErrorContains(t, err, "WithUserAgent", "%q", s)
+		_, err = NewClient("", "", WithAPIKey("sekrit"+s))
+		if assert.ErrorContains(t, err, "WithAPIKey", "%q", s) {
+			assert.NotContains(t, err.Error(), "sekrit")
+		}
+	}
+	c, err := NewClient("id", "secret", WithUserAgent("my-app/1.0\t(tab ok)"), WithAPIKey("key-1"))
+	require.NoError(t, err)
+	assert.NotNil(t, c)
+}

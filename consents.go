@@ -95,7 +95,7 @@ func (s *ConsentsService) List(ctx context.Context, itemID string, params *Conse
 // All returns every consent of an item, fetching pages of GET /consents as
 // the loop asks for them. An error is yielded once and ends the loop.
 func (s *ConsentsService) All(ctx context.Context, itemID string, opts ...RequestOption) iter.Seq2[Consent, error] {
-	return allPages(ctx, 1, func(ctx context.Context, page int) (*Page[Consent], error) {
+	return allPages(ctx, "GET /consents", 1, func(ctx context.Context, page int) (*Page[Consent], error) {
 		return s.List(ctx, itemID, &ConsentListParams{Page: page}, opts...)
 	})
 }

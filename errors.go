@@ -238,7 +238,7 @@ func (e *ArgumentError) Error() string {
 }
 
 // ErrInvalidArgument matches every *ArgumentError.
-var ErrInvalidArgument = errors.New("pluggy: invalid parameter")
+var ErrInvalidArgument = errors.New("pluggy: invalid argument")
 
 // Is lets errors.Is(err, ErrInvalidArgument) match any *ArgumentError.
 func (e *ArgumentError) Is(target error) bool { return target == ErrInvalidArgument }

@@ -695,3 +695,44 @@ func TestItemErrorsSanitiseServerText(t *testing.T) {
 	assert.Contains(t, e.Error(), `bad\nlevel=ERROR`)
 	assert.Equal(t, "bad\nlevel=ERROR forged", e.Message, "the field keeps the text as sent")
 }
+
+// ctxRecorder is a slog.Handler that records, for each message, the value
+// its context carries under ctxMark (as a handler adding trace ids does).
+type ctxRecorder struct {
+	mu   sync.Mutex
+	seen map[string][]any
+}
+
+type ctxMark struct{}
+
+func (h *ctxRecorder) Enabled(context.Context, slog.Level) bool { return true }
+func (h *ctxRecorder) WithAttrs([]slog.Attr) slog.Handler       { return h }
+func (h *ctxRecorder) WithGroup(string) slog.Handler            { return h }
+func (h *ctxRecorder) Handle(ctx context.Context, r slog.Record) error {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.seen[r.Message] = append(h.seen[r.Message], ctx.Value(ctxMark{}))
+	return nil
+}
+
+// Every line the pipeline logs for a call goes to the handler with the
+// caller's context, the retry warnings included, so that a handler can
+// tie them to the caller's trace.
+func TestLogLinesCarryTheCallersContext(t *testing.T) {
+	rec := &ctxRecorder{seen: map[string][]any{}}
+	c, mock := newTestClient(t, WithLogger(slog.New(rec)))
+	var n atomic.Int32
+	mock.RegisterResponder(http.MethodGet, u("/items/it-1"), func(*http.Request) (*http.Response, error) {
+		if n.Add(1) == 1 {
+			return httpmock.NewStringResponse(503, `{"code":503,"message":"busy"}`), nil
+		}
+		return httpmock.NewStringResponse(200, `{"id":"it-1"}`), nil
+	})
+	ctx := context.WithValue(context.Background(), ctxMark{}, "trace-7")
+	_, err := c.Items.Get(ctx, "it-1")
+	require.NoError(t, err)
+	rec.mu.Lock()
+	defer rec.mu.Unlock()
+	assert.Equal(t, []any{"trace-7"}, rec.seen["pluggy: retrying"], "the retry warning")
+	assert.Equal(t, []any{"trace-7", "trace-7", "trace-7"}, rec.seen["pluggy: request"], "the debug lines of POST /auth and the two attempts")
+}

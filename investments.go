@@ -377,7 +377,7 @@ func (s *InvestmentsService) All(ctx context.Context, itemID string, params *Inv
 	if err := checkPage(p.Page, p.PageSize); err != nil {
 		return errSeq[Investment](err)
 	}
-	return allPages(ctx, p.Page, func(ctx context.Context, page int) (*Page[Investment], error) {
+	return allPages(ctx, "GET /investments", p.Page, func(ctx context.Context, page int) (*Page[Investment], error) {
 		pp := p
 		pp.Page = page
 		return s.List(ctx, itemID, &pp, opts...)
@@ -423,7 +423,7 @@ func (s *InvestmentsService) AllTransactions(ctx context.Context, id string, par
 	if err := checkPage(p.Page, p.PageSize); err != nil {
 		return errSeq[InvestmentTransaction](err)
 	}
-	return allPages(ctx, p.Page, func(ctx context.Context, page int) (*Page[InvestmentTransaction], error) {
+	return allPages(ctx, "GET /investments/{id}/transactions", p.Page, func(ctx context.Context, page int) (*Page[InvestmentTransaction], error) {
 		pp := p
 		pp.Page = page
 		return s.ListTransactions(ctx, id, &pp, opts...)

@@ -680,12 +680,20 @@ func (s *ItemsService) SendMFA(ctx context.Context, id string, answers map[strin
 	if len(answers) == 0 {
 		return nil, paramErr("answers", "must not be empty")
 	}
-	for k := range answers {
-		if strings.TrimSpace(k) == "" {
-			return nil, paramErr("answers", "holds an empty parameter name")
-		}
+	if err := checkAnswerNames(answers); err != nil {
+		return nil, err
 	}
 	return callFor[Item](ctx, s.client, "POST /items/{id}/mfa", []string{id}, nil, answers, opts...)
+}
+
+// checkAnswerNames refuses answers holding an empty parameter name.
+func checkAnswerNames(answers map[string]string) error {
+	for k := range answers {
+		if strings.TrimSpace(k) == "" {
+			return paramErr("answers", "holds an empty parameter name")
+		}
+	}
+	return nil
 }
 
 // DisableAutoSync stops Pluggy from synchronising the item by itself

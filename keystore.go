@@ -6,8 +6,6 @@ import (
 	"fmt"
 	"log/slog"
 	"time"
-
-	"github.com/pluggy-go/pluggy/internal/jwtexp"
 )
 
 // APIKey is an API key with its lifetime, as a KeyStore keeps it. It is a
@@ -124,15 +122,8 @@ func (a *authenticator) login(ctx context.Context) (APIKey, error) {
 	if k.Key != key {
 		// Dropped meanwhile by a refusal of the key it replaced: work the
 		// lifetime out again.
-		now := a.client.clock.Now()
-		issued, expires := now, now.Add(apiKeyLifetime)
-		if claims, ok := jwtexp.Parse(key); ok {
-			expires = claims.ExpiresAt
-			if !claims.IssuedAt.IsZero() && claims.IssuedAt.Before(expires) {
-				issued = claims.IssuedAt
-			}
-		}
-		k = APIKey{Key: key, ExpiresAt: expires, RenewAt: expires.Add(-min(refreshAhead, expires.Sub(issued)/5))}
+		expires, renewAt := keyLifetime(key, a.client.clock.Now())
+		k = APIKey{Key: key, ExpiresAt: expires, RenewAt: renewAt}
 	}
 	return k, nil
 }

@@ -153,3 +153,39 @@ func TestAPIKeyLogsRedacted(t *testing.T) {
 		assert.Contains(t, buf.String(), "2026-01-01")
 	}
 }
+
+// TestKeyStoreLoginKeyDroppedMeanwhile covers login's path for a key
+// refused (dropped from the cache) between POST /auth and login reading it
+// back: the lifetime handed to the store is still the key's own (its JWT
+// exp, renewed 10 minutes ahead), not the emptied cache's.
+func TestKeyStoreLoginKeyDroppedMeanwhile(t *testing.T) {
+	clock := newFakeClock(time.Date(2026, 11, 23, 12, 0, 0, 0, time.UTC))
+	ac := &authCounter{clock: clock}
+	var got []APIKey
+	store := keyStoreFunc(func(ctx context.Context, _ string, login LoginFunc) (APIKey, error) {
+		k, err := login(ctx)
+		got = append(got, k)
+		return k, err
+	})
+	var c *Client
+	c, mock := newTestClient(t, WithClock(clock), WithKeyStore(store), WithHooks(Hooks{
+		KeyRenewal: func(ev KeyRenewalEvent) {
+			if ev.Err == nil {
+				// Runs inside refresh, once the key is cached and before
+				// login reads it back: as if a call refused it meanwhile.
+				c.auth.invalidate(ac.last())
+			}
+		},
+	}))
+	mock.RegisterResponder(http.MethodPost, u("/auth"), ac.responder)
+	mock.RegisterResponder(http.MethodGet, u("/items/it-1"), func(r *http.Request) (*http.Response, error) {
+		return httpmock.NewJsonResponse(200, map[string]string{"key": r.Header.Get("X-API-KEY")})
+	})
+	key := getItemKey(t, c)
+	require.Len(t, got, 1)
+	exp := clock.Now().Add(2 * time.Hour)
+	assert.Equal(t, ac.last(), key)
+	assert.Equal(t, key, got[0].Key)
+	assert.True(t, got[0].ExpiresAt.Equal(exp), "ExpiresAt %s, want the JWT's exp %s", got[0].ExpiresAt, exp)
+	assert.True(t, got[0].RenewAt.Equal(exp.Add(-10*time.Minute)), "RenewAt %s, want 10 minutes before exp", got[0].RenewAt)
+}

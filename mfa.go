@@ -713,7 +713,11 @@ func (d *itemDriver) step(ctx context.Context, it *Item) (done bool, wait time.D
 
 func (d *itemDriver) backoff() time.Duration {
 	w := d.delay
-	d.delay = min(d.delay*2, d.h.Poll.MaxInterval)
+	if d.delay > d.h.Poll.MaxInterval/2 {
+		d.delay = d.h.Poll.MaxInterval // doubling could overflow
+	} else {
+		d.delay *= 2
+	}
 	return w
 }
 
@@ -804,10 +808,8 @@ func (d *itemDriver) expired(it *Item) *ParameterExpiredError {
 
 // checkAnswers checks the answer to p before it is sent.
 func checkAnswers(p *Parameter, answers map[string]string) error {
-	for k := range answers {
-		if strings.TrimSpace(k) == "" {
-			return paramErr("answers", "holds an empty parameter name")
-		}
+	if err := checkAnswerNames(answers); err != nil {
+		return err
 	}
 	v, ok := answers[p.Name]
 	if !ok {

@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -707,6 +708,23 @@ func TestPollDefaultsAndBackoff(t *testing.T) {
 		got = append(got, d.backoff())
 	}
 	assert.Equal(t, []time.Duration{500 * time.Millisecond, time.Second, 2 * time.Second, 3 * time.Second, 3 * time.Second, 3 * time.Second}, got)
+}
+
+// A MaxInterval near time.Duration's limit ("no cap") must not make the
+// doubling overflow into a negative wait, which sleeps not at all: the
+// driver would poll as fast as the rate limiter lets it.
+func TestPollBackoffDoesNotOverflowUnderAHugeCap(t *testing.T) {
+	t.Parallel()
+	const huge = time.Duration(math.MaxInt64)
+	d := &itemDriver{h: ItemHandler{Poll: PollOptions{Interval: time.Second, MaxInterval: huge}.withDefaults()}}
+	d.delay = d.h.Poll.Interval
+	prev := time.Duration(0)
+	for i := range 100 {
+		w := d.backoff()
+		require.GreaterOrEqual(t, w, prev, "wait %d shrank to %s", i, w)
+		prev = w
+	}
+	assert.Equal(t, huge, prev, "the cap is reached and kept")
 }
 
 func TestParameterValidate(t *testing.T) {

@@ -31,14 +31,15 @@ type Page[T any] struct {
 // HasNext reports whether a page follows this one.
 func (p *Page[T]) HasNext() bool { return p != nil && p.Page < p.TotalPages }
 
-// allPages walks a page-numbered list from page first. Page 1 is fetched
+// allPages walks a page-numbered list, routeLiteral, from page first. Page 1 is fetched
 // when the loop asks for its first element; each later page is requested
 // once the loop has taken the first result of the page before it, so that
 // it travels while the loop consumes the rest (see sweep). Breaking out of
 // the loop stops the fetching. An error is yielded once and ends the walk;
 // so does a page that does not advance (the server answers another page
-// than the one asked for), a *DecodeError.
-func allPages[T any](ctx context.Context, first int, fetch func(ctx context.Context, page int) (*Page[T], error)) iter.Seq2[T, error] {
+// than the one asked for), a *DecodeError. An answer that does not say its
+// page counts as the page asked for, and the walk ends at totalPages.
+func allPages[T any](ctx context.Context, routeLiteral string, first int, fetch func(ctx context.Context, page int) (*Page[T], error)) iter.Seq2[T, error] {
 	if first < 1 {
 		first = 1
 	}
@@ -56,13 +57,19 @@ func allPages[T any](ctx context.Context, first int, fetch func(ctx context.Cont
 		sweep(ctx, yield, get(first),
 			func(s step) []T { return s.p.Results },
 			func(s step) (func(context.Context) (step, error), error) {
+				// An answer without page (optional in most of the spec's
+				// page schemas) is taken as the page asked for.
+				page := s.p.Page
+				if page == 0 {
+					page = s.want
+				}
 				switch {
 				case len(s.p.Results) == 0:
 					return nil, nil
-				case s.p.Page != s.want:
-					return nil, &DecodeError{Route: "page list", StatusCode: http.StatusOK, Err: fmt.Errorf(
+				case page != s.want:
+					return nil, &DecodeError{Route: routeLiteral, StatusCode: http.StatusOK, Err: fmt.Errorf(
 						"asked for page %d, the server answered page %d of %d; stopping instead of looping", s.want, s.p.Page, s.p.TotalPages)}
-				case s.p.Page >= s.p.TotalPages:
+				case page >= s.p.TotalPages:
 					return nil, nil
 				}
 				return get(s.want + 1), nil

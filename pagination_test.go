@@ -33,7 +33,7 @@ func TestAllPagesWalksLazily(t *testing.T) {
 	t.Parallel()
 	p := &pager{total: 7}
 	var got []int
-	for v, err := range allPages(context.Background(), 1, p.fetch) {
+	for v, err := range allPages(context.Background(), "GET /things", 1, p.fetch) {
 		require.NoError(t, err)
 		got = append(got, v)
 	}
@@ -41,7 +41,7 @@ func TestAllPagesWalksLazily(t *testing.T) {
 	assert.Equal(t, []int{1, 2, 3, 4}, p.fetched)
 
 	p = &pager{total: 7}
-	for v := range allPages(context.Background(), 1, p.fetch) {
+	for v := range allPages(context.Background(), "GET /things", 1, p.fetch) {
 		if v == 2 {
 			break
 		}
@@ -51,7 +51,7 @@ func TestAllPagesWalksLazily(t *testing.T) {
 	p = &pager{total: 7, failAt: 2}
 	var errs int
 	got = nil
-	for v, err := range allPages(context.Background(), 0, p.fetch) {
+	for v, err := range allPages(context.Background(), "GET /things", 0, p.fetch) {
 		if err != nil {
 			errs++
 			continue
@@ -62,7 +62,7 @@ func TestAllPagesWalksLazily(t *testing.T) {
 	assert.Equal(t, []int{0, 1}, got)
 
 	p = &pager{total: 0}
-	for range allPages(context.Background(), 1, p.fetch) {
+	for range allPages(context.Background(), "GET /things", 1, p.fetch) {
 		t.Fatal("an empty list yields nothing")
 	}
 	assert.Equal(t, []int{1}, p.fetched)

@@ -217,7 +217,7 @@ func (s *PaymentCustomersService) All(ctx context.Context, params *PaymentCustom
 	if params != nil {
 		p = *params
 	}
-	return allPages(ctx, p.Page, func(ctx context.Context, page int) (*Page[PaymentCustomer], error) {
+	return allPages(ctx, "GET /payments/customers", p.Page, func(ctx context.Context, page int) (*Page[PaymentCustomer], error) {
 		p.Page = page
 		return s.List(ctx, &p, opts...)
 	})

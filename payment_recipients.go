@@ -254,7 +254,7 @@ func (s *PaymentRecipientsService) All(ctx context.Context, params *PaymentRecip
 	if params != nil {
 		p = *params
 	}
-	return allPages(ctx, p.Page, func(ctx context.Context, page int) (*Page[PaymentRecipient], error) {
+	return allPages(ctx, "GET /payments/recipients", p.Page, func(ctx context.Context, page int) (*Page[PaymentRecipient], error) {
 		p.Page = page
 		return s.List(ctx, &p, opts...)
 	})
@@ -340,7 +340,7 @@ func (s *PaymentRecipientsService) AllInstitutions(ctx context.Context, params *
 	if params != nil {
 		p = *params
 	}
-	return allPages(ctx, p.Page, func(ctx context.Context, page int) (*Page[PaymentInstitution], error) {
+	return allPages(ctx, "GET /payments/recipients/institutions", p.Page, func(ctx context.Context, page int) (*Page[PaymentInstitution], error) {
 		p.Page = page
 		return s.ListInstitutions(ctx, &p, opts...)
 	})

@@ -169,7 +169,7 @@ func (s *PaymentRequestsService) All(ctx context.Context, params *PaymentRequest
 	if params != nil {
 		p = *params
 	}
-	return allPages(ctx, p.Page, func(ctx context.Context, page int) (*Page[PaymentRequest], error) {
+	return allPages(ctx, "GET /payments/requests", p.Page, func(ctx context.Context, page int) (*Page[PaymentRequest], error) {
 		p.Page = page
 		return s.List(ctx, &p, opts...)
 	})

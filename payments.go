@@ -802,18 +802,23 @@ func checkOptionalAmount(param string, d Decimal) error {
 	return checkAmount(param, d)
 }
 
-// validDate reports whether d is a real calendar date (not 2026-02-30).
-func validDate(d Date) bool { return d.IsValid() }
-
 // checkDate requires a real calendar date.
 func checkDate(param string, d Date) error {
 	if d.IsZero() {
 		return paramErr(param, "is required")
 	}
-	if !validDate(d) {
+	if !d.IsValid() {
 		return paramErr(param, "%04d-%02d-%02d is not a calendar date", d.Year, int(d.Month), d.Day)
 	}
 	return nil
+}
+
+// checkOptionalDate is checkDate for a date that may be left out.
+func checkOptionalDate(param string, d Date) error {
+	if d.IsZero() {
+		return nil
+	}
+	return checkDate(param, d)
 }
 
 // checkFutureDate requires a real date that is not before today (in
@@ -830,11 +835,11 @@ func checkFutureDate(param string, d, today Date) error {
 
 // checkDateRange validates optional from/to filters.
 func checkDateRange(from, to Date) error {
-	if !from.IsZero() && !validDate(from) {
-		return paramErr("from", "%04d-%02d-%02d is not a calendar date", from.Year, int(from.Month), from.Day)
+	if err := checkOptionalDate("from", from); err != nil {
+		return err
 	}
-	if !to.IsZero() && !validDate(to) {
-		return paramErr("to", "%04d-%02d-%02d is not a calendar date", to.Year, int(to.Month), to.Day)
+	if err := checkOptionalDate("to", to); err != nil {
+		return err
 	}
 	if !from.IsZero() && !to.IsZero() && to.Before(from) {
 		return paramErr("from", "%s is after to (%s)", from, to)

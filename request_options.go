@@ -72,16 +72,18 @@ var reservedHeaders = map[string]bool{
 // WithHeader adds a header to the call's requests (every attempt), such as
 // a request id for your own tracing. The headers the client sets itself
 // (X-API-KEY, Accept, Content-Type, User-Agent, Host, ...) are refused, as
-// is a name or value with a line break or other control character.
+// is a name that is not an HTTP token (letters, digits and
+// !#$%&'*+-.^_`|~) and a value with a line break or other control
+// character.
 func WithHeader(name, value string) RequestOption {
 	return func(cfg *requestConfig) error {
 		key := textproto.CanonicalMIMEHeaderKey(name)
 		switch {
-		case name == "" || strings.ContainsFunc(name, func(r rune) bool { return r <= ' ' || r == ':' || r >= 0x7f }):
+		case name == "" || strings.ContainsFunc(name, func(r rune) bool { return !isTokenChar(r) }):
 			return fmt.Errorf("pluggy: WithHeader: invalid header name %q", name)
 		case reservedHeaders[key]:
 			return fmt.Errorf("pluggy: WithHeader: %s is set by the client", key)
-		case strings.ContainsFunc(value, func(r rune) bool { return (r < ' ' && r != '\t') || r == 0x7f }):
+		case hasControl(value):
 			return fmt.Errorf("pluggy: WithHeader: the value of %s contains a control character", key)
 		}
 		if cfg.header == nil {
@@ -90,6 +92,22 @@ func WithHeader(name, value string) RequestOption {
 		cfg.header.Add(key, value)
 		return nil
 	}
+}
+
+// hasControl reports whether s holds a control character other than a tab,
+// which net/http refuses in a header value.
+func hasControl(s string) bool {
+	return strings.ContainsFunc(s, func(r rune) bool { return (r < ' ' && r != '\t') || r == 0x7f })
+}
+
+// isTokenChar reports whether r may appear in a header name (an RFC 9110
+// token: letters, digits and !#$%&'*+-.^_`|~), the names net/http sends.
+func isTokenChar(r rune) bool {
+	switch {
+	case r >= 'a' && r <= 'z', r >= 'A' && r <= 'Z', r >= '0' && r <= '9':
+		return true
+	}
+	return strings.ContainsRune("!#$%&'*+-.^_`|~", r)
 }
 
 // WithCallAttemptTimeout bounds each attempt of this call (from sending the

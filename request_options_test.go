@@ -333,3 +333,21 @@ func TestHooksSeeFailuresWithoutURLs(t *testing.T) {
 		assert.Equal(t, "connection error", r.Reason)
 	}
 }
+
+// A header name must be an RFC 9110 token, as net/http's transport requires:
+// one it would refuse on the way out ("X-Bad(", a quote, a slash) is
+// refused by WithHeader, before anything is sent, instead of failing each
+// attempt in the transport.
+func TestWithHeaderRefusesNamesTheTransportWouldRefuse(t *testing.T) {
+	c, mock := newTestClient(t)
+	for _, name := range []string{"X-Bad(", `X-"q"`, "X/Y", "X@Y", "X[1]", "X{a}", "X=Y", "X;Y", "X,Y", `X\Y`, "X?", "X<Y>"} {
+		_, err := c.Items.Get(context.Background(), "it-1", WithHeader(name, "v"))
+		assert.ErrorContains(t, err, "invalid header name", "%q", name)
+	}
+	assert.Zero(t, mock.GetTotalCallCount(), "nothing sent for a bad name")
+	mock.RegisterResponder(http.MethodGet, u("/items/it-1"), httpmock.NewStringResponder(200, `{"id":"it-1"}`))
+	for _, name := range []string{"X-Request-Id", "x_trace.id", "X!#$%&'*+-.^_`|~1"} {
+		_, err := c.Items.Get(context.Background(), "it-1", WithHeader(name, "v"))
+		assert.NoError(t, err, "%q is a token", name)
+	}
+}

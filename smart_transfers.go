@@ -364,7 +364,7 @@ func (s *SmartTransfersService) AllPreauthorizations(ctx context.Context, params
 	if params != nil {
 		p = *params
 	}
-	return allPages(ctx, p.Page, func(ctx context.Context, page int) (*Page[SmartTransferPreauthorization], error) {
+	return allPages(ctx, "GET /smart-transfers/preauthorizations", p.Page, func(ctx context.Context, page int) (*Page[SmartTransferPreauthorization], error) {
 		p.Page = page
 		return s.ListPreauthorizations(ctx, &p, opts...)
 	})
@@ -426,7 +426,7 @@ func (s *SmartTransfersService) AllPayments(ctx context.Context, preauthorizatio
 	if params != nil {
 		p = *params
 	}
-	return allPages(ctx, p.Page, func(ctx context.Context, page int) (*Page[SmartTransferPayment], error) {
+	return allPages(ctx, "GET /smart-transfers/preauthorizations/{id}/payments", p.Page, func(ctx context.Context, page int) (*Page[SmartTransferPayment], error) {
 		p.Page = page
 		return s.ListPayments(ctx, preauthorizationID, &p, opts...)
 	})

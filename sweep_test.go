@@ -109,11 +109,12 @@ func (p *stuckPager) fetch(_ context.Context, page int) (*Page[int], error) {
 
 func TestAllPagesStopsOnAPageThatDoesNotAdvance(t *testing.T) {
 	p := &stuckPager{}
-	got, errs := collectAtMost(t, allPages(context.Background(), 1, p.fetch), 100, "page 1 of 2 was followed")
+	got, errs := collectAtMost(t, allPages(context.Background(), "GET /things", 1, p.fetch), 100, "page 1 of 2 was followed")
 	require.Len(t, errs, 1)
 	var de *DecodeError
 	require.ErrorAs(t, errs[0], &de)
 	assert.Contains(t, de.Error(), "asked for page 2, the server answered page 1 of 2")
+	assert.Equal(t, "GET /things", de.Route)
 	assert.Equal(t, []int{1, 2, 1, 2}, got, "page 1, then what came for page 2, then the stop")
 	assert.Equal(t, []int{1, 2}, p.fetched)
 }
@@ -126,6 +127,7 @@ func TestAllPagesThroughTheClientStopsOnAStuckPage(t *testing.T) {
 	require.Len(t, errs, 1)
 	var de *DecodeError
 	require.ErrorAs(t, errs[0], &de)
+	assert.Equal(t, "GET /consents", de.Route, "the error names the list's route")
 	assert.Len(t, got, 4)
 	assert.Equal(t, 2, rec.n())
 }
@@ -307,7 +309,7 @@ func TestTransactionsAllLeavesNoGoroutineBehind(t *testing.T) {
 	t.Run("an error on a page ends everything", func(t *testing.T) {
 		before := runtime.NumGoroutine()
 		p := &pager{total: 9, failAt: 3}
-		_, errs := collect(allPages(context.Background(), 1, p.fetch))
+		_, errs := collect(allPages(context.Background(), "GET /things", 1, p.fetch))
 		require.Len(t, errs, 1)
 		assert.Equal(t, []int{1, 2, 3}, p.fetched)
 		assert.LessOrEqual(t, goroutines(before), before)
@@ -317,7 +319,7 @@ func TestTransactionsAllLeavesNoGoroutineBehind(t *testing.T) {
 func TestAllPagesDeliversResultsAndErrorsInOrder(t *testing.T) {
 	p := &pager{total: 9, failAt: 4}
 	var got []string
-	for v, err := range allPages(context.Background(), 1, p.fetch) {
+	for v, err := range allPages(context.Background(), "GET /things", 1, p.fetch) {
 		if err != nil {
 			got = append(got, "error")
 			continue
@@ -440,4 +442,46 @@ func FuzzSkipStructure(f *testing.F) {
 	}
 	f.Add([]byte(`["\\\"", "]"]`))
 	f.Fuzz(func(t *testing.T, b []byte) { skipMatches(t, b) })
+}
+
+// The spec leaves page (and totalPages) out of the required fields of most
+// page-numbered answers (GET /investments, /payments/customers, ...): an
+// answer that does not say which page it is is taken as the page asked
+// for, not as a page that does not advance.
+func TestAllPagesAnswersWithoutPage(t *testing.T) {
+	t.Run("totalPages only", func(t *testing.T) {
+		var fetched []int
+		fetch := func(_ context.Context, page int) (*Page[int], error) {
+			fetched = append(fetched, page)
+			return &Page[int]{Total: 4, TotalPages: 2, Results: []int{10*page + 1, 10*page + 2}}, nil
+		}
+		got, errs := collectAtMost(t, allPages(context.Background(), "GET /things", 1, fetch), 100, "pages past totalPages were followed")
+		assert.Empty(t, errs)
+		assert.Equal(t, []int{11, 12, 21, 22}, got)
+		assert.Equal(t, []int{1, 2}, fetched, "no page past totalPages")
+	})
+	t.Run("results only", func(t *testing.T) {
+		var fetched []int
+		fetch := func(_ context.Context, page int) (*Page[int], error) {
+			fetched = append(fetched, page)
+			return &Page[int]{Results: []int{page}}, nil
+		}
+		got, errs := collectAtMost(t, allPages(context.Background(), "GET /things", 1, fetch), 100, "an answer without totalPages was followed")
+		assert.Empty(t, errs)
+		assert.Equal(t, []int{1}, got)
+		assert.Equal(t, []int{1}, fetched)
+	})
+	t.Run("through the client", func(t *testing.T) {
+		c, mock := newTestClient(t)
+		rec := on(mock, http.MethodGet, "/investments", func(r *http.Request) (*http.Response, error) {
+			id := "inv-" + r.URL.Query().Get("page")
+			return jsonResponder(t, 200, []byte(`{"total":2,"totalPages":2,"results":[{"id":"`+id+`"}]}`))(r)
+		})
+		got, errs := collectAtMost(t, c.Investments.All(context.Background(), testItemIDForSweep, nil), 100, "pages past totalPages were followed")
+		assert.Empty(t, errs)
+		require.Len(t, got, 2)
+		assert.Equal(t, "inv-1", got[0].ID)
+		assert.Equal(t, "inv-2", got[1].ID)
+		assert.Equal(t, 2, rec.n())
+	})
 }

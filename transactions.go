@@ -327,7 +327,7 @@ func (s *TransactionsService) List(ctx context.Context, accountID string, params
 // ListNext returns the page a CursorPage's Next points to
 // (GET /v2/transactions). next is sent exactly as the server wrote it,
 // without decoding or re-encoding, so that its cursor reaches the server
-// intact. A *ArgumentError says next is empty or not a query string.
+// intact. An *ArgumentError says next is empty or not a query string.
 func (s *TransactionsService) ListNext(ctx context.Context, next string, opts ...RequestOption) (*CursorPage[Transaction], error) {
 	raw, err := nextQuery(next)
 	if err != nil {

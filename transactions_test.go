@@ -555,8 +555,9 @@ func TestTransactionsUnknownEnumDecodes(t *testing.T) {
 	assert.Equal(t, "12.30", tx.Amount.String())
 }
 
-// Every amount of every transaction goes through isJSONNumber; it must
-// accept exactly what encoding/json accepts as one number.
+// Every Decimal the decoders keep goes through splitNumber (checkDecimal),
+// here through isJSONNumber; it must accept exactly what encoding/json
+// accepts as one number.
 func TestIsJSONNumberMatchesEncodingJSON(t *testing.T) {
 	reference := func(s string) bool {
 		if s == "" || len(s) > decimalMaxText {

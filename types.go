@@ -55,10 +55,15 @@ func NewDecimal(s string) (Decimal, error) {
 	return Decimal{s: s}, nil
 }
 
+// errDecimalTooLong refuses a decimal text of n bytes.
+func errDecimalTooLong(n int) error {
+	return fmt.Errorf("pluggy: a decimal number of %d bytes is too long (at most %d)", n, decimalMaxText)
+}
+
 // checkDecimal reports why s is not a Decimal's text, or nil.
 func checkDecimal(s string) error {
 	if len(s) > decimalMaxText {
-		return fmt.Errorf("pluggy: a decimal number of %d bytes is too long (at most %d)", len(s), decimalMaxText)
+		return errDecimalTooLong(len(s))
 	}
 	p, ok := splitNumber(s)
 	if !ok {
@@ -309,7 +314,7 @@ func (d *Decimal) UnmarshalJSON(b []byte) error {
 		return nil
 	}
 	if len(b) > 2*decimalMaxText {
-		return fmt.Errorf("pluggy: a decimal number of %d bytes is too long (at most %d)", len(b), decimalMaxText)
+		return errDecimalTooLong(len(b))
 	}
 	s := string(b)
 	if len(b) > 0 && b[0] == '"' {
@@ -345,7 +350,7 @@ func (d *Decimal) UnmarshalText(b []byte) error {
 		return nil
 	}
 	if len(b) > 2*decimalMaxText {
-		return fmt.Errorf("pluggy: a decimal number of %d bytes is too long (at most %d)", len(b), decimalMaxText)
+		return errDecimalTooLong(len(b))
 	}
 	v, err := NewDecimal(string(b))
 	if err != nil {
@@ -382,7 +387,7 @@ func (d *Decimal) Scan(src any) error {
 		s = v
 	case []byte:
 		if len(v) > 2*decimalMaxText {
-			return fmt.Errorf("pluggy: a decimal number of %d bytes is too long (at most %d)", len(v), decimalMaxText)
+			return errDecimalTooLong(len(v))
 		}
 		s = string(v)
 	case int64:
@@ -564,6 +569,12 @@ func ParseDate(s string) (Date, error) {
 	if err != nil {
 		return Date{}, fmt.Errorf("pluggy: %.40q is not a date (YYYY-MM-DD)", s)
 	}
+	return validDateOf(t)
+}
+
+// validDateOf is DateOf(t), or an error when that is beyond the years a
+// Date holds (0 to 9999).
+func validDateOf(t time.Time) (Date, error) {
 	d := DateOf(t)
 	if !d.IsValid() {
 		return Date{}, d.invalid()
@@ -582,11 +593,7 @@ func parseDateText(s string) (Date, error) {
 		if err != nil {
 			return Date{}, fmt.Errorf("pluggy: %.40q is not a date", s)
 		}
-		d := DateOf(t)
-		if !d.IsValid() {
-			return Date{}, d.invalid()
-		}
-		return d, nil
+		return validDateOf(t)
 	}
 	return ParseDate(s)
 }
@@ -731,9 +738,9 @@ func (d *Date) Scan(src any) error {
 		*d = Date{}
 		return nil
 	case time.Time:
-		dt := DateOf(v)
-		if !dt.IsValid() {
-			return dt.invalid()
+		dt, err := validDateOf(v)
+		if err != nil {
+			return err
 		}
 		*d = dt
 		return nil

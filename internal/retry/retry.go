@@ -19,8 +19,8 @@ import (
 
 // Attempt records, for one attempt at a time, what the transport saw of the
 // request on its way out. The pipeline keeps one per call, fed by the
-// call's httptrace hooks, so that the retry policy can tell whether the server may have acted on a
-// request that failed without an answer.
+// call's httptrace hooks, so that the retry policy can tell whether the
+// server may have acted on a request that failed without an answer.
 type Attempt struct {
 	// Route is the route literal of the call ("POST /items").
 	Route string
@@ -185,6 +185,12 @@ func Backoff(min, max time.Duration, attempt int) time.Duration {
 	}
 	d := min
 	for i := 0; i < attempt && d < max; i++ {
+		if d > max/2 {
+			// Doubling would pass the cap (and, near time.Duration's
+			// limit, overflow into a negative wait).
+			d = max
+			break
+		}
 		d *= 2
 	}
 	if d > max {

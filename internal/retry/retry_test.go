@@ -2,6 +2,7 @@ package retry
 
 import (
 	"errors"
+	"math"
 	"net"
 	"net/http"
 	"net/url"
@@ -53,6 +54,22 @@ func TestBackoffGrowsAndIsCapped(t *testing.T) {
 		assert.LessOrEqual(t, d, want, "attempt %d", attempt)
 	}
 	assert.Zero(t, Backoff(0, time.Second, 3))
+}
+
+// A cap near time.Duration's limit ("no cap") must not make the doubling
+// overflow into a negative wait, which rand.Int64N refuses with a panic:
+// the 35th backoff with a 1s floor overflowed.
+func TestBackoffDoesNotOverflowUnderAHugeCap(t *testing.T) {
+	t.Parallel()
+	const huge = time.Duration(math.MaxInt64)
+	for _, attempt := range []int{33, 34, 35, 40, 63, 64, 100} {
+		var d time.Duration
+		assert.NotPanics(t, func() { d = Backoff(time.Second, huge, attempt) }, "attempt %d", attempt)
+		assert.GreaterOrEqual(t, d, time.Second, "attempt %d", attempt)
+		assert.LessOrEqual(t, d, huge, "attempt %d", attempt)
+	}
+	d := Backoff(time.Second, huge, 100)
+	assert.GreaterOrEqual(t, d, huge/2, "the cap is reached")
 }
 
 func TestNeverReachedServer(t *testing.T) {
