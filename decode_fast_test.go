@@ -2,9 +2,11 @@ package pluggy
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
 	"math/rand/v2"
+	"net/http"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -311,3 +313,60 @@ func mutate(rng *rand.Rand, b []byte) []byte {
 
 // readFixture reads one recorded answer.
 func readFixture(path string) ([]byte, error) { return os.ReadFile(path) }
+
+// TestFastDecoderIntoNonZeroValue: decoding into a value that already holds
+// data (a Transaction reused across c.Do calls) merges as encoding/json
+// does: fields absent from the answer kept, nested objects decoded into the
+// ones already pointed to, and the same after a fallback.
+func TestFastDecoderIntoNonZeroValue(t *testing.T) {
+	prior := func() Transaction {
+		return Transaction{ID: "old", Description: "kept", Category: Ptr("kept"),
+			Merchant:    &Merchant{Name: Ptr("old"), CNPJ: Ptr("kept")},
+			PaymentData: &PaymentData{Reason: Ptr("kept"), Payer: &PaymentDataParticipant{Name: Ptr("kept")}}}
+	}
+	for _, c := range []string{
+		`{"id":"new","merchant":{"name":"new"},"paymentData":{"payer":{"accountNumber":"1"}}}`,
+		`{"id":"new","merchant":{"name":"new"},"Category":"recased"}`, // the fast path falls back
+		`{"id":"new","merchant":null}`,
+	} {
+		fast, std := prior(), prior()
+		require.NoError(t, decodeFast([]byte(c), &fast), c)
+		require.NoError(t, json.Unmarshal([]byte(c), &std), c)
+		assert.Equal(t, std, fast, c)
+
+		pf := CursorPage[Transaction]{Results: []Transaction{prior()}, Next: Ptr("kept")}
+		ps := CursorPage[Transaction]{Results: []Transaction{prior()}, Next: Ptr("kept")}
+		page := []byte(`{"results":[` + c + `]}`)
+		require.NoError(t, decodeFast(page, &pf), c)
+		require.NoError(t, json.Unmarshal(page, &ps), c)
+		assert.Equal(t, ps, pf, c)
+	}
+}
+
+// TestFastDecoderNilPointer: a nil *Transaction or *CursorPage (c.Do with a
+// typed nil) gets encoding/json's error, not a panic.
+func TestFastDecoderNilPointer(t *testing.T) {
+	b := []byte(`{"results":[{"id":"a"}],"id":"a"}`)
+	for _, out := range []any{(*Transaction)(nil), (*CursorPage[Transaction])(nil), (*Item)(nil)} {
+		want := json.Unmarshal(b, out)
+		require.Error(t, want)
+		var got error
+		require.NotPanics(t, func() { got = decodeFast(b, out) }, "%T", out)
+		assert.Equal(t, want, got, "%T", out)
+	}
+}
+
+// TestDoIntoNilTransaction: c.Do with a typed nil *Transaction is a
+// *DecodeError carrying encoding/json's InvalidUnmarshalError, not a panic
+// in the hand-written decoder.
+func TestDoIntoNilTransaction(t *testing.T) {
+	c, mock := newTestClient(t)
+	mock.RegisterResponder(http.MethodGet, u("/transactions/tx-1"), jsonResponder(t, 200, []byte(`{"id":"tx-1"}`)))
+	var out *Transaction
+	var err error
+	require.NotPanics(t, func() { err = c.Do(context.Background(), "GET /transactions/{id}", []string{"tx-1"}, nil, nil, out) })
+	var de *DecodeError
+	require.ErrorAs(t, err, &de)
+	var ie *json.InvalidUnmarshalError
+	assert.ErrorAs(t, err, &ie)
+}
