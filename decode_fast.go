@@ -365,8 +365,9 @@ func hex4(s []byte) rune {
 	return r
 }
 
-// str reads a string into *dst (deferred to the end of the transaction);
-// null leaves *dst as it is, like encoding/json.
+// str reads a string into *dst (set at the next flush, which ends each
+// object of a list and the whole answer); null leaves *dst as it is, like
+// encoding/json.
 func (d *fastDecoder) str(dst *string) bool {
 	if d.null() {
 		return true
