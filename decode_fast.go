@@ -376,11 +376,9 @@ func (d *fastDecoder) str(dst *string) bool {
 	if !ok {
 		return false
 	}
-	if plain {
-		d.reserve(len(content))
-	} else {
-		d.reserve(3 * len(content)) // U+FFFD for a byte of invalid UTF-8
-	}
+	// Unescaping never lengthens a string but for a byte of invalid UTF-8
+	// (U+FFFD, 3 bytes): append makes the rare extra room.
+	d.reserve(len(content))
 	a := len(d.buf)
 	if plain {
 		d.buf = append(d.buf, content...)
@@ -601,12 +599,16 @@ func (d *fastDecoder) flush() {
 // reserve makes room for n more string bytes in d.buf, in arrays of a size
 // that suits the answer: its own size for a small one (one array for all
 // its strings), up to 16 KiB for a page (a few dozen transactions' strings
-// to an array instead of one allocation each).
+// to an array instead of one allocation each). A new array holds the bytes
+// not yet handed out and n more, and at least doubles them (so that an
+// object with many strings copies each only a few times), but a single
+// large string gets just its own room: a server may send one as large as
+// the body cap.
 func (d *fastDecoder) reserve(n int) {
 	if cap(d.buf)-len(d.buf) >= n {
 		return
 	}
-	size := max(min(len(d.b), 16<<10), 2*(len(d.buf)+n))
+	size := max(min(len(d.b), 16<<10), len(d.buf)+n, 2*len(d.buf))
 	nb := make([]byte, len(d.buf), size)
 	copy(nb, d.buf)
 	d.buf = nb

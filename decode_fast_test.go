@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -369,4 +370,49 @@ func TestDoIntoNilTransaction(t *testing.T) {
 	require.ErrorAs(t, err, &de)
 	var ie *json.InvalidUnmarshalError
 	assert.ErrorAs(t, err, &ie)
+}
+
+// allocatedBytes is how many bytes f allocates (TotalAlloc, which no GC
+// lowers).
+func allocatedBytes(f func()) uint64 {
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	f()
+	runtime.ReadMemStats(&after)
+	return after.TotalAlloc - before.TotalAlloc
+}
+
+// TestFastDecoderBigStringMemory: one string as large as an answer (a
+// server may send one up to the body cap) costs about what encoding/json
+// allocates for it, not a multiple: the string arrays grow with what they
+// hold, not by doubling the newcomer, and an escaped string is not given
+// room for three times its length up front.
+func TestFastDecoderBigStringMemory(t *testing.T) {
+	const size = 8 << 20
+	for _, tail := range []string{"", `\n\u00e9`, "\xff"} {
+		big := strings.Repeat("x", size) + tail
+		for _, tc := range []struct {
+			name string
+			body string
+			new  func() any
+		}{
+			{"page", `{"results":[{"id":"a","description":"` + big + `"}]}`, func() any { return new(CursorPage[Transaction]) }},
+			{"transaction", `{"id":"a","description":"` + big + `"}`, func() any { return new(Transaction) }},
+			{"item", `{"id":"` + big + `"}`, func() any { return new(Item) }},
+		} {
+			b := []byte(tc.body)
+			var fastOut, stdOut any
+			fast := allocatedBytes(func() {
+				fastOut = tc.new()
+				require.NoError(t, decodeFast(b, fastOut))
+			})
+			std := allocatedBytes(func() {
+				stdOut = tc.new()
+				require.NoError(t, json.Unmarshal(b, stdOut))
+			})
+			require.Equal(t, stdOut, fastOut)
+			t.Logf("%s %q: %.1f MiB, encoding/json %.1f MiB", tc.name, tail, float64(fast)/(1<<20), float64(std)/(1<<20))
+			assert.LessOrEqual(t, fast, std*5/4+1<<20, "%s %q: %d bytes allocated, encoding/json %d", tc.name, tail, fast, std)
+		}
+	}
 }
