@@ -2,6 +2,7 @@ package pluggy
 
 import (
 	"encoding/json"
+	"strconv"
 	"strings"
 	"time"
 	"unicode"
@@ -405,6 +406,10 @@ func (d *fastDecoder) strPtr(dst **string) bool {
 	return d.str(p)
 }
 
+// maxIntDigits is the most digits intPtr reads itself: any number of them
+// fits an int (18 where int has 64 bits, 9 where it has 32).
+const maxIntDigits = 9 + 9*(strconv.IntSize/64)
+
 // intPtr reads a plain integer into a new *int; null sets nil.
 func (d *fastDecoder) intPtr(dst **int) bool {
 	if d.null() {
@@ -422,8 +427,9 @@ func (d *fastDecoder) intPtr(dst **int) bool {
 		j++
 	}
 	n := j - start
-	// Leading zeros, fractions, exponents and big numbers go to encoding/json.
-	if n == 0 || n > 18 || (n > 1 && d.b[start] == '0') {
+	// Leading zeros, fractions, exponents and numbers that might not fit an
+	// int go to encoding/json.
+	if n == 0 || n > maxIntDigits || (n > 1 && d.b[start] == '0') {
 		return false
 	}
 	if j < len(d.b) && (d.b[j] == '.' || d.b[j] == 'e' || d.b[j] == 'E') {

@@ -138,6 +138,8 @@ var fastDecoderCases = []string{
 	`{"results":[{"id":"a","order":99999999999999999999}]}`,
 	`{"results":[{"id":"a","order":"7"}]}`,
 	`{"results":[{"id":"a","order":-0}]}`,
+	`{"results":[{"id":"a","order":3000000000,"creditCardMetadata":{"installmentNumber":-3000000000}}]}`, // beyond a 32-bit int
+	`{"results":[{"id":"a","order":999999999999999999}]}`,
 	`{"results":[{"id":"a","order":01}]}`,
 	`{"results":[{"id":"a","order":-}]}`,
 	`{"results":[{"id":"a","order":null,"creditCardMetadata":{"installmentNumber":null}}]}`,
