@@ -314,6 +314,18 @@ func mutate(rng *rand.Rand, b []byte) []byte {
 	return b
 }
 
+// isJSONNumber reports whether s is exactly one JSON number of at most
+// decimalMaxText bytes, as every Decimal decoder checks it (checkDecimal:
+// splitNumber and the length bound), for TestIsJSONNumberMatchesEncodingJSON.
+// It allocates nothing.
+func isJSONNumber(s string) bool {
+	if len(s) > decimalMaxText {
+		return false
+	}
+	_, ok := splitNumber(s)
+	return ok
+}
+
 // readFixture reads one recorded answer.
 func readFixture(path string) ([]byte, error) { return os.ReadFile(path) }
 
