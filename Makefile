@@ -65,7 +65,8 @@ cover:
 	$(GO) test -count=1 -coverprofile=coverage.out $(PKGS)
 	$(GO) tool cover -func=coverage.out | tail -1
 
-## examples: build every example and run each against the built-in fake API.
+## examples: build every example and run each against the built-in fake API
+## (examples/fleet also needs Redis: REDIS_URL, or redis-server on PATH).
 examples:
 	$(GO) build ./examples/...
 	$(GO) run ./examples/quickstart
@@ -73,6 +74,7 @@ examples:
 	$(GO) run ./examples/webhook-server
 	$(GO) run ./examples/pix-payment
 	cd examples/otel && $(GO) run .
+	cd examples/fleet && $(GO) run .
 
 ## fuzz: fuzz every parser of what a server or a sender can send, one target
 ## after the other, for FUZZTIME each (a duration, or a count such as

@@ -276,6 +276,13 @@ func existingRedis(ctx context.Context) string {
 	if err != nil {
 		return ""
 	}
+	// Nothing listening is the usual case without a local Redis: look
+	// before go-redis dials, which logs every dial it gives up on.
+	conn, err := net.DialTimeout(opt.Network, opt.Addr, time.Second)
+	if err != nil {
+		return ""
+	}
+	_ = conn.Close()
 	rdb := goredis.NewClient(opt)
 	defer rdb.Close()
 	pctx, cancel := context.WithTimeout(ctx, time.Second)

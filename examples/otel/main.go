@@ -140,7 +140,7 @@ func run(ctx context.Context, out io.Writer) (*telemetry, error) {
 		ConnectorID: 0, Parameters: map[string]string{"user": "user-ok", "password": "password-ok"},
 	}, &pluggy.ItemHandler{
 		OnParameter: func(ctx context.Context, _ *pluggy.Item, p *pluggy.Parameter) (map[string]string, error) {
-			return map[string]string{p.Name: "123456"}, nil
+			return map[string]string{p.Name: pluggytest.SandboxToken}, nil
 		},
 	})
 	if err != nil {
