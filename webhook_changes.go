@@ -13,9 +13,9 @@ import (
 // "What changed": the reads every receiver of Pluggy's webhooks writes.
 // Each takes an Event as the handler delivers it and returns exactly the
 // data the event announces, through the client's one request pipeline
-// (rate limits, retries, key renewal); opts apply to every request made. Each checks the event's type and
-// fields first and returns an *ArgumentError, before any request, for an event
-// it does not apply to.
+// (rate limits, retries, key renewal); opts apply to every request made.
+// Each checks the event's type and fields first and returns an
+// *ArgumentError, before any request, for an event it does not apply to.
 
 // ErrItemDeleted is returned by EventItem for an item/deleted event: the
 // item is gone, there is nothing to read; drop your copy of it.
@@ -66,11 +66,9 @@ func createdQuery(ev Event) (string, time.Time, error) {
 			accountID = strings.TrimSpace(q.Get("accountId"))
 		}
 		if v := strings.TrimSpace(q.Get("createdAtFrom")); from.IsZero() && v != "" {
-			t, err := time.Parse(time.RFC3339Nano, v)
-			if err != nil {
-				if t, err = time.Parse(time.DateOnly, v); err != nil {
-					return "", time.Time{}, paramErr("createdTransactionsLink", "createdAtFrom %.40q is not a date-time", v)
-				}
+			t, ok := parseEventTime(v)
+			if !ok {
+				return "", time.Time{}, paramErr("createdTransactionsLink", "createdAtFrom %.40q is not a date-time", v)
 			}
 			from = t
 		}

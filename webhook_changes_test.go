@@ -4,7 +4,9 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"net/url"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -135,4 +137,28 @@ func TestWhatChangedPassesRequestOptions(t *testing.T) {
 		WithHeader("X-Trace", "abc"))
 	require.NoError(t, err)
 	assert.Equal(t, "abc", got, "the per-call option reached the request")
+}
+
+// The account and start missing from a transactions/created event are
+// read from its createdTransactionsLink, whose createdAtFrom may be a
+// date-time or a date.
+func TestCreatedQueryReadsTheLink(t *testing.T) {
+	for from, want := range map[string]time.Time{
+		"2026-11-23T11:58:42.117Z":  time.Date(2026, 11, 23, 11, 58, 42, 117e6, time.UTC),
+		"2026-11-23T08:58:42-03:00": time.Date(2026, 11, 23, 11, 58, 42, 0, time.UTC),
+		"2026-11-23":                time.Date(2026, 11, 23, 0, 0, 0, 0, time.UTC),
+	} {
+		ev := mustEvent(t, `{"event":"transactions/created","eventId":"x","itemId":"i",`+
+			`"createdTransactionsLink":"https://api.pluggy.ai/transactions?accountId=acc-1&createdAtFrom=`+url.QueryEscape(from)+`"}`)
+		account, got, err := createdQuery(ev)
+		require.NoError(t, err, from)
+		assert.Equal(t, "acc-1", account, from)
+		assert.True(t, want.Equal(got), "%s: got %s", from, got)
+	}
+	ev := mustEvent(t, `{"event":"transactions/created","eventId":"x","accountId":"acc-2","transactionsCreatedAtFrom":"2026-11-20",`+
+		`"createdTransactionsLink":"https://api.pluggy.ai/transactions?accountId=acc-1&createdAtFrom=2026-11-23"}`)
+	account, got, err := createdQuery(ev)
+	require.NoError(t, err)
+	assert.Equal(t, "acc-2", account, "the event's own fields come first")
+	assert.True(t, time.Date(2026, 11, 20, 0, 0, 0, 0, time.UTC).Equal(got), got)
 }

@@ -2,6 +2,8 @@ package pluggy
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"strconv"
@@ -85,11 +87,12 @@ type ClaimResult struct {
 //     An error means nothing is known: the handler answers 503 and Pluggy
 //     delivers again.
 //
-// On Redis: Claim is SET key token NX PX lease (and PTTL/GET to tell
-// "in progress" from "completed"), Complete is SET key done PX ttl,
-// Release is a compare-and-delete script. On SQL: a row per id with
-// (state, token, expires_at), claimed with an INSERT ... ON CONFLICT DO
-// UPDATE ... WHERE expires_at <= now().
+// On Redis (the redis module's DedupeStore): Claim is a script that sets
+// the key to the lease's token with PX lease when it is absent, and tells
+// "in progress" (with its PTTL) from "completed" otherwise; Complete is
+// SET key done PX ttl; Release is a compare-and-delete script. On SQL: a
+// row per id with (state, token, expires_at), claimed with an INSERT ...
+// ON CONFLICT DO UPDATE ... WHERE expires_at <= now().
 type DedupeStore interface {
 	// Claim tries to lease eventID for lease; see DedupeStore.
 	Claim(ctx context.Context, eventID string, lease time.Duration) (ClaimResult, error)
@@ -105,8 +108,10 @@ var ErrInvalidLease = errors.New("pluggy: dedupe lease must be positive")
 
 // MemoryDedupeStore is the default DedupeStore: in memory, each completed
 // eventId remembered for a TTL, each lease for its duration, and at most a
-// given number of ids (the oldest are forgotten first). It dedupes within
-// one process only, and forgets everything when the process stops.
+// given number of ids (the oldest are forgotten first). An id longer than
+// 200 bytes is kept as its SHA-256, so that the memory it holds is bounded
+// by the number of ids, not by what a sender puts in them. It dedupes
+// within one process only, and forgets everything when the process stops.
 type MemoryDedupeStore struct {
 	mu     sync.Mutex
 	ttl    time.Duration
@@ -129,6 +134,18 @@ type dedupeRecord struct {
 type dedupeEntry struct {
 	id  string
 	exp time.Time
+}
+
+// maxDedupeIDLen is the longest eventId a MemoryDedupeStore keeps as it is.
+const maxDedupeIDLen = 200
+
+// dedupeKey is what a MemoryDedupeStore keys eventID by.
+func dedupeKey(eventID string) string {
+	if len(eventID) <= maxDedupeIDLen {
+		return eventID
+	}
+	h := sha256.Sum256([]byte(eventID))
+	return "sha256:" + hex.EncodeToString(h[:])
 }
 
 // NewMemoryDedupeStore returns a store that remembers a completed eventId
@@ -157,6 +174,7 @@ func (s *MemoryDedupeStore) Claim(ctx context.Context, eventID string, lease tim
 	if lease <= 0 {
 		return ClaimResult{}, fmt.Errorf("%w (got %s)", ErrInvalidLease, lease)
 	}
+	eventID = dedupeKey(eventID)
 	now := s.clock.Now()
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -182,6 +200,7 @@ func (s *MemoryDedupeStore) Complete(ctx context.Context, eventID string, ttl ti
 	if ttl <= 0 {
 		ttl = s.ttl
 	}
+	eventID = dedupeKey(eventID)
 	now := s.clock.Now()
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -196,6 +215,7 @@ func (s *MemoryDedupeStore) Release(ctx context.Context, eventID, token string) 
 	if err := ctx.Err(); err != nil {
 		return err
 	}
+	eventID = dedupeKey(eventID)
 	now := s.clock.Now()
 	s.mu.Lock()
 	defer s.mu.Unlock()

@@ -49,11 +49,11 @@ func NewWebhookHandler(fn EventFunc, opts ...WebhookOption) (*WebhookHandler, er
 	case len(h.secrets) == 0 && !h.noSecret:
 		return nil, errors.New("pluggy: NewWebhookHandler: no secret: use WithWebhookSecret (or WithoutWebhookSecret to accept unauthenticated notifications)")
 	case len(h.secrets) > 0 && h.noSecret:
-		return nil, errors.New("pluggy: NewWebhookHandler: WithWebhookSecret and WithoutWebhookSecret together")
+		return nil, errors.New("pluggy: NewWebhookHandler: WithWebhookSecret and WithoutWebhookSecret together: use one")
 	case h.synchronous && h.lease <= h.syncTimeout:
-		return nil, fmt.Errorf("pluggy: NewWebhookHandler: the lease (%s) must be longer than the synchronous timeout (%s)", h.lease, h.syncTimeout)
+		return nil, fmt.Errorf("pluggy: NewWebhookHandler: the lease (%s, WithWebhookLease) must be longer than the synchronous timeout (%s, WithWebhookSynchronous)", h.lease, h.syncTimeout)
 	case h.synchronous && h.queue != nil:
-		return nil, errors.New("pluggy: NewWebhookHandler: WithWebhookQueue and WithWebhookSynchronous together")
+		return nil, errors.New("pluggy: NewWebhookHandler: WithWebhookQueue and WithWebhookSynchronous together: a queue serves queued mode only")
 	}
 	_, memStore := h.store.(*MemoryDedupeStore)
 	if h.store == nil {
@@ -445,12 +445,20 @@ func (h *WebhookHandler) readBody(w http.ResponseWriter, r *http.Request) ([]byt
 	case res := <-done:
 		return res.body, res.err
 	case <-t.C:
-		_ = r.Body.Close()
+		abandonBody(r)
 		return nil, errBodyTimeout
 	case <-r.Context().Done():
-		_ = r.Body.Close()
+		abandonBody(r)
 		return nil, r.Context().Err()
 	}
+}
+
+// abandonBody closes r's body on the side, to end the read left running.
+// Closing a server's request body waits for the read in progress (and
+// then drains what is left of the body), which a slow client can hold up
+// indefinitely: the answer must not wait for it.
+func abandonBody(r *http.Request) {
+	go func() { _ = r.Body.Close() }()
 }
 
 // unavailable answers 503 with a Retry-After (5 s when retry is 0).
@@ -478,7 +486,7 @@ func (h *WebhookHandler) report(ctx context.Context, ev Event, err error) {
 	h.logger.LogAttrs(ctx, slog.LevelError, "pluggy: webhook event failed",
 		slog.String("event", string(ev.Type)), slog.String("eventId", ev.EventID), slog.String("error", err.Error()))
 	if h.onError != nil {
-		h.safeOnError(ctx, ev, err)
+		h.callGuarded(ctx, "error handler", h.onError, ev, err)
 	}
 }
 
@@ -546,8 +554,11 @@ func (h *WebhookHandler) work() {
 func (h *WebhookHandler) handle(d *Delivery) {
 	ev := d.Event
 	if h.hardCtx.Err() != nil {
+		// Received as Shutdown's deadline passed: not handled here. Like
+		// an event cut short (below), a durable queue gets it back at once.
 		h.logger.LogAttrs(context.Background(), slog.LevelWarn, "pluggy: webhook event dropped at shutdown",
 			slog.String("event", string(ev.Type)), slog.String("eventId", ev.EventID))
+		h.giveBack(d)
 		return
 	}
 	ctx := h.hardCtx
@@ -574,12 +585,13 @@ func (h *WebhookHandler) handle(d *Delivery) {
 		// queue's events are counted as lost by Shutdown.
 		h.logger.LogAttrs(sctx, slog.LevelWarn, "pluggy: webhook event cut short at shutdown",
 			slog.String("event", string(ev.Type)), slog.String("eventId", ev.EventID))
-		if h.volatile == nil {
-			_ = h.queue.Nack(sctx, d, 0)
-		}
+		h.giveBack(d)
 		return
 	}
-	h.report(ctx, ev, err)
+	// The error handler and the dead-letter function get the handler's
+	// context, not the EventFunc's: that one may have ended with
+	// WithWebhookEventTimeout, the likeliest reason to give up an event.
+	h.report(h.hardCtx, ev, err)
 	if d.Attempt < h.maxAttempts {
 		if nerr := h.queue.Nack(sctx, d, h.retryDelay(d.Attempt)); nerr != nil {
 			h.logger.LogAttrs(sctx, slog.LevelError, "pluggy: webhook queue nack failed",
@@ -590,12 +602,24 @@ func (h *WebhookHandler) handle(d *Delivery) {
 	h.logger.LogAttrs(sctx, slog.LevelError, "pluggy: webhook event given up",
 		slog.String("event", string(ev.Type)), slog.String("eventId", ev.EventID), slog.Int("attempts", d.Attempt))
 	if h.deadLetter != nil {
-		h.safeDeadLetter(ctx, ev, err)
+		h.callGuarded(h.hardCtx, "dead-letter function", h.deadLetter, ev, err)
 	}
 	if aerr := h.queue.Ack(sctx, d); aerr != nil {
 		h.logger.LogAttrs(sctx, slog.LevelError, "pluggy: webhook queue ack failed",
 			slog.String("event", string(ev.Type)), slog.String("eventId", ev.EventID), slog.String("error", aerr.Error()))
 	}
+}
+
+// giveBack returns a delivery that Shutdown's deadline kept from being
+// handled to a durable queue, deliverable at once for another instance;
+// the memory queue's are lost with the process (Shutdown counted them).
+func (h *WebhookHandler) giveBack(d *Delivery) {
+	if h.volatile != nil {
+		return
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), h.storeTimeout)
+	defer cancel()
+	_ = h.queue.Nack(ctx, d, 0)
 }
 
 // retryDelay is the backoff before attempt+1: backoff, doubled each time,
@@ -606,16 +630,6 @@ func (h *WebhookHandler) retryDelay(attempt int) time.Duration {
 		d *= 2
 	}
 	return min(d, time.Minute)
-}
-
-func (h *WebhookHandler) safeDeadLetter(ctx context.Context, ev Event, err error) {
-	defer func() {
-		if p := recover(); p != nil {
-			h.logger.LogAttrs(ctx, slog.LevelError, "pluggy: webhook dead-letter function panicked",
-				slog.String("eventId", ev.EventID), slog.String("panic", fmt.Sprint(p)))
-		}
-	}()
-	h.deadLetter(ctx, ev, err)
 }
 
 // ----- Shutdown -----
@@ -630,7 +644,9 @@ func (h *WebhookHandler) safeDeadLetter(ctx context.Context, ev Event, err error
 //     for EventFuncs that outlived their timeout) to end;
 //   - in queued mode with the MemoryQueue, the workers handle every event
 //     it holds, then stop; with another Queue, they stop receiving at once
-//     and finish the events they hold (the rest stays in the queue).
+//     and finish the events they hold (the rest stays in the queue, and an
+//     event the deadline cuts short, or that arrives after it, is given
+//     back to it at once).
 //
 // It returns nil when all of that ended. When ctx ends first it cancels
 // the contexts of the running EventFuncs and store calls, and returns at

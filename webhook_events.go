@@ -292,15 +292,23 @@ func (e *TransactionsCreatedEvent) UnmarshalJSON(b []byte) error {
 	*e = TransactionsCreatedEvent{ItemID: v.ItemID, AccountID: v.AccountID, CreatedTransactionsLink: v.CreatedTransactionsLink}
 	if v.TransactionsCreatedAtFrom != nil && *v.TransactionsCreatedAtFrom != "" {
 		s := *v.TransactionsCreatedAtFrom
-		t, err := time.Parse(time.RFC3339Nano, s)
-		if err != nil {
-			if t, err = time.Parse(time.DateOnly, s); err != nil {
-				return fmt.Errorf("transactionsCreatedAtFrom %.40q is not a date-time", s)
-			}
+		t, ok := parseEventTime(s)
+		if !ok {
+			return fmt.Errorf("transactionsCreatedAtFrom %.40q is not a date-time", s)
 		}
 		e.TransactionsCreatedAtFrom = t
 	}
 	return nil
+}
+
+// parseEventTime reads a date-time of an event (or of its
+// createdTransactionsLink): RFC 3339, or YYYY-MM-DD as midnight UTC.
+func parseEventTime(s string) (time.Time, bool) {
+	if t, err := time.Parse(time.RFC3339Nano, s); err == nil {
+		return t, true
+	}
+	t, err := time.Parse(time.DateOnly, s)
+	return t, err == nil
 }
 
 // TransactionsChangedEvent is the payload of transactions/updated and

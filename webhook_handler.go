@@ -417,8 +417,10 @@ func WithWebhookErrorHandler(f func(ctx context.Context, ev Event, err error)) W
 // 500 when it failed and 503 when it did not return within timeout
 // (DefaultWebhookSyncTimeout when timeout is 0), so that Pluggy delivers
 // the event again. Keep timeout well inside the 10 s Pluggy waits. See
-// WebhookHandler for what is guaranteed. WithWebhookWorkers, WithWebhookQueue
-// and WithWebhookMaxAttempts do not apply in this mode.
+// WebhookHandler for what is guaranteed. WithWebhookWorkers,
+// WithWebhookMaxAttempts, WithWebhookEventTimeout and WithWebhookDeadLetter
+// do not apply in this mode, and NewWebhookHandler refuses WithWebhookQueue
+// with it.
 func WithWebhookSynchronous(timeout time.Duration) WebhookOption {
 	return func(h *WebhookHandler) error {
 		if timeout < 0 {
@@ -523,7 +525,9 @@ func WithWebhookMaxAttempts(n int, backoff time.Duration) WebhookOption {
 
 // WithWebhookDeadLetter calls f, in queued mode, with each event given up
 // on after its last attempt and the last error, before it is acknowledged:
-// store it for a human or a job of your own. Without it such events are
+// store it for a human or a job of your own. ctx is not the EventFunc's
+// (which may have ended with WithWebhookEventTimeout); it ends only with
+// Shutdown's deadline, so bound what f does. Without it such events are
 // only logged (and passed to WithWebhookErrorHandler, like every error).
 func WithWebhookDeadLetter(f func(ctx context.Context, ev Event, err error)) WebhookOption {
 	return func(h *WebhookHandler) error {
@@ -558,10 +562,16 @@ func (h *WebhookHandler) Format(f fmt.State, _ rune) { _, _ = io.WriteString(f, 
 
 // LogValue is what log/slog handlers print: String's fields, no secret.
 func (h *WebhookHandler) LogValue() slog.Value {
-	return slog.GroupValue(
+	attrs := []slog.Attr{
 		slog.String("header", h.headerName), slog.Int("secrets", len(h.secrets)), slog.String("clientId", h.clientID),
-		slog.Int("allowedIPs", len(h.allowed)), slog.Int("workers", h.workers), slog.Int("queue", h.queueSize),
-	)
+		slog.Int("allowedIPs", len(h.allowed)),
+	}
+	if h.synchronous {
+		attrs = append(attrs, slog.String("mode", "synchronous"), slog.Duration("timeout", h.syncTimeout))
+	} else {
+		attrs = append(attrs, slog.Int("workers", h.workers), slog.Int("queue", h.queueSize))
+	}
+	return slog.GroupValue(attrs...)
 }
 
 func (h *WebhookHandler) refuse(w http.ResponseWriter, r *http.Request, status int, reason string) {
@@ -657,12 +667,15 @@ func (h *WebhookHandler) call(ctx context.Context, ev Event) (err error) {
 	return h.fn(ctx, ev)
 }
 
-func (h *WebhookHandler) safeOnError(ctx context.Context, ev Event, err error) {
+// callGuarded calls f, one of the user's hooks (what names it in the log:
+// "error handler", "dead-letter function"), and logs a panic in it rather
+// than let it end the delivery or the worker.
+func (h *WebhookHandler) callGuarded(ctx context.Context, what string, f func(context.Context, Event, error), ev Event, err error) {
 	defer func() {
 		if p := recover(); p != nil {
-			h.logger.LogAttrs(ctx, slog.LevelError, "pluggy: webhook error handler panicked",
+			h.logger.LogAttrs(ctx, slog.LevelError, "pluggy: webhook "+what+" panicked",
 				slog.String("eventId", ev.EventID), slog.String("panic", fmt.Sprint(p)))
 		}
 	}()
-	h.onError(ctx, ev, err)
+	f(ctx, ev, err)
 }

@@ -551,6 +551,51 @@ func TestMemoryDedupeStoreStaysBounded(t *testing.T) {
 	assert.Equal(t, 100, len(s.order)-s.head)
 }
 
+// TestMemoryDedupeStoreKeepsLongIDsAsDigests: an eventId is whatever the
+// sender put in the body (up to its size limit); past 200 bytes the store
+// keeps a digest, and ids that differ only after 200 bytes stay apart.
+func TestMemoryDedupeStoreKeepsLongIDsAsDigests(t *testing.T) {
+	t.Parallel()
+	clk := newFakeClock(time.Date(2026, 11, 23, 12, 0, 0, 0, time.UTC))
+	s := NewMemoryDedupeStore(time.Hour, 0, clk)
+	ctx := context.Background()
+	long := strings.Repeat("x", 64<<10)
+	a, b := long+"-a", long+"-b"
+	ra, err := s.Claim(ctx, a, time.Minute)
+	require.NoError(t, err)
+	require.Equal(t, ClaimAcquired, ra.Status)
+	rb, err := s.Claim(ctx, b, time.Minute)
+	require.NoError(t, err)
+	require.Equal(t, ClaimAcquired, rb.Status, "ids differing after 200 bytes are two ids")
+	again, err := s.Claim(ctx, a, time.Minute)
+	require.NoError(t, err)
+	assert.Equal(t, ClaimInProgress, again.Status)
+
+	require.NoError(t, s.Complete(ctx, a, 0))
+	done, err := s.Claim(ctx, a, time.Minute)
+	require.NoError(t, err)
+	assert.Equal(t, ClaimCompleted, done.Status)
+	require.NoError(t, s.Release(ctx, b, rb.Token))
+	rb2, err := s.Claim(ctx, b, time.Minute)
+	require.NoError(t, err)
+	assert.Equal(t, ClaimAcquired, rb2.Status, "released, the long id is claimed again")
+
+	short := strings.Repeat("y", 200)
+	r, err := s.Claim(ctx, short, time.Minute)
+	require.NoError(t, err)
+	require.Equal(t, ClaimAcquired, r.Status)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	_, kept := s.seen[short]
+	assert.True(t, kept, "an id of 200 bytes is kept as it is")
+	for k := range s.seen {
+		assert.LessOrEqual(t, len(k), 200, "the store holds no id longer than 200 bytes")
+	}
+	for _, e := range s.order[s.head:] {
+		assert.LessOrEqual(t, len(e.id), 200, "nor does its order queue")
+	}
+}
+
 func TestNewWebhookHandlerRefusesBadOptions(t *testing.T) {
 	t.Parallel()
 	fn := func(context.Context, Event) error { return nil }

@@ -44,10 +44,12 @@ import (
 //   - Every method honours ctx and is safe for concurrent use by many
 //     workers, in one process or, for a shared queue, many.
 //
-// On Redis: a stream and a consumer group; Enqueue is XADD, Receive is
-// XREADGROUP (new entries) and XAUTOCLAIM (entries idle longer than the
-// visibility timeout), Attempt is the entry's delivery count, Ack is XACK
-// (+ XDEL), Nack re-adds the entry with its attempt count. On SQL: a row per
+// On Redis (the redis module's Queue): a stream and a consumer group;
+// Enqueue is XADD, Receive is XREADGROUP (new entries) and XPENDING IDLE
+// with XCLAIM (entries idle longer than the visibility timeout), Attempt
+// counts the entry's deliveries, Ack is XACK (+ XDEL), Nack re-adds the
+// entry with its attempt count (after a delay, from a sorted set of the
+// delayed ones). On SQL: a row per
 // event with (visible_at, attempt, receipt), received with SELECT ... FOR
 // UPDATE SKIP LOCKED and an UPDATE of visible_at.
 type Queue interface {
