@@ -2,6 +2,7 @@ package pluggy
 
 import (
 	"encoding/json"
+	"strconv"
 	"strings"
 	"time"
 	"unicode"
@@ -12,12 +13,15 @@ import (
 
 // decodeFast decodes a 2xx answer into out. The hot shapes (a page of
 // GET /v2/transactions, one Transaction) go through a hand-written decoder,
-// about 4x faster than encoding/json with a tenth of its allocations; every
-// other type, and any input the fast decoder does not handle exactly as
-// encoding/json would (escapes in keys, a key differing only in case, a
-// repeated key, a type mismatch, a syntax error, ...), goes to
-// encoding/json, so that results and errors stay those of encoding/json.
-// TestFastDecoderMatchesEncodingJSON holds it to that on every fixture and
+// about 4x faster than encoding/json with a tenth of its allocations, the
+// other types through their plans (decode_plan.go). Whatever these do not
+// handle exactly as encoding/json would (escapes in keys, a key differing
+// only in case, a repeated key, a type mismatch, a syntax error, a nil
+// pointer, a value already holding data, which encoding/json merges into:
+// absent fields kept, nested objects decoded into the ones pointed to, ...)
+// goes to encoding/json, so that results and errors stay those of
+// encoding/json. TestFastDecoderMatchesEncodingJSON and
+// TestPlanDecoderMatchesEncodingJSON hold them to that on every fixture and
 // on mutations of them.
 func decodeFast(b []byte, out any) error {
 	switch o := out.(type) {
@@ -25,12 +29,18 @@ func decodeFast(b []byte, out any) error {
 		o.b = b
 		return nil
 	case *CursorPage[Transaction]:
+		if o == nil || o.Results != nil || o.Next != nil {
+			break
+		}
 		var d fastDecoder
 		if d.init(b) && d.cursorPage(o) && d.end() {
 			return nil
 		}
 		*o = CursorPage[Transaction]{}
 	case *Transaction:
+		if o == nil || *o != (Transaction{}) {
+			break
+		}
 		var d fastDecoder
 		if d.init(b) && d.transaction(o) && d.end() {
 			return nil
@@ -356,8 +366,9 @@ func hex4(s []byte) rune {
 	return r
 }
 
-// str reads a string into *dst (deferred to the end of the transaction);
-// null leaves *dst as it is, like encoding/json.
+// str reads a string into *dst (set at the next flush, which ends each
+// object of a list and the whole answer); null leaves *dst as it is, like
+// encoding/json.
 func (d *fastDecoder) str(dst *string) bool {
 	if d.null() {
 		return true
@@ -366,11 +377,9 @@ func (d *fastDecoder) str(dst *string) bool {
 	if !ok {
 		return false
 	}
-	if plain {
-		d.reserve(len(content))
-	} else {
-		d.reserve(3 * len(content)) // U+FFFD for a byte of invalid UTF-8
-	}
+	// Unescaping never lengthens a string but for a byte of invalid UTF-8
+	// (U+FFFD, 3 bytes): append makes the rare extra room.
+	d.reserve(len(content))
 	a := len(d.buf)
 	if plain {
 		d.buf = append(d.buf, content...)
@@ -397,6 +406,10 @@ func (d *fastDecoder) strPtr(dst **string) bool {
 	return d.str(p)
 }
 
+// maxIntDigits is the most digits intPtr reads itself: any number of them
+// fits an int (18 where int has 64 bits, 9 where it has 32).
+const maxIntDigits = 9 + 9*(strconv.IntSize/64)
+
 // intPtr reads a plain integer into a new *int; null sets nil.
 func (d *fastDecoder) intPtr(dst **int) bool {
 	if d.null() {
@@ -414,8 +427,9 @@ func (d *fastDecoder) intPtr(dst **int) bool {
 		j++
 	}
 	n := j - start
-	// Leading zeros, fractions, exponents and big numbers go to encoding/json.
-	if n == 0 || n > 18 || (n > 1 && d.b[start] == '0') {
+	// Leading zeros, fractions, exponents and numbers that might not fit an
+	// int go to encoding/json.
+	if n == 0 || n > maxIntDigits || (n > 1 && d.b[start] == '0') {
 		return false
 	}
 	if j < len(d.b) && (d.b[j] == '.' || d.b[j] == 'e' || d.b[j] == 'E') {
@@ -591,12 +605,16 @@ func (d *fastDecoder) flush() {
 // reserve makes room for n more string bytes in d.buf, in arrays of a size
 // that suits the answer: its own size for a small one (one array for all
 // its strings), up to 16 KiB for a page (a few dozen transactions' strings
-// to an array instead of one allocation each).
+// to an array instead of one allocation each). A new array holds the bytes
+// not yet handed out and n more, and at least doubles them (so that an
+// object with many strings copies each only a few times), but a single
+// large string gets just its own room: a server may send one as large as
+// the body cap.
 func (d *fastDecoder) reserve(n int) {
 	if cap(d.buf)-len(d.buf) >= n {
 		return
 	}
-	size := max(min(len(d.b), 16<<10), 2*(len(d.buf)+n))
+	size := max(min(len(d.b), 16<<10), len(d.buf)+n, 2*len(d.buf))
 	nb := make([]byte, len(d.buf), size)
 	copy(nb, d.buf)
 	d.buf = nb

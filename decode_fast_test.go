@@ -2,12 +2,15 @@ package pluggy
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
 	"math/rand/v2"
+	"net/http"
 	"os"
 	"path/filepath"
 	"reflect"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -135,6 +138,8 @@ var fastDecoderCases = []string{
 	`{"results":[{"id":"a","order":99999999999999999999}]}`,
 	`{"results":[{"id":"a","order":"7"}]}`,
 	`{"results":[{"id":"a","order":-0}]}`,
+	`{"results":[{"id":"a","order":3000000000,"creditCardMetadata":{"installmentNumber":-3000000000}}]}`, // beyond a 32-bit int
+	`{"results":[{"id":"a","order":999999999999999999}]}`,
 	`{"results":[{"id":"a","order":01}]}`,
 	`{"results":[{"id":"a","order":-}]}`,
 	`{"results":[{"id":"a","order":null,"creditCardMetadata":{"installmentNumber":null}}]}`,
@@ -309,5 +314,119 @@ func mutate(rng *rand.Rand, b []byte) []byte {
 	return b
 }
 
+// isJSONNumber reports whether s is exactly one JSON number of at most
+// decimalMaxText bytes, as every Decimal decoder checks it (checkDecimal:
+// splitNumber and the length bound), for TestIsJSONNumberMatchesEncodingJSON.
+// It allocates nothing.
+func isJSONNumber(s string) bool {
+	if len(s) > decimalMaxText {
+		return false
+	}
+	_, ok := splitNumber(s)
+	return ok
+}
+
 // readFixture reads one recorded answer.
 func readFixture(path string) ([]byte, error) { return os.ReadFile(path) }
+
+// TestFastDecoderIntoNonZeroValue: decoding into a value that already holds
+// data (a Transaction reused across c.Do calls) merges as encoding/json
+// does: fields absent from the answer kept, nested objects decoded into the
+// ones already pointed to, and the same after a fallback.
+func TestFastDecoderIntoNonZeroValue(t *testing.T) {
+	prior := func() Transaction {
+		return Transaction{ID: "old", Description: "kept", Category: Ptr("kept"),
+			Merchant:    &Merchant{Name: Ptr("old"), CNPJ: Ptr("kept")},
+			PaymentData: &PaymentData{Reason: Ptr("kept"), Payer: &PaymentDataParticipant{Name: Ptr("kept")}}}
+	}
+	for _, c := range []string{
+		`{"id":"new","merchant":{"name":"new"},"paymentData":{"payer":{"accountNumber":"1"}}}`,
+		`{"id":"new","merchant":{"name":"new"},"Category":"recased"}`, // the fast path falls back
+		`{"id":"new","merchant":null}`,
+	} {
+		fast, std := prior(), prior()
+		require.NoError(t, decodeFast([]byte(c), &fast), c)
+		require.NoError(t, json.Unmarshal([]byte(c), &std), c)
+		assert.Equal(t, std, fast, c)
+
+		pf := CursorPage[Transaction]{Results: []Transaction{prior()}, Next: Ptr("kept")}
+		ps := CursorPage[Transaction]{Results: []Transaction{prior()}, Next: Ptr("kept")}
+		page := []byte(`{"results":[` + c + `]}`)
+		require.NoError(t, decodeFast(page, &pf), c)
+		require.NoError(t, json.Unmarshal(page, &ps), c)
+		assert.Equal(t, ps, pf, c)
+	}
+}
+
+// TestFastDecoderNilPointer: a nil *Transaction or *CursorPage (c.Do with a
+// typed nil) gets encoding/json's error, not a panic.
+func TestFastDecoderNilPointer(t *testing.T) {
+	b := []byte(`{"results":[{"id":"a"}],"id":"a"}`)
+	for _, out := range []any{(*Transaction)(nil), (*CursorPage[Transaction])(nil), (*Item)(nil)} {
+		want := json.Unmarshal(b, out)
+		require.Error(t, want)
+		var got error
+		require.NotPanics(t, func() { got = decodeFast(b, out) }, "%T", out)
+		assert.Equal(t, want, got, "%T", out)
+	}
+}
+
+// TestDoIntoNilTransaction: c.Do with a typed nil *Transaction is a
+// *DecodeError carrying encoding/json's InvalidUnmarshalError, not a panic
+// in the hand-written decoder.
+func TestDoIntoNilTransaction(t *testing.T) {
+	c, mock := newTestClient(t)
+	mock.RegisterResponder(http.MethodGet, u("/transactions/tx-1"), jsonResponder(t, 200, []byte(`{"id":"tx-1"}`)))
+	var out *Transaction
+	var err error
+	require.NotPanics(t, func() { err = c.Do(context.Background(), "GET /transactions/{id}", []string{"tx-1"}, nil, nil, out) })
+	var de *DecodeError
+	require.ErrorAs(t, err, &de)
+	var ie *json.InvalidUnmarshalError
+	assert.ErrorAs(t, err, &ie)
+}
+
+// allocatedBytes is how many bytes f allocates (TotalAlloc, which no GC
+// lowers).
+func allocatedBytes(f func()) uint64 {
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	f()
+	runtime.ReadMemStats(&after)
+	return after.TotalAlloc - before.TotalAlloc
+}
+
+// TestFastDecoderBigStringMemory: one string as large as an answer (a
+// server may send one up to the body cap) costs about what encoding/json
+// allocates for it, not a multiple: the string arrays grow with what they
+// hold, not by doubling the newcomer, and an escaped string is not given
+// room for three times its length up front.
+func TestFastDecoderBigStringMemory(t *testing.T) {
+	const size = 8 << 20
+	for _, tail := range []string{"", `\n\u00e9`, "\xff"} {
+		big := strings.Repeat("x", size) + tail
+		for _, tc := range []struct {
+			name string
+			body string
+			new  func() any
+		}{
+			{"page", `{"results":[{"id":"a","description":"` + big + `"}]}`, func() any { return new(CursorPage[Transaction]) }},
+			{"transaction", `{"id":"a","description":"` + big + `"}`, func() any { return new(Transaction) }},
+			{"item", `{"id":"` + big + `"}`, func() any { return new(Item) }},
+		} {
+			b := []byte(tc.body)
+			var fastOut, stdOut any
+			fast := allocatedBytes(func() {
+				fastOut = tc.new()
+				require.NoError(t, decodeFast(b, fastOut))
+			})
+			std := allocatedBytes(func() {
+				stdOut = tc.new()
+				require.NoError(t, json.Unmarshal(b, stdOut))
+			})
+			require.Equal(t, stdOut, fastOut)
+			t.Logf("%s %q: %.1f MiB, encoding/json %.1f MiB", tc.name, tail, float64(fast)/(1<<20), float64(std)/(1<<20))
+			assert.LessOrEqual(t, fast, std*5/4+1<<20, "%s %q: %d bytes allocated, encoding/json %d", tc.name, tail, fast, std)
+		}
+	}
+}

@@ -12,8 +12,8 @@ import (
 )
 
 // The plan decoder: the fast decoder's reading (one pass, no validation
-// pre-pass, one string allocation per object of a list) for every other
-// answer type, driven by a plan built once per type from its fields and
+// pre-pass, strings copied into arrays shared by the objects of a list,
+// pointers from shared blocks) for every other answer type, driven by a plan built once per type from its fields and
 // tags, the way encoding/json reads them. A type the plan cannot follow
 // exactly as encoding/json would (an embedded struct, a ",string" option, a
 // field name encoding/json would not take as it is, more than 64 fields,
@@ -51,8 +51,8 @@ func planOf(t reflect.Type) planFunc {
 
 // decodePlanned decodes b into out (a non-nil pointer to a zero value) with
 // the plan of its type. It reports false when the type has no plan, when
-// out is not such a pointer, or when the plan gave up; out is then zero,
-// as it was.
+// out is not such a pointer, or when the plan gave up; out is then as it
+// was (zero, when the plan gave up).
 func decodePlanned(b []byte, out any) bool {
 	rv := reflect.ValueOf(out)
 	if rv.Kind() != reflect.Pointer || rv.IsNil() {

@@ -423,16 +423,6 @@ type numberParts struct {
 	sigLen    int    // how many digits of int+frac follow the first non-zero one (0 for zero)
 }
 
-// isJSONNumber reports whether s is exactly one JSON number of at most
-// decimalMaxText bytes. It allocates nothing.
-func isJSONNumber(s string) bool {
-	if len(s) > decimalMaxText {
-		return false
-	}
-	_, ok := splitNumber(s)
-	return ok
-}
-
 // splitNumber cuts s, which must be exactly one JSON number (RFC 8259:
 // -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?), into its parts. It
 // allocates nothing: every Decimal of every answer goes through it.

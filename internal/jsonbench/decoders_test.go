@@ -16,7 +16,6 @@ import (
 	"io"
 	"net/http"
 	"net/url"
-	"runtime"
 	"testing"
 
 	jsonv2 "github.com/go-json-experiment/json"
@@ -83,8 +82,6 @@ func BenchmarkDecodeTransactionsPage(b *testing.B) {
 	}
 	n := len(want.Results)
 	report := func(b *testing.B) {
-		var ms runtime.MemStats
-		runtime.ReadMemStats(&ms)
 		b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*n), "ns/tx")
 	}
 	for _, d := range decoders {
@@ -135,8 +132,10 @@ func BenchmarkDecodeTransactionsPage(b *testing.B) {
 	})
 }
 
-// TestDecodersAgree shows where the candidates differ from encoding/json on
-// the semantics the client keeps (it logs, it does not choose).
+// TestDecodersAgree requires every candidate to decode the page as
+// encoding/json does (or their figures would not compare the same work),
+// and logs where they differ from it on the semantics the client keeps
+// (it does not choose).
 func TestDecodersAgree(t *testing.T) {
 	raw := page(t)
 	var want pluggy.CursorPage[pluggy.Transaction]

@@ -282,7 +282,9 @@ func compare(n, runs, warmup int) error {
 	row("SDK Transactions.All, NoLimit", sdk)
 	ratio := make([]run, len(sdk))
 	for i := range sdk {
-		// Ratios pair by pair, scaled by 1000 to reuse the run fields.
+		// Ratios pair by pair, in the run fields scaled so that row
+		// prints them as they are (wall and cpu by 1e9 for Seconds,
+		// rssKB by 1024 for the MB column).
 		ratio[i] = run{
 			wall:  time.Duration(float64(sdk[i].wall) / float64(plain[i].wall) * 1e9),
 			cpu:   time.Duration(float64(sdk[i].cpu) / float64(plain[i].cpu) * 1e9),
