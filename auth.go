@@ -59,6 +59,11 @@ type authenticator struct {
 
 	group singleflight.Group
 
+	// looked, when set (by a test), runs between a caller's look at the
+	// cache and its joining the renewal, the window where another
+	// caller's renewal can end.
+	looked func()
+
 	// store, when set (WithKeyStore), is where keys come from; refused is
 	// a key Pluggy refused, for the store to drop (keystore.go).
 	store   KeyStore
@@ -84,10 +89,7 @@ func (a *authenticator) apiKey(ctx context.Context) (string, error) {
 	a.mu.Lock()
 	key, fresh := a.key, a.key != "" && now.Before(a.refreshAt)
 	stillValid := a.key != "" && now.Before(a.expiresAt)
-	failure := a.failure
-	if failure != nil && now.Sub(a.failedAt) > authFailureTTL {
-		failure = nil
-	}
+	failure := a.failureLocked(now)
 	a.mu.Unlock()
 	if fresh {
 		return key, nil
@@ -95,12 +97,18 @@ func (a *authenticator) apiKey(ctx context.Context) (string, error) {
 	if failure != nil && !stillValid {
 		return "", failure
 	}
+	if a.looked != nil {
+		a.looked()
+	}
 	ch := a.group.DoChan("auth", func() (any, error) {
 		// A renewal may have finished between this caller's look at the
-		// cache and its joining the group: use that key rather than
-		// asking again.
+		// cache and its joining the group: use its key, or its remembered
+		// refusal, rather than asking again.
 		if k, ok := a.fresh(); ok {
 			return k, nil
+		}
+		if err := a.recentFailure(); err != nil {
+			return nil, err
 		}
 		rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), refreshTimeout)
 		defer cancel()
@@ -111,7 +119,9 @@ func (a *authenticator) apiKey(ctx context.Context) (string, error) {
 		if res.Err != nil {
 			if stillValid {
 				// The renewal ahead of expiry failed, but the old key is
-				// still good: use it and try again on the next call.
+				// still good: use it. The next call tries again, or, after
+				// a refusal, the first call once it is forgotten
+				// (authFailureTTL).
 				return key, nil
 			}
 			return "", res.Err
@@ -120,6 +130,23 @@ func (a *authenticator) apiKey(ctx context.Context) (string, error) {
 	case <-ctx.Done():
 		return "", &RequestError{Route: "POST /auth", Attempts: 0, Err: ctx.Err()}
 	}
+}
+
+// failureLocked is the remembered refusal of POST /auth, while it is
+// remembered (authFailureTTL). a.mu is held.
+func (a *authenticator) failureLocked(now time.Time) error {
+	if a.failure != nil && now.Sub(a.failedAt) <= authFailureTTL {
+		return a.failure
+	}
+	return nil
+}
+
+// recentFailure is failureLocked now.
+func (a *authenticator) recentFailure() error {
+	now := a.client.clock.Now()
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return a.failureLocked(now)
 }
 
 // fresh returns the cached key when it needs no renewal yet.

@@ -110,6 +110,32 @@ func TestKeyIsCachedAndRenewedAheadOfExpiry(t *testing.T) {
 	assert.Equal(t, int32(2), ac.calls.Load())
 }
 
+// TestRefusedRenewalAheadKeepsTheKeyWithoutALoginPerCall: a renewal ahead
+// of expiry refused (keys rotated, say) leaves the old key in use; the
+// refusal is remembered like any other, so the calls after it do not each
+// log in again, and the next renewal comes once it is forgotten.
+func TestRefusedRenewalAheadKeepsTheKeyWithoutALoginPerCall(t *testing.T) {
+	t.Parallel()
+	c, mock, ac, clock := newAuthTest(t)
+	k1 := getItemKey(t, c)
+	refusals := 0
+	mock.RegisterResponder(http.MethodPost, u("/auth"), func(*http.Request) (*http.Response, error) {
+		refusals++
+		return httpmock.NewBytesResponse(401, fixture(t, "auth-create", "401")), nil
+	})
+	clock.Advance(2*time.Hour - 9*time.Minute) // inside the renewal margin
+	for range 5 {
+		assert.Equal(t, k1, getItemKey(t, c), "the old key is still good")
+	}
+	assert.Equal(t, 1, refusals, "one refused renewal, remembered")
+	clock.Advance(authFailureTTL + time.Second)
+	assert.Equal(t, k1, getItemKey(t, c))
+	assert.Equal(t, 2, refusals, "forgotten after authFailureTTL: asked again")
+	mock.RegisterResponder(http.MethodPost, u("/auth"), ac.responder)
+	clock.Advance(authFailureTTL + time.Second)
+	assert.NotEqual(t, k1, getItemKey(t, c), "renewed once the keys are accepted")
+}
+
 func TestOpaqueKeyLivesTwoHours(t *testing.T) {
 	t.Parallel()
 	clock := newFakeClock(time.Date(2026, 11, 23, 12, 0, 0, 0, time.UTC))
@@ -189,6 +215,32 @@ func TestAuthFailureReachesEveryWaiter(t *testing.T) {
 		assert.NotContains(t, err.Error(), testSecret)
 	}
 	assert.Equal(t, int32(1), calls.Load(), "one POST /auth, its failure shared")
+	assert.Zero(t, mock.GetCallCountInfo()["GET "+u("/items/it-1")], "no data call without a key")
+}
+
+// TestAuthFailureEndingWhileACallerJoinsIsShared: a caller looks at the
+// cache before another's login is refused and joins the renewal after it
+// ended; it gets the remembered refusal instead of a second POST /auth.
+// TestAuthFailureReachesEveryWaiter met this interleaving now and then
+// under load (two POST /auth); here it is forced.
+func TestAuthFailureEndingWhileACallerJoinsIsShared(t *testing.T) {
+	t.Parallel()
+	c, mock := newTestClient(t)
+	mock.RegisterResponder(http.MethodPost, u("/auth"), fixtureResponder(t, 401, "auth-create", "401"))
+	var nested atomic.Bool
+	c.auth.looked = func() {
+		if nested.CompareAndSwap(false, true) {
+			// Between the outer caller's look and its join: another
+			// caller's whole login, refused.
+			err := c.Do(context.Background(), "GET /items/{id}", []string{"it-1"}, nil, nil, nil)
+			require.ErrorIs(t, err, ErrUnauthorized)
+		}
+	}
+	err := c.Do(context.Background(), "GET /items/{id}", []string{"it-1"}, nil, nil, nil)
+	var authErr *AuthError
+	require.ErrorAs(t, err, &authErr)
+	require.True(t, nested.Load(), "the other caller ran inside the window")
+	assert.Equal(t, 1, mock.GetCallCountInfo()["POST "+u("/auth")], "one POST /auth, its refusal shared")
 	assert.Zero(t, mock.GetCallCountInfo()["GET "+u("/items/it-1")], "no data call without a key")
 }
 
