@@ -167,7 +167,7 @@ func (s *Server) setupBoletos() {
 		payer["taxNumber"] = tax
 		payer["personType"] = map[bool]string{true: "FISICA", false: "JURIDICA"}[len(tax) == 11]
 		bol := &fakeBoleto{id: s.newID(), connectionID: b.BoletoConnectionID, status: "OPEN", amount: bo.Amount.String(), seuNumero: bo.SeuNumero,
-			due: bo.DueDate.UTC(), payer: payer, created: now, nossoNumero: fmt.Sprintf("%011d", len(st.boletos.order)+10234567890)}
+			due: bo.DueDate.UTC(), payer: payer, created: now, nossoNumero: fmt.Sprintf("%011d", int64(len(st.boletos.order))+10234567890)}
 		if len(bo.Fine) > 0 && string(bo.Fine) != "null" {
 			bol.fine = bo.Fine
 		}
