@@ -281,7 +281,27 @@ func (v *ConnectorValidation) Valid() bool { return v != nil && len(v.Errors) ==
 // String describes the validation without the parameters' values, which are
 // the credentials as the connector will use them.
 func (v ConnectorValidation) String() string {
-	return fmt.Sprintf("pluggy.ConnectorValidation{Errors: %v, Parameters: %s}", v.Errors, redactedParameters(v.Parameters, ""))
+	return fmt.Sprintf("pluggy.ConnectorValidation{Errors: %s, Parameters: %s}", violationsString(v.Errors), redactedParameters(v.Parameters, ""))
+}
+
+// violationsString prints violations with each one's Data as the JSON it
+// is (%v would print a json.RawMessage as its bytes' numbers).
+func violationsString(vs []FieldViolation) string {
+	var b strings.Builder
+	b.WriteByte('[')
+	for i, fv := range vs {
+		if i > 0 {
+			b.WriteByte(' ')
+		}
+		fmt.Fprintf(&b, "{%s %s %s", fv.Code, fv.Message, fv.Parameter)
+		if len(fv.Data) > 0 {
+			b.WriteByte(' ')
+			b.Write(fv.Data)
+		}
+		b.WriteByte('}')
+	}
+	b.WriteByte(']')
+	return b.String()
 }
 
 // GoString is String.

@@ -2,7 +2,9 @@ package pluggy
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
+	"fmt"
 	"net/http"
 	"net/url"
 	"testing"
@@ -184,4 +186,21 @@ func TestConnectorFixturesRoundTrip(t *testing.T) {
 	assertRoundTrip[Connector](t, fixture(t, "connector-retrieve", "200"))
 	assertRoundTrip[ConnectorValidation](t, fixture(t, "connectors-validate", "200"))
 	assertRoundTrip[ConnectorValidation](t, fixture(t, "connectors-validate", "200-valid"))
+}
+
+// TestConnectorValidationStringShowsData: a violation's Data prints as the
+// JSON the server sent, not as the numbers of its bytes.
+func TestConnectorValidationStringShowsData(t *testing.T) {
+	v := ConnectorValidation{
+		Errors: []FieldViolation{
+			{Code: "001", Message: "too short", Parameter: "password", Data: json.RawMessage(`{"min":6}`)},
+			{Code: "002", Message: "bad agency", Parameter: "agency"},
+		},
+		Parameters: map[string]string{"password": "hunter22", "agency": "0001"},
+	}
+	for _, out := range []string{v.String(), fmt.Sprint(v), fmt.Sprintf("%+v", v)} {
+		assert.Contains(t, out, `{001 too short password {"min":6}} {002 bad agency agency}`)
+		assert.NotContains(t, out, "123 34", "Data is not printed as bytes")
+		assert.NotContains(t, out, "hunter22")
+	}
 }
