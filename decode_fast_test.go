@@ -402,7 +402,7 @@ func allocatedBytes(f func()) uint64 {
 // hold, not by doubling the newcomer, and an escaped string is not given
 // room for three times its length up front.
 func TestFastDecoderBigStringMemory(t *testing.T) {
-	const size = 8 << 20
+	const size = 2 << 20
 	for _, tail := range []string{"", `\n\u00e9`, "\xff"} {
 		big := strings.Repeat("x", size) + tail
 		for _, tc := range []struct {
